@@ -1,0 +1,32 @@
+// The forward pass: token ids in, an AttentionSnapshot out.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "interventions.h"
+#include "model.h"
+#include "snapshot.h"
+
+namespace attnscope {
+
+struct RunOptions {
+  Interventions interventions;
+  int top_k = 5;
+  enum class Predict { All, Last, None } predict = Predict::All;  // which positions get top-k
+  bool keep_logits = false;                 // fill snapshot.logits [T, V]
+  const std::atomic<bool>* cancel = nullptr;  // checked between layers; a cancelled run throws Cancelled
+};
+
+struct Cancelled {};
+
+// Tokenizes `text` (cut to the model's context, see `truncated`) and runs it.
+std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
+                                                  const RunOptions& options, bool* truncated = nullptr);
+
+// Runs given tokens; ids must be < V and T <= max_positions (throws Error otherwise).
+std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
+                                                    const RunOptions& options);
+
+}  // namespace attnscope

@@ -1,0 +1,31 @@
+// Changes to a forward pass that a user asks for. They are inputs to the
+// model run, not display tricks: ablating a head changes every later layer.
+#pragma once
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace attnscope {
+
+struct Interventions {
+  // Heads whose attention output is zeroed, as Hugging Face's head_mask does:
+  // the head's probabilities are multiplied by 0 after the softmax.
+  std::set<std::pair<int, int>> ablated_heads;  // (layer, head)
+  // nullopt keeps the model's own mask (causal for GPT-2/Llama, none for BERT).
+  std::optional<bool> causal;
+  // Token positions removed as keys for every query: their probability is 0
+  // and the rest of the row renormalises. A query left with no key at all
+  // attends to nothing (an all-zero row).
+  std::set<int> masked_keys;
+
+  bool is_ablated(int layer, int head) const { return ablated_heads.count({layer, head}) > 0; }
+  bool empty() const { return ablated_heads.empty() && !causal && masked_keys.empty(); }
+};
+
+// "0:1,2:3" -> {(0,1), (2,3)}; "3,5" -> {3, 5}. Throw Error on bad syntax.
+std::set<std::pair<int, int>> parse_head_list(const std::string& text);
+std::set<int> parse_index_list(const std::string& text);
+
+}  // namespace attnscope

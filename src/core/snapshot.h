@@ -1,0 +1,58 @@
+// Everything one forward pass saw, kept after the pass ends so every view can
+// read it. Immutable once published.
+//
+// Shape legend: L layers, H heads, T tokens, D model dim, Dh head dim, V vocab.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "interventions.h"
+#include "model.h"
+#include "tokenizer.h"
+
+namespace attnscope {
+
+using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct HeadCapture {
+  MatrixRM q;      // [T, Dh] after RoPE, before the 1/sqrt(Dh) scaling
+  MatrixRM k;      // [T, Dh] after RoPE (for GQA: the shared kv head's keys)
+  MatrixRM v;      // [T, Dh]
+  MatrixRM probs;  // [T, T] row = query, column = key; post-softmax, post head mask
+  MatrixRM out;    // [T, Dh] probs · v: the head's output before the output projection
+};
+
+struct Prediction {
+  int id = 0;
+  std::string text;  // display string
+  float prob = 0;
+  float logit = 0;
+};
+
+struct AttentionSnapshot {
+  std::shared_ptr<const Model> model;
+  std::string text;                      // the input as given (after any cut to the context)
+  std::vector<Token> tokens;             // [T]
+  Interventions interventions;           // what this run was asked to change
+  bool causal = true;                    // the mask actually used
+  int n_layers = 0, n_heads = 0, n_tokens = 0, dim = 0, head_dim = 0;
+  std::vector<HeadCapture> heads;        // [L * H], index layer * H + head
+  std::vector<MatrixRM> residual;        // [L + 1] each [T, D]: 0 = embedding output, l = after block l-1
+  MatrixRM final_hidden;                 // [T, D] what the output head reads (after final norm where there is one)
+  std::vector<std::vector<Prediction>> top;  // [T][k] by logit, descending
+  MatrixRM logits;                       // [T, V] only when RunOptions::keep_logits
+
+  const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
+  bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }
+  bool key_masked(int key) const;
+
+  // Derived exactly from the stored tensors instead of stored, to keep a
+  // T = 1024 capture within memory:
+  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh, -inf where masked
+  MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
+};
+
+}  // namespace attnscope

@@ -1,0 +1,67 @@
+// One interface for every tokenizer. encode() returns, for each token, its id,
+// its vocabulary string, the bytes of the input it covers, and a readable
+// display string. Special tokens the tokenizer adds ([CLS], BOS) cover no
+// input bytes: start == end.
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnscope {
+
+struct Token {
+  int id = 0;
+  std::string piece;    // the vocabulary string: "Ġcat", "##ing", "▁the", "[CLS]"
+  std::string display;  // what a person should see: " cat", "##ing", " the", "[CLS]"
+  std::size_t start = 0;  // byte offset into the input text
+  std::size_t end = 0;    // one past the last byte; == start for added special tokens
+  bool special = false;   // [CLS], [SEP], [MASK], BOS, <|endoftext|> ...
+};
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+
+  // Any byte string is accepted, including invalid UTF-8: it never throws on
+  // text content. Added special tokens follow the model's convention.
+  virtual std::vector<Token> encode(std::string_view text) const = 0;
+
+  virtual int vocab_size() const = 0;
+  virtual std::string piece(int id) const = 0;        // vocabulary string of an id
+  virtual std::string decode_piece(int id) const = 0;  // the raw text bytes an id stands for
+  virtual std::string display_piece(int id) const = 0;
+
+  // -1 when the vocabulary has no such token.
+  int bos_id = -1;
+  int eos_id = -1;
+  int mask_id = -1;
+  int cls_id = -1;
+  int sep_id = -1;
+  int unk_id = -1;
+  int pad_id = -1;
+};
+
+// Readable forms of the subword marks: Ġ / ▁ to a leading space, Ċ to "\n".
+// Kept out of the tokenizers so display choices stay in one place.
+std::string display_bytes_as_text(std::string_view raw_bytes);
+
+// GPT-2 byte-level BPE from vocab.json + merges.txt, or from tokenizer.json.
+std::unique_ptr<Tokenizer> load_gpt2_bpe(const std::filesystem::path& folder);
+// WordPiece from vocab.txt or tokenizer.json; `lowercase` and `strip_accents`
+// come from tokenizer_config.json where present. Adds [CLS] ... [SEP].
+std::unique_ptr<Tokenizer> load_wordpiece(const std::filesystem::path& folder);
+// SentencePiece-style BPE: llama2.c tokenizer.bin (scores) or a Llama tokenizer.json.
+std::unique_ptr<Tokenizer> load_llama2c_tokenizer(const std::filesystem::path& tokenizer_bin, bool add_bos);
+
+// From parsed file contents, for tests and fuzzing (no file system).
+std::unique_ptr<Tokenizer> make_gpt2_bpe(std::string_view vocab_json, std::string_view merges_txt);
+std::unique_ptr<Tokenizer> make_wordpiece(std::string_view vocab_txt, bool lowercase, bool strip_accents);
+std::unique_ptr<Tokenizer> make_llama2c_tokenizer(std::string_view tokenizer_bin, int vocab_size, bool add_bos);
+// tokenizer.json of any supported kind (BPE with ByteLevel pre-tokenizer, WordPiece, or
+// Llama's SentencePiece BPE with byte fallback).
+std::unique_ptr<Tokenizer> make_tokenizer_from_json(std::string_view tokenizer_json, bool add_bos);
+
+}  // namespace attnscope
