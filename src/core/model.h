@@ -44,6 +44,7 @@ struct ModelConfig {
   bool pre_norm = true;        // GPT-2/Llama: x += f(norm(x)); BERT: x = norm(x + f(x))
   bool causal = true;          // the model's own mask; an intervention may override it
   bool masked_lm = false;      // predictions are MLM fills, not next tokens
+  bool has_lm_head = true;     // false for bare encoders (BertModel): no predictions
 };
 
 // A dense layer y = x·Wᵀ + b with W kept in the checkpoint's layout.

@@ -23,6 +23,7 @@ enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL, F8_E4M3, F8
 
 const char* dtype_name(DType dtype);
 std::size_t dtype_size(DType dtype);
+bool dtype_from_name(std::string_view name, DType* dtype);  // false for an unknown name
 std::string shape_string(std::span<const std::int64_t> shape);  // "[768, 2304]"
 
 struct TensorInfo {
@@ -56,7 +57,7 @@ class SafetensorsHeader {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
  private:
-  std::vector<TensorInfo> tensors_;  // in file order
+  std::vector<TensorInfo> tensors_;  // in data order (ascending begin offset)
   std::map<std::string, std::size_t, std::less<>> index_;
   std::map<std::string, std::string> metadata_;
   std::uint64_t data_start_ = 0;
@@ -100,6 +101,7 @@ class TensorStore {
   };
   std::vector<std::shared_ptr<const SafetensorsFile>> files_;
   std::map<std::string, Entry, std::less<>> entries_;
+  std::string source_;  // the file or index named when a tensor is missing
 };
 
 }  // namespace attnscope

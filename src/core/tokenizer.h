@@ -44,14 +44,24 @@ class Tokenizer {
   int pad_id = -1;
 };
 
-// Readable forms of the subword marks: Ġ / ▁ to a leading space, Ċ to "\n".
+// The readable form of the raw bytes a token stands for (so Ġ / ▁ have already
+// become spaces): spaces stay, tab/newline/CR show as "\\t" "\\n" "\\r", other
+// control characters as "<0x01>" or "<U+0085>", and bytes that are not valid
+// UTF-8 on their own (a byte-level token ending inside a character) as "<0xE2>".
 // Kept out of the tokenizers so display choices stay in one place.
 std::string display_bytes_as_text(std::string_view raw_bytes);
 
-// GPT-2 byte-level BPE from vocab.json + merges.txt, or from tokenizer.json.
+// GPT-2 byte-level BPE from vocab.json + merges.txt (preferred), or from
+// tokenizer.json. Adds no special tokens. "<|endoftext|>" typed in the text
+// (and, from tokenizer.json, any added token) is matched literally and becomes
+// its single special token; everything else goes through GPT-2's regex + BPE.
+// Spans tile the input: a token may cover part of a multi-byte character.
 std::unique_ptr<Tokenizer> load_gpt2_bpe(const std::filesystem::path& folder);
-// WordPiece from vocab.txt or tokenizer.json; `lowercase` and `strip_accents`
-// come from tokenizer_config.json where present. Adds [CLS] ... [SEP].
+// WordPiece from vocab.txt (+ tokenizer_config.json: do_lower_case,
+// strip_accents, token names) or tokenizer.json. Adds [CLS] ... [SEP]; the
+// special tokens typed in the text ("[MASK]") are matched case-sensitively
+// before lowercasing. Spans point at the original bytes even where lowercasing
+// or accent stripping changed the length ("É" -> "e").
 std::unique_ptr<Tokenizer> load_wordpiece(const std::filesystem::path& folder);
 // SentencePiece-style BPE: llama2.c tokenizer.bin (scores) or a Llama tokenizer.json.
 std::unique_ptr<Tokenizer> load_llama2c_tokenizer(const std::filesystem::path& tokenizer_bin, bool add_bos);
@@ -61,7 +71,8 @@ std::unique_ptr<Tokenizer> make_gpt2_bpe(std::string_view vocab_json, std::strin
 std::unique_ptr<Tokenizer> make_wordpiece(std::string_view vocab_txt, bool lowercase, bool strip_accents);
 std::unique_ptr<Tokenizer> make_llama2c_tokenizer(std::string_view tokenizer_bin, int vocab_size, bool add_bos);
 // tokenizer.json of any supported kind (BPE with ByteLevel pre-tokenizer, WordPiece, or
-// Llama's SentencePiece BPE with byte fallback).
+// Llama's SentencePiece BPE with byte fallback). `add_bos` matters only for the last;
+// the others add what the file's post_processor says. Unsupported pipelines throw.
 std::unique_ptr<Tokenizer> make_tokenizer_from_json(std::string_view tokenizer_json, bool add_bos);
 
 }  // namespace attnscope

@@ -1,0 +1,54 @@
+// attnscope-cli: headless runs of the attnscope engine.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/default_model.h"
+#include "core/error.h"
+#include "core/forward.h"
+
+namespace attnscope::cli {
+
+std::shared_ptr<const Model> open_model(const std::optional<std::string>& path) {
+  if (path) return load_model(*path);
+  if (auto fallback = default_model_path()) return load_model(*fallback);
+  throw Error("no --model given and no default model is installed");
+}
+
+std::string default_text() { return "The animal didn't cross the street because it was too tired"; }
+
+}  // namespace attnscope::cli
+
+namespace {
+
+const char* kUsage =
+    "usage:\n"
+    "  attnscope-cli run [--model PATH] [--text TEXT] [--json FILE] [--top-k K] [--ablate L:H,...]\n"
+    "                    [--no-causal|--causal] [--mask-key I,...]\n"
+    "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
+    "PATH is a Hugging Face model folder, a llama2.c folder, or a llama2.c .bin checkpoint.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "run") return attnscope::cli::run_command(args);
+    if (command == "generate") return attnscope::cli::generate_command(args);
+    std::cerr << "attnscope-cli: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  } catch (const attnscope::Error& e) {
+    std::cerr << "attnscope-cli: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "attnscope-cli: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,74 @@
+// attnscope-cli run: one forward pass, printed as tokens and top predictions,
+// optionally written as JSON.
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/export_json.h"
+#include "core/forward.h"
+
+namespace attnscope::cli {
+
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  return out + "'";
+}
+
+void print_snapshot(const AttentionSnapshot& snap, bool truncated) {
+  const ModelConfig& c = snap.model->config;
+  std::cout << "model: " << c.model_type << " (" << c.n_layers << " layers x " << c.n_heads << " heads, dim " << c.dim << ")\n";
+  if (truncated) std::cout << "note: the text was cut to the model's context of " << c.max_positions << " tokens\n";
+  std::cout << "tokens (" << snap.n_tokens << "):";
+  for (int t = 0; t < snap.n_tokens; ++t) std::cout << " [" << t << "]" << quoted(snap.tokens[static_cast<size_t>(t)].display);
+  std::cout << "\n";
+  bool any = false;
+  for (int t = 0; t < snap.n_tokens; ++t) {
+    const auto& top = snap.top[static_cast<size_t>(t)];
+    if (top.empty()) continue;
+    if (!any) std::cout << (c.masked_lm ? "masked-LM fills:\n" : "next-token predictions:\n");
+    any = true;
+    std::cout << "  [" << t << "] " << quoted(snap.tokens[static_cast<size_t>(t)].display) << " ->";
+    for (const Prediction& p : top) std::cout << " " << quoted(p.text) << " " << std::fixed << std::setprecision(3) << p.prob;
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& argv) {
+  Args args(argv, {"--model", "--text", "--json", "--top-k", "--ablate", "--mask-key"}, {"--no-causal", "--causal"});
+  if (args.has("--no-causal") && args.has("--causal")) throw Error("--causal and --no-causal contradict each other");
+  auto model = open_model(args.get("--model"));
+  RunOptions options;
+  options.top_k = args.get_int("--top-k", 5, 1, 1000);
+  options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
+  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
+  if (args.has("--no-causal")) options.interventions.causal = false;
+  if (args.has("--causal")) options.interventions.causal = true;
+
+  const std::string text = args.get_or("--text", default_text());
+  bool truncated = false;
+  auto snap = run_text(model, text, options, &truncated);
+  print_snapshot(*snap, truncated);
+  if (auto path = args.get("--json")) {
+    std::ofstream out(*path, std::ios::binary);
+    if (!out) throw Error(*path + ": cannot write");
+    out << snapshot_to_json(*snap).dump() << "\n";
+    out.close();
+    if (!out) throw Error(*path + ": write failed");
+    std::cerr << "wrote " << *path << "\n";
+  }
+  return 0;
+}
+
+}  // namespace attnscope::cli

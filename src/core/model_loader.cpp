@@ -1,0 +1,28 @@
+// load_model: decides what kind of model a path holds and hands it to the
+// matching loader.
+#include <system_error>
+
+#include "error.h"
+#include "hf_loader.h"
+#include "llama2c_checkpoint.h"
+#include "model.h"
+
+namespace attnscope {
+
+namespace fs = std::filesystem;
+
+std::shared_ptr<const Model> load_model(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(path.string() + ": no such file or folder");
+  if (fs::is_directory(path, ec)) {
+    if (fs::exists(path / "config.json", ec)) return load_hf_folder(path);
+    if (auto checkpoint = find_llama2c_checkpoint(path)) return load_llama2c(*checkpoint);
+    throw Error(path.string() +
+                ": not a model folder (expected config.json with model.safetensors, or a llama2.c *.bin with its tokenizer)");
+  }
+  if (path.extension() == ".bin") return load_llama2c(path);
+  if (path.extension() == ".safetensors" || path.filename() == "config.json") return load_hf_folder(path.parent_path());
+  throw Error(path.string() + ": unrecognised model file (expected a folder, a llama2.c .bin or a .safetensors file)");
+}
+
+}  // namespace attnscope

@@ -1,0 +1,31 @@
+#include "snapshot.h"
+
+#include <cmath>
+#include <limits>
+
+namespace attnscope {
+
+bool AttentionSnapshot::key_masked(int key) const { return interventions.masked_keys.count(key) > 0; }
+
+MatrixRM AttentionSnapshot::scores(int layer, int h) const {
+  const HeadCapture& cap = head(layer, h);
+  MatrixRM s = (cap.q * cap.k.transpose()) * (1.0f / std::sqrt(static_cast<float>(head_dim)));  // [T, T]
+  const float neg_inf = -std::numeric_limits<float>::infinity();
+  for (int i = 0; i < n_tokens; ++i)
+    for (int j = 0; j < n_tokens; ++j)
+      if ((causal && j > i) || key_masked(j)) s(i, j) = neg_inf;
+  return s;
+}
+
+MatrixRM AttentionSnapshot::head_contribution(int layer, int h) const {
+  const Linear& wo = model->weights.layers[static_cast<size_t>(layer)].wo;
+  const HeadCapture& cap = head(layer, h);
+  const int rows = wo.in_out ? wo.in : wo.out;
+  const int cols = wo.in_out ? wo.out : wo.in;
+  Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>> w(wo.w, rows, cols, Eigen::OuterStride<>(wo.stride));
+  // The head owns input columns h*Dh .. h*Dh+Dh-1 of the output projection.
+  if (wo.in_out) return cap.out * w.middleRows(h * head_dim, head_dim);   // [T, Dh]·[Dh, D]
+  return cap.out * w.middleCols(h * head_dim, head_dim).transpose();       // [T, Dh]·[Dh, D]
+}
+
+}  // namespace attnscope
