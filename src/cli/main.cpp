@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return attnscope::cli::run_command(args);
     if (command == "generate") return attnscope::cli::generate_command(args);
-    std::cerr << "attnscope-cli: unknown command '" << command << "'\n" << kUsage;
+    std::cerr << "attnscope-cli: unknown command '" << command << "' (see attnscope-cli --help)\n";
     return 2;
   } catch (const attnscope::Error& e) {
     std::cerr << "attnscope-cli: " << e.what() << "\n";
