@@ -11,6 +11,7 @@ namespace attnscope::cli {
 
 int run_command(const std::vector<std::string>& argv);
 int generate_command(const std::vector<std::string>& argv);
+int export_command(const std::vector<std::string>& argv);
 
 // --model, or the embedded default model when none is given.
 std::shared_ptr<const Model> open_model(const std::optional<std::string>& path);

@@ -27,6 +27,8 @@ const char* kUsage =
     "  attnscope-cli run [--model PATH] [--text TEXT] [--json FILE] [--top-k K] [--ablate L:H,...]\n"
     "                    [--no-causal|--causal] [--mask-key I,...]\n"
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
+    "  attnscope-cli export [--model PATH] [--text TEXT] --format bertviz|npy|csv --out FILE\n"
+    "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
     "PATH is a Hugging Face model folder, a llama2.c folder, or a llama2.c .bin checkpoint.\n";
 
 }  // namespace
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return attnscope::cli::run_command(args);
     if (command == "generate") return attnscope::cli::generate_command(args);
+    if (command == "export") return attnscope::cli::export_command(args);
     std::cerr << "attnscope-cli: unknown command '" << command << "' (see attnscope-cli --help)\n";
     return 2;
   } catch (const attnscope::Error& e) {

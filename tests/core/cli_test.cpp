@@ -110,6 +110,23 @@ TEST(Cli, GreedyGenerationMatchesStories260KByteForByte) {
   }
 }
 
+TEST(Cli, ExportsNpyCsvAndBertViz) {
+  auto dir = testing::temp_dir("cli-export");
+  const std::string model = testing::fixture("gpt2").string();
+  for (const char* format : {"npy", "csv", "bertviz"}) {
+    const std::string out = (dir / (std::string("a.") + format)).string();
+    Result r = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out, "--layer", "1", "--head", "2"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_GT(testing::read_file(out).size(), 50u);
+    // An existing file is never silently overwritten.
+    Result again = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out});
+    EXPECT_EQ(again.status, 2);
+    EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  }
+  auto npy = testing::read_file(dir / "a.npy");
+  EXPECT_NE(npy.find("'shape': (2, 4, 3, 3)"), std::string::npos);
+}
+
 TEST(Cli, ErrorsAreOneLineWithStatus2) {
   const std::string model = testing::fixture("gpt2").string();
   const std::vector<std::vector<std::string>> bad = {

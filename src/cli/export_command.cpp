@@ -1,0 +1,41 @@
+// attnscope-cli export: attention data for other tools (BertViz JSON, NumPy
+// .npy, CSV of one head).
+#include <iostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/export_data.h"
+#include "core/forward.h"
+
+namespace attnscope::cli {
+
+int export_command(const std::vector<std::string>& argv) {
+  Args args(argv,
+            {"--model", "--text", "--format", "--tensor", "--layer", "--head", "--out", "--ablate", "--mask-key"},
+            {"--no-causal", "--causal", "--force"});
+  const std::string format = args.require("--format");
+  const std::string out = args.require("--out");
+  if (format != "bertviz" && format != "npy" && format != "csv") throw Error("--format must be bertviz, npy or csv");
+  NpyTensor tensor = NpyTensor::Attention;
+  if (!npy_tensor_from_name(args.get_or("--tensor", "attention"), &tensor)) throw Error("--tensor must be attention, q, k or v");
+
+  auto model = open_model(args.get("--model"));
+  RunOptions options;
+  options.predict = RunOptions::Predict::None;
+  options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
+  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
+  if (args.has("--no-causal")) options.interventions.causal = false;
+  if (args.has("--causal")) options.interventions.causal = true;
+  auto snap = run_text(model, args.get_or("--text", default_text()), options);
+
+  std::string bytes;
+  if (format == "bertviz") bytes = bertviz_json(*snap).dump() + "\n";
+  else if (format == "npy") bytes = npy_bytes(snapshot_array(*snap, tensor));
+  else bytes = attention_csv(*snap, args.get_int("--layer", 0, 0, 1 << 20), args.get_int("--head", 0, 0, 1 << 20));
+  write_export(out, bytes, args.has("--force"));
+  std::cerr << "wrote " << out << "\n";
+  return 0;
+}
+
+}  // namespace attnscope::cli
