@@ -97,31 +97,35 @@ MatrixRM mlp(const Model& model, int layer, const MatrixRM& h) {
   return linear(up, lw.ffn_down);  // [T, D]
 }
 
-// Top-k by logit of each requested row, with softmax probabilities.
-void predict(const Model& model, const MatrixRM& logits /* [R, V] */, int first_position, int top_k,
+// Top-k by logit of each requested row, with softmax probabilities. Rows are
+// split over the pool: at V = 50257 the selection costs as much as a GEMM row.
+void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits /* [R, V] */, int first_position, int top_k,
              std::vector<std::vector<Prediction>>& top /* [T][k] */) {
   const int V = static_cast<int>(logits.cols());
   const int k = std::min(top_k, V);
-  std::vector<int> order(static_cast<size_t>(V));
-  for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-    auto row = logits.row(r);
-    const float max = row.maxCoeff();
-    const double sum = (row.array() - max).exp().cast<double>().sum();
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
-      return row(a) > row(b) || (row(a) == row(b) && a < b);
-    });
-    auto& out = top[static_cast<size_t>(first_position + r)];
-    out.clear();
-    for (int i = 0; i < k; ++i) {
-      Prediction p;
-      p.id = order[static_cast<size_t>(i)];
-      p.logit = row(p.id);
-      p.prob = static_cast<float>(std::exp(static_cast<double>(p.logit - max)) / sum);
-      p.text = p.id < model.tokenizer->vocab_size() ? model.tokenizer->display_piece(p.id) : "<" + std::to_string(p.id) + ">";
-      out.push_back(std::move(p));
+  const int rows = static_cast<int>(logits.rows());
+  const int chunks = std::min(rows, parallel_threads());
+  parallel_for(chunks, [&](int chunk) {
+    std::vector<int> order(static_cast<size_t>(V));
+    for (int r = rows * chunk / chunks; r < rows * (chunk + 1) / chunks; ++r) {
+      auto row = logits.row(r);
+      const float max = row.maxCoeff();
+      const double sum = (row.array() - max).exp().cast<double>().sum();
+      std::iota(order.begin(), order.end(), 0);
+      std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                        [&](int a, int b) { return row(a) > row(b) || (row(a) == row(b) && a < b); });
+      auto& out = top[static_cast<size_t>(first_position + r)];
+      out.clear();
+      for (int i = 0; i < k; ++i) {
+        Prediction p;
+        p.id = order[static_cast<size_t>(i)];
+        p.logit = row(p.id);
+        p.prob = static_cast<float>(std::exp(static_cast<double>(p.logit - max)) / sum);
+        p.text = p.id < model.tokenizer->vocab_size() ? model.tokenizer->display_piece(p.id) : "<" + std::to_string(p.id) + ">";
+        out.push_back(std::move(p));
+      }
     }
-  }
+  });
 }
 
 // The output head on the rows it is asked for.   hidden [R, D] -> [R, V]
@@ -197,18 +201,22 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
   snap->final_hidden = std::move(x);
 
   snap->top.resize(static_cast<size_t>(T));
-  if (c.has_lm_head && (options.predict != RunOptions::Predict::None || options.keep_logits)) {
-    check_cancel(options);
-    const bool all_rows = options.keep_logits || options.predict == RunOptions::Predict::All;
-    const int first = all_rows ? 0 : T - 1;
-    MatrixRM logits = output_logits(model, snap->final_hidden.middleRows(first, T - first));  // [R, V]
+  if (c.has_lm_head && options.keep_logits) {
+    snap->logits = output_logits(model, snap->final_hidden);  // [T, V]
     if (options.predict != RunOptions::Predict::None && options.top_k > 0) {
-      if (options.predict == RunOptions::Predict::Last && all_rows)
-        predict(model, logits.bottomRows(1), T - 1, options.top_k, snap->top);
-      else
-        predict(model, logits, first, options.top_k, snap->top);
+      const int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
+      predict(model, snap->logits.middleRows(first, T - first), first, options.top_k, snap->top);
     }
-    if (options.keep_logits) snap->logits = std::move(logits);
+  } else if (c.has_lm_head && options.predict != RunOptions::Predict::None && options.top_k > 0) {
+    // Row blocks keep the [rows, V] logits small: a full [T, V] at T = 1024 and
+    // V = 50257 would be 200 MB that nobody keeps.
+    constexpr int kRowsPerBlock = 64;
+    const int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
+    for (int r = first; r < T; r += kRowsPerBlock) {
+      check_cancel(options);
+      const int rows = std::min(kRowsPerBlock, T - r);
+      predict(model, output_logits(model, snap->final_hidden.middleRows(r, rows)), r, options.top_k, snap->top);
+    }
   }
   return snap;
 }

@@ -1,20 +1,14 @@
 #include "safetensors.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <limits>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "error.h"
-#include "float16.h"
+#include "strict_json.h"
 
 namespace attnscope {
-
-static_assert(std::endian::native == std::endian::little,
-              "safetensors data is little-endian and is read in place");
 
 using nlohmann::json;
 
@@ -72,55 +66,10 @@ std::int64_t FloatTensor::numel() const {
   return n;
 }
 
-// ---------------------------------------------------------------------------
-// Strict JSON: nlohmann keeps the last of two equal keys without a word, which
-// would let a second "wte.weight" silently replace the first. A parser
-// callback sees every key, so each open object tracks the keys it has seen.
-
 namespace {
 
-// A valid header nests three levels (root, tensor entry, shape array); the
-// limit only stops pathological input from building deep trees.
-constexpr int kMaxJsonDepth = 64;
 // Same cap as the reference implementation: a header is a table of contents.
 constexpr std::uint64_t kMaxHeaderLength = 100'000'000;
-
-std::string excerpt(const json& value) {
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
-}
-
-json parse_json_strict(std::string_view text, const std::string& source, const char* what) {
-  std::vector<std::set<std::string, std::less<>>> keys_of_open_objects;
-  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (depth >= kMaxJsonDepth)
-          throw Error(source + ": " + what + " JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-        if (event == json::parse_event_t::object_start) keys_of_open_objects.emplace_back();
-        break;
-      case json::parse_event_t::object_end:
-        keys_of_open_objects.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        const auto& key = parsed.get_ref<const std::string&>();
-        if (!keys_of_open_objects.back().insert(key).second)
-          throw Error(source + ": duplicate key " + excerpt(parsed) + " in " + what + " JSON");
-        break;
-      }
-      default:
-        break;
-    }
-    return true;
-  };
-  try {
-    return json::parse(text.begin(), text.end(), callback);
-  } catch (const json::exception& e) {
-    throw Error(source + ": " + what + " is not valid JSON: " + e.what());
-  }
-}
 
 // JSON integers >= 0 arrive as unsigned, except "-0".
 bool as_u64(const json& value, std::uint64_t* out) {
@@ -154,21 +103,21 @@ const json& require_field(const json& entry, const char* field, const std::strin
 TensorInfo parse_tensor_entry(const std::string& name, const json& entry, std::uint64_t data_size,
                               const std::string& source) {
   const std::string where = source + ": tensor '" + name + "'";
-  if (!entry.is_object()) throw Error(where + ": entry is " + excerpt(entry) + ", expected a JSON object");
+  if (!entry.is_object()) throw Error(where + ": entry is " + json_for_error(entry) + ", expected a JSON object");
   TensorInfo info;
   info.name = name;
 
   const json& dtype = require_field(entry, "dtype", where);
-  if (!dtype.is_string()) throw Error(where + ": dtype is " + excerpt(dtype) + ", expected a string");
+  if (!dtype.is_string()) throw Error(where + ": dtype is " + json_for_error(dtype) + ", expected a string");
   if (!dtype_from_name(dtype.get_ref<const std::string&>(), &info.dtype))
-    throw Error(where + ": unknown dtype " + excerpt(dtype));
+    throw Error(where + ": unknown dtype " + json_for_error(dtype));
 
   const json& shape = require_field(entry, "shape", where);
-  if (!shape.is_array()) throw Error(where + ": shape is " + excerpt(shape) + ", expected an array");
+  if (!shape.is_array()) throw Error(where + ": shape is " + json_for_error(shape) + ", expected an array");
   for (std::size_t i = 0; i < shape.size(); i++) {
     std::uint64_t dim = 0;
     if (!as_u64(shape[i], &dim) || dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      throw Error(where + ": shape dimension " + std::to_string(i) + " is " + excerpt(shape[i]) +
+      throw Error(where + ": shape dimension " + std::to_string(i) + " is " + json_for_error(shape[i]) +
                   ", expected a non-negative integer");
     info.shape.push_back(static_cast<std::int64_t>(dim));
   }
@@ -189,7 +138,7 @@ TensorInfo parse_tensor_entry(const std::string& name, const json& entry, std::u
   const json& offsets = require_field(entry, "data_offsets", where);
   if (!offsets.is_array() || offsets.size() != 2 || !as_u64(offsets[0], &info.begin) ||
       !as_u64(offsets[1], &info.end))
-    throw Error(where + ": data_offsets is " + excerpt(offsets) + ", expected [begin, end] byte offsets");
+    throw Error(where + ": data_offsets is " + json_for_error(offsets) + ", expected [begin, end] byte offsets");
   const std::string offsets_text = range_string(info.begin, info.end);
   if (info.begin > info.end) throw Error(where + ": data_offsets " + offsets_text + " have begin > end");
   if (info.end > data_size)
@@ -208,11 +157,11 @@ TensorInfo parse_tensor_entry(const std::string& name, const json& entry, std::u
 
 std::map<std::string, std::string> parse_metadata(const json& metadata, const std::string& source) {
   if (!metadata.is_object())
-    throw Error(source + ": __metadata__ is " + excerpt(metadata) + ", expected a JSON object of strings");
+    throw Error(source + ": __metadata__ is " + json_for_error(metadata) + ", expected a JSON object of strings");
   std::map<std::string, std::string> result;
   for (const auto& [key, value] : metadata.items()) {
     if (!value.is_string())
-      throw Error(source + ": __metadata__ value of '" + key + "' is " + excerpt(value) + ", expected a string");
+      throw Error(source + ": __metadata__ value of '" + key + "' is " + json_for_error(value) + ", expected a string");
     result.emplace(key, value.get<std::string>());
   }
   return result;
@@ -239,7 +188,7 @@ SafetensorsHeader SafetensorsHeader::parse(std::span<const std::uint8_t> file_by
 
   std::string_view text(reinterpret_cast<const char*>(file_bytes.data()) + 8, header_length);
   json root = parse_json_strict(text, source, "header");
-  if (!root.is_object()) throw Error(source + ": header is " + excerpt(root) + ", expected a JSON object");
+  if (!root.is_object()) throw Error(source + ": header is " + json_for_error(root) + ", expected a JSON object");
 
   SafetensorsHeader header;
   header.data_start_ = 8 + header_length;
@@ -293,130 +242,6 @@ std::span<const std::uint8_t> SafetensorsFile::tensor_bytes(const TensorInfo& in
   if (info.begin > info.end || start > bytes.size() || info.end > bytes.size() - start)
     throw Error(path().string() + ": tensor '" + info.name + "' lies outside the file");
   return bytes.subspan(start + info.begin, info.end - info.begin);
-}
-
-// ---------------------------------------------------------------------------
-// TensorStore
-
-namespace {
-
-// A shard named in an index must stay inside the model folder.
-bool is_plain_file_name(const std::string& name) {
-  return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
-         name.find("..") == std::string::npos && name.find('\0') == std::string::npos && name != ".";
-}
-
-std::string read_whole_file(const std::filesystem::path& path) {
-  MappedFile file = MappedFile::open(path);
-  auto bytes = file.bytes();
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-}  // namespace
-
-TensorStore TensorStore::from_file(std::shared_ptr<const SafetensorsFile> file) {
-  if (!file) throw Error("TensorStore::from_file: no file given");
-  TensorStore store;
-  store.source_ = file->path().string();
-  for (const TensorInfo& info : file->header().tensors()) store.entries_.emplace(info.name, Entry{file, &info});
-  store.files_.push_back(std::move(file));
-  return store;
-}
-
-TensorStore TensorStore::open_folder(const std::filesystem::path& folder) {
-  const auto single = folder / "model.safetensors";
-  const auto index_path = folder / "model.safetensors.index.json";
-  std::error_code ignored;
-  if (std::filesystem::exists(single, ignored)) return from_file(SafetensorsFile::open(single));
-  if (!std::filesystem::exists(index_path, ignored))
-    throw Error("no model.safetensors or model.safetensors.index.json in " + folder.string());
-
-  const std::string source = index_path.string();
-  const json index = parse_json_strict(read_whole_file(index_path), source, "index");
-  if (!index.is_object()) throw Error(source + ": index is " + excerpt(index) + ", expected a JSON object");
-  auto weight_map = index.find("weight_map");
-  if (weight_map == index.end() || !weight_map->is_object())
-    throw Error(source + ": missing object 'weight_map' {tensor name: shard file}");
-  if (weight_map->empty()) throw Error(source + ": 'weight_map' lists no tensors");
-
-  TensorStore store;
-  store.source_ = source;
-  std::map<std::string, std::shared_ptr<const SafetensorsFile>> shards;  // each shard mapped once
-  for (const auto& [name, shard_value] : weight_map->items()) {
-    if (!shard_value.is_string())
-      throw Error(source + ": weight_map entry of tensor '" + name + "' is " + excerpt(shard_value) +
-                  ", expected a shard file name");
-    const std::string& shard = shard_value.get_ref<const std::string&>();
-    if (!is_plain_file_name(shard))
-      throw Error(source + ": shard " + excerpt(shard_value) + " of tensor '" + name +
-                  "' must be a plain file name inside the folder (no '/' or '..')");
-    auto it = shards.find(shard);
-    if (it == shards.end()) {
-      try {
-        it = shards.emplace(shard, SafetensorsFile::open(folder / shard)).first;
-      } catch (const Error& e) {
-        rethrow_with_context(source, e);
-      }
-      store.files_.push_back(it->second);
-    }
-    const TensorInfo* info = it->second->header().find(name);
-    if (!info)
-      throw Error(source + ": tensor '" + name + "' is listed in shard '" + shard + "' but missing from " +
-                  it->second->path().string());
-    store.entries_.emplace(name, Entry{it->second, info});
-  }
-  return store;
-}
-
-bool TensorStore::contains(std::string_view name) const { return entries_.find(name) != entries_.end(); }
-
-std::vector<std::string> TensorStore::names() const {
-  std::vector<std::string> names;
-  names.reserve(entries_.size());
-  for (const auto& [name, entry] : entries_) names.push_back(name);
-  return names;
-}
-
-const TensorInfo* TensorStore::find(std::string_view name) const {
-  auto it = entries_.find(name);
-  return it == entries_.end() ? nullptr : it->second.info;
-}
-
-FloatTensor TensorStore::load(std::string_view name, std::span<const std::int64_t> expected_shape) const {
-  auto it = entries_.find(name);
-  if (it == entries_.end()) throw Error(source_ + ": tensor '" + std::string(name) + "' is missing");
-  const auto& [file, info] = it->second;
-  const std::string where = file->path().string() + ": tensor '" + info->name + "'";
-  if (!std::ranges::equal(info->shape, expected_shape))
-    throw Error(where + " has shape " + shape_string(info->shape) + ", expected " + shape_string(expected_shape));
-  if (info->dtype != DType::F32 && info->dtype != DType::F16 && info->dtype != DType::BF16)
-    throw Error(where + " has dtype " + dtype_name(info->dtype) + "; only F32, F16 and BF16 can be read as float32");
-
-  const std::span<const std::uint8_t> bytes = file->tensor_bytes(*info);
-  const std::size_t count = bytes.size() / dtype_size(info->dtype);
-  FloatTensor tensor;
-  tensor.shape = info->shape;
-  if (info->dtype == DType::F32 && reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(float) == 0) {
-    tensor.data = reinterpret_cast<const float*>(bytes.data());  // zero-copy view into the mapping
-    tensor.owner = file;
-    return tensor;
-  }
-  // A header whose length is not a multiple of 4 leaves F32 data misaligned;
-  // reading it through a float* would be undefined, so it is copied instead.
-  auto values = std::make_shared<std::vector<float>>(count);
-  float* out = values->data();
-  if (info->dtype == DType::F32) {
-    if (count) std::memcpy(out, bytes.data(), count * sizeof(float));
-  } else {
-    const bool is_f16 = info->dtype == DType::F16;
-    for (std::size_t i = 0; i < count; i++) {
-      auto half = static_cast<std::uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8));
-      out[i] = is_f16 ? f16_to_f32(half) : bf16_to_f32(half);
-    }
-  }
-  tensor.data = out;
-  tensor.owner = std::move(values);
-  return tensor;
 }
 
 }  // namespace attnscope

@@ -127,9 +127,27 @@ std::vector<TextRun> split_on_added_tokens(std::string_view text, const std::vec
       ++pos;
       continue;
     }
-    if (pos > run_start) runs.push_back({run_start, pos, -1});
-    runs.push_back({pos, pos + best_length, best});
-    pos += best_length;
+    std::size_t start = pos, end = pos + best_length;
+    if (added[static_cast<std::size_t>(best)].lstrip) {
+      while (start > run_start) {
+        std::size_t previous = start - 1;
+        while (previous > run_start && (static_cast<unsigned char>(text[previous]) & 0xC0) == 0x80) --previous;
+        char32_t c = 0;
+        if (unicode::decode_one(text, previous, c) != start - previous || !unicode::is_white_space(c)) break;
+        start = previous;
+      }
+    }
+    if (added[static_cast<std::size_t>(best)].rstrip) {
+      while (end < text.size()) {
+        char32_t c = 0;
+        const std::size_t length = unicode::decode_one(text, end, c);
+        if (!unicode::is_white_space(c)) break;
+        end += length;
+      }
+    }
+    if (start > run_start) runs.push_back({run_start, start, -1});
+    runs.push_back({start, end, best});
+    pos = end;
     run_start = pos;
   }
   if (run_start < text.size()) runs.push_back({run_start, text.size(), -1});

@@ -65,7 +65,8 @@ std::vector<AddedToken> read_added_tokens(const json& tokenizer_json, const std:
     const json* content = member(entry, "content");
     const json* id = member(entry, "id");
     if (!content || !content->is_string() || !id) throw Error(where + ": expected {\"id\": ..., \"content\": \"...\"}");
-    added.push_back({content->get<std::string>(), id_value(*id, where + ".id")});
+    added.push_back({content->get<std::string>(), id_value(*id, where + ".id"), bool_member(entry, "lstrip", false, where),
+                     bool_member(entry, "rstrip", false, where)});
   }
   return added;
 }

@@ -34,6 +34,8 @@ using StringIdMap = std::unordered_map<std::string, int, StringViewHash, std::eq
 struct AddedToken {
   std::string content;
   int id = 0;
+  bool lstrip = false;  // also swallows the whitespace before it (RoBERTa's "<mask>")
+  bool rstrip = false;  // also swallows the whitespace after it
 };
 
 struct BpeMerge {
@@ -95,6 +97,10 @@ struct TextRun {
   int added_index = -1;  // index into the added-token list
 };
 std::vector<TextRun> split_on_added_tokens(std::string_view text, const std::vector<AddedToken>& added);
+
+// GPT-2's pre-tokenization regex applied to `text`: the byte ranges [start, end)
+// of its words, in order, tiling the text. Tokenizer training uses the same rule.
+std::vector<std::pair<std::size_t, std::size_t>> gpt2_split_words(std::string_view text);
 
 // A piece of file content fit for a one-line error message.
 std::string quote_for_error(std::string_view text);

@@ -284,6 +284,22 @@ TEST(Gpt2Tokenizer, TokenizerJsonGivesTheSameIdsInBothMergeFormats) {
   }
 }
 
+TEST(Gpt2Tokenizer, AddedTokenWithLstripSwallowsTheSpaceBeforeIt) {
+  // RoBERTa's "<mask>": {"lstrip": true}, so " <mask>" is one token.
+  json j = tokenizer_json_from_fixture(false);
+  j["added_tokens"].push_back({{"id", 457}, {"content", "<mask>"}, {"lstrip", true}, {"special", true}});
+  const auto tokenizer = make_tokenizer_from_json(j.dump(), false);
+  EXPECT_EQ(tokenizer->vocab_size(), 458);
+  EXPECT_EQ(tokenizer->mask_id, 457);
+  const std::string text = "a  <mask> b";
+  const std::vector<Token> tokens = tokenizer->encode(text);
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[1].id, 457);
+  EXPECT_EQ(tokens[1].start, 1u);
+  EXPECT_EQ(tokens[1].end, 9u);
+  EXPECT_EQ(tokens[2].piece, "\xC4\xA0" "b");
+}
+
 TEST(Gpt2Tokenizer, AddPrefixSpaceEncodesAsIfASpaceLeadTheText) {
   json j = tokenizer_json_from_fixture(false);
   j["pre_tokenizer"]["add_prefix_space"] = true;
