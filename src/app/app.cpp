@@ -1,0 +1,133 @@
+#include "app/app.h"
+
+#include <algorithm>
+
+#include "app/fonts.h"
+#include "core/model.h"
+
+namespace attnscope::app {
+
+namespace {
+
+constexpr int kTopK = 10;  // predictions kept per position; the view shows what fits
+
+std::string describe(const Model& model) {
+  const ModelConfig& c = model.config;
+  return std::string(family_name(c.family)) + ", " + std::to_string(c.n_layers) + " layers x " +
+         std::to_string(c.n_heads) + " heads, context " + std::to_string(c.max_positions);
+}
+
+void apply_loaded_model(App& app, LoadResult& loaded) {
+  AppState& s = app.state;
+  if (!loaded.model) {
+    app.last_load_error = loaded.error;
+    s.error_popup = "Could not open the model.\n\n" + loaded.error +
+                    (s.model ? "\n\nThe previous model stays loaded." : "");
+    s.status = "Model load failed: " + loaded.error;
+    return;
+  }
+  s.model = std::move(loaded.model);
+  s.snapshot.reset();
+  s.baseline.reset();
+  // Head and position indices of the old model mean nothing for the new one.
+  reset_all(s);
+  s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);
+  s.selection.head = std::min(s.selection.head, s.model->config.n_heads - 1);
+  s.status = "Loaded " + loaded.path.string() + " (" + describe(*s.model) + ") in " +
+             std::to_string(static_cast<int>(loaded.load_ms)) + " ms";
+  remember_model(app.settings, std::filesystem::absolute(loaded.path).lexically_normal().string());
+  save_app_settings(app);
+  s.request_run();
+}
+
+void apply_result(App& app, InferenceResult& result) {
+  AppState& s = app.state;
+  app.last_applied = std::max(app.last_applied, result.id);
+  if (!result.snapshot) {
+    s.status = "Run failed: " + result.error;
+    return;
+  }
+  // A run for a model that has since been replaced is of no use.
+  if (result.snapshot->model != s.model) return;
+  s.snapshot = std::move(result.snapshot);
+  s.baseline = std::move(result.baseline);
+  s.truncated = result.truncated;
+  app.cut_to_tokens = result.truncated ? s.snapshot->n_tokens : 0;
+  app.last_run_ms = result.run_ms;
+  app.last_result_submitted = result.submitted;
+  clamp_selection(s);
+}
+
+}  // namespace
+
+void request_model(App& app, const std::filesystem::path& path) {
+  app.loader.load(path);
+  app.state.status = "Loading " + path.string() + " ...";
+}
+
+void update_workers(App& app) {
+  if (auto loaded = app.loader.poll()) apply_loaded_model(app, *loaded);
+  if (auto result = app.inference.poll()) apply_result(app, *result);
+  submit_run_if_requested(app);
+}
+
+void submit_run_if_requested(App& app) {
+  AppState& s = app.state;
+  if (s.run_requested && s.model) {
+    InferenceRequest request;
+    request.model = s.model;
+    request.text = s.text;
+    request.interventions = s.interventions;
+    request.top_k = kTopK;
+    request.want_baseline = true;
+    app.last_submitted = app.inference.submit(std::move(request));
+    s.run_requested = false;
+  }
+}
+
+bool app_idle(const App& app) {
+  // Without a model a requested run waits for one; there is nothing to wait for.
+  const bool run_pending = app.state.run_requested && app.state.model;
+  return !app.loader.busy() && !app.inference.busy() && !run_pending &&
+         app.last_applied >= app.last_submitted;
+}
+
+void reset_all(AppState& state) {
+  state.interventions = Interventions{};
+  state.selection.query = -1;
+  state.selection.mode = HeadMode::Single;
+  state.request_run();
+}
+
+void clamp_selection(AppState& state) {
+  if (!state.snapshot) return;
+  const AttentionSnapshot& s = *state.snapshot;
+  Selection& sel = state.selection;
+  sel.layer = std::clamp(sel.layer, 0, std::max(s.n_layers - 1, 0));
+  sel.head = std::clamp(sel.head, 0, std::max(s.n_heads - 1, 0));
+  if (sel.query >= s.n_tokens) sel.query = -1;
+  if (sel.hovered_token >= s.n_tokens) sel.hovered_token = -1;
+}
+
+void save_app_settings(App& app) {
+  if (!app.persist) return;
+  app.settings.colormap = app.state.display.colormap;
+  app.settings.font_scale = app.state.display.font_scale;
+  app.settings.presenter = app.state.display.presenter;
+  // A pasted book is not worth keeping: the last sentence is, up to a size.
+  constexpr size_t kMaxRememberedText = 20000;
+  if (app.state.text.size() <= kMaxRememberedText) app.settings.last_text = app.state.text;
+  std::string error;
+  if (!save_settings(app.settings_file, app.settings, &error)) app.state.status = "Settings not saved: " + error;
+}
+
+float ui_scale(const DisplaySettings& display) {
+  return display.font_scale * (display.presenter ? kPresenterFontScale : 1.0f);
+}
+
+std::string truncation_notice(const App& app) {
+  if (app.cut_to_tokens <= 0) return {};
+  return "text cut to " + std::to_string(app.cut_to_tokens) + " tokens (the model's context)";
+}
+
+}  // namespace attnscope::app

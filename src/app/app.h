@@ -1,0 +1,106 @@
+// The app shell's state around AppState: the workers, settings, pending
+// screenshot/export requests and the bits of bookkeeping the frame loop
+// needs. Drawing lives in the ui_*.cpp files; this file only updates data.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/app_state.h"
+#include "app/folder_browser.h"
+#include "app/inference_worker.h"
+#include "app/model_loader_worker.h"
+#include "app/settings.h"
+#include "app/view_ids.h"
+
+struct ImFont;
+
+namespace attnscope::app {
+
+class ViewWindows;
+
+struct ExportRequest {
+  ViewId view = ViewId::Heatmap;
+  float scale = 2;
+  std::filesystem::path out;  // empty: a default name in the export folder, never overwriting
+  float width = 0;            // logical figure size; 0 = the view window's current size
+  float height = 0;
+  bool light = false;
+  bool sidecar = false;       // also write out + ".json" with the layout and the state shown
+};
+
+struct ScreenshotRequest {
+  std::filesystem::path out;  // empty: a default name, never overwriting
+  int delay_frames = 1;       // let a just-clicked menu close before the capture
+  bool sidecar = false;
+};
+
+struct App {
+  AppState state;
+  Settings settings;
+  std::filesystem::path settings_file;
+  bool persist = true;  // scripted runs neither read the last session nor write settings
+
+  InferenceWorker inference;
+  ModelLoaderWorker loader;
+  FolderBrowser browser;
+  std::unique_ptr<ViewWindows> views;  // created once the GL context exists
+
+  // Run bookkeeping for the status bar and the benchmark.
+  std::uint64_t last_submitted = 0;
+  std::uint64_t last_applied = 0;
+  double last_run_ms = 0;
+  int cut_to_tokens = 0;         // > 0: the last run's text was cut to this many tokens
+  std::string last_load_error;   // the most recent failed load, for scripted checks
+  std::chrono::steady_clock::time_point last_result_submitted;  // of the snapshot on screen
+
+  // Hover is written by whichever view is under the mouse; it is carried to
+  // the next frame so that views drawn earlier in the frame see it too.
+  int hover_shown = -1;
+
+  std::optional<ScreenshotRequest> screenshot;
+  std::optional<ExportRequest> export_request;
+  std::optional<ViewId> focus_view;  // bring this window to the front next frame
+  bool fonts_dirty = true;           // rebuild the atlas before the next frame
+  bool have_symbols = false;
+  ImFont* title_font = nullptr;      // 1.5x the body font, for headings         // the font has ·, ↵ and friends (DejaVu), not just ASCII
+  bool focus_text = false;           // put the keyboard in the text box next frame
+  bool show_input = true;            // the "Input" window: text, tokens and head controls
+  bool reset_layout = false;         // put every window back at its default place
+  bool quit = false;
+};
+
+// Starts loading `path` in the background; the current model stays until it succeeds.
+void request_model(App& app, const std::filesystem::path& path);
+
+// Takes finished loads and runs from the workers and submits a new run when
+// something asked for one. Call once per frame, before drawing.
+void update_workers(App& app);
+
+// Hands the worker a run when something asked for one. update_workers calls
+// it, and the loop calls it again right after drawing, so that an edit made
+// in this frame starts computing while the frame is still being rendered.
+void submit_run_if_requested(App& app);
+
+// True when no load or run is queued or running and the state on screen is current.
+bool app_idle(const App& app);
+
+// Clears ablations, masks, the causal override and the query selection.
+void reset_all(AppState& state);
+
+// Keeps the selection inside the current snapshot's layers, heads and tokens.
+void clamp_selection(AppState& state);
+
+// Writes settings unless this is a scripted run; failures go to the status bar.
+void save_app_settings(App& app);
+
+// Font and spacing multiplier of the UI: the user's font scale, larger in presenter mode.
+float ui_scale(const DisplaySettings& display);
+
+// The text shown in the "cut to the context" notice, or empty.
+std::string truncation_notice(const App& app);
+
+}  // namespace attnscope::app

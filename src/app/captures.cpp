@@ -1,0 +1,193 @@
+#include "app/captures.h"
+
+#include <fstream>
+
+#include <GL/gl.h>
+#include <GL/glext.h>
+
+#include "app/figure_export.h"
+#include "app/fonts.h"
+#include "app/gl_heatmap.h"
+#include "app/image_file.h"
+#include "app/view_common.h"
+#include "app/view_windows.h"
+#include "core/error.h"
+
+namespace attnscope::app {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxSentenceInFigure = 240;  // bytes of the sentence printed in a figure header
+
+const char* mode_name(HeadMode mode) {
+  switch (mode) {
+    case HeadMode::Single: return "single";
+    case HeadMode::Mean: return "mean";
+    case HeadMode::Max: return "max";
+  }
+  return "?";
+}
+
+json predictions_json(const AttentionSnapshot* snapshot, int position) {
+  json out = json::array();
+  if (!snapshot || position < 0 || position >= static_cast<int>(snapshot->top.size())) return out;
+  for (const Prediction& p : snapshot->top[static_cast<size_t>(position)])
+    out.push_back({{"id", p.id}, {"text", p.text}, {"prob", p.prob}, {"logit", p.logit}});
+  return out;
+}
+
+// A sentence short enough for a figure header, cut on a UTF-8 boundary.
+std::string header_sentence(const std::string& text) {
+  if (text.size() <= kMaxSentenceInFigure) return text;
+  size_t cut = kMaxSentenceInFigure;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "\u2026";
+}
+
+fs::path output_folder(const App& app) {
+  return app.settings.export_dir.empty() ? fs::path(".") : fs::path(app.settings.export_dir);
+}
+
+bool write_sidecar(const fs::path& png, json data, std::string* error) {
+  const fs::path path = png.string() + ".json";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  if (!out) {
+    *error = "cannot write " + path.string();
+    return false;
+  }
+  return true;
+}
+
+void report(App& app, CaptureOutcome* outcome, const char* what) {
+  if (outcome->ok) {
+    app.state.status = std::string(what) + " saved to " + fs::absolute(outcome->path).lexically_normal().string();
+  } else {
+    app.state.error_popup = std::string(what) + " not saved: " + outcome->error;
+    app.state.status = app.state.error_popup;
+  }
+}
+
+void take_screenshot(App& app, int width, int height, CaptureOutcome* outcome) {
+  ScreenshotRequest& request = *app.screenshot;
+  if (request.delay_frames > 0) {
+    --request.delay_frames;
+    return;
+  }
+  outcome->attempted = true;
+  outcome->path = request.out.empty() ? unique_path(output_folder(app) / "attnscope-screenshot.png") : request.out;
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+  glReadBuffer(GL_BACK);
+  const RgbaImage image = read_framebuffer(width, height);
+  outcome->ok = write_png(outcome->path, image, &outcome->error);
+  if (outcome->ok && request.sidecar) {
+    json data = describe_state(app);
+    data["png"] = outcome->path.filename().string();
+    data["width"] = width;
+    data["height"] = height;
+    outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
+  }
+  report(app, outcome, "Screenshot");
+  app.screenshot.reset();
+}
+
+void export_figure(App& app, CaptureOutcome* outcome) {
+  const ExportRequest request = *app.export_request;
+  app.export_request.reset();
+  outcome->attempted = true;
+  AppState& s = app.state;
+  if (!s.snapshot) {
+    outcome->error = "nothing to export yet (no model run)";
+    report(app, outcome, "Figure");
+    return;
+  }
+  FigureSpec spec;
+  spec.title = view_title(request.view);
+  spec.sentence = header_sentence(s.snapshot->text);
+  spec.detail = head_caption(*s.snapshot, s.selection) + "   \u00B7   " + s.model->source.filename().string();
+  if (!s.snapshot->interventions.ablated_heads.empty())
+    spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";
+  const ImVec2 on_screen = app.views->window_size(request.view);
+  spec.width = request.width > 0 ? request.width : (on_screen.x > 0 ? on_screen.x : 960.0f);
+  spec.height = request.height > 0 ? request.height : (on_screen.y > 0 ? on_screen.y : 720.0f);
+  spec.scale = request.scale;
+  spec.font_size = kBaseFontSize;
+  spec.light = request.light;
+  outcome->path = request.out.empty() ? unique_path(output_folder(app) / default_export_name(s, request.view)) : request.out;
+  try {
+    ViewDrawOptions options;
+    options.exporting = true;
+    options.scale = request.scale;
+    const RgbaImage image = render_figure(spec, [&] { app.views->draw_content(request.view, s, options); });
+    outcome->ok = write_png(outcome->path, image, &outcome->error);
+    if (outcome->ok && request.sidecar) {
+      json data = describe_state(app);
+      data["png"] = outcome->path.filename().string();
+      data["view"] = view_key(request.view);
+      data["width"] = image.width;
+      data["height"] = image.height;
+      data["scale"] = request.scale;
+      if (request.view == ViewId::Heatmap) {
+        const HeatmapLayout& l = app.views->heatmap_layout();
+        data["heatmap"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h},
+                           {"rows", l.rows}, {"cols", l.cols}};
+      }
+      outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
+    }
+  } catch (const std::exception& e) {
+    outcome->ok = false;
+    outcome->error = e.what();
+  }
+  report(app, outcome, "Figure");
+}
+
+}  // namespace
+
+std::string default_export_name(const AppState& state, ViewId view) {
+  const Selection& sel = state.selection;
+  std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : mode_name(sel.mode);
+  return std::string("attnscope-") + view_key(view) + "-L" + std::to_string(sel.layer) + head + ".png";
+}
+
+json describe_state(const App& app) {
+  const AppState& s = app.state;
+  json data;
+  data["model"] = s.model ? s.model->source.string() : "";
+  data["last_load_error"] = app.last_load_error;
+  data["status"] = s.status;
+  data["layer"] = s.selection.layer;
+  data["head"] = s.selection.head;
+  data["mode"] = mode_name(s.selection.mode);
+  data["colormap"] = colormap_name(s.display.colormap);
+  data["color_scale"] = color_scale_name(s.display.scale);
+  data["text_cut_to_tokens"] = app.cut_to_tokens;
+  const AttentionSnapshot* snap = s.snapshot.get();
+  if (!snap) return data;
+  data["text"] = snap->text;
+  data["n_tokens"] = snap->n_tokens;
+  json tokens = json::array();
+  for (const Token& t : snap->tokens) tokens.push_back(t.display);
+  data["tokens"] = tokens;
+  data["query"] = s.effective_query();
+  json ablated = json::array();
+  for (const auto& [l, h] : snap->interventions.ablated_heads) ablated.push_back({l, h});
+  data["ablated_heads"] = ablated;
+  data["masked_keys"] = snap->interventions.masked_keys;
+  data["causal"] = snap->causal;
+  data["predictions"] = predictions_json(snap, s.effective_query());
+  data["baseline_predictions"] = predictions_json(s.baseline.get(), s.effective_query());
+  return data;
+}
+
+void process_captures(App& app, int framebuffer_width, int framebuffer_height, CaptureOutcome* screenshot,
+                      CaptureOutcome* figure) {
+  *screenshot = CaptureOutcome{};
+  *figure = CaptureOutcome{};
+  if (app.screenshot) take_screenshot(app, framebuffer_width, framebuffer_height, screenshot);
+  if (app.export_request) export_figure(app, figure);
+}
+
+}  // namespace attnscope::app

@@ -1,0 +1,56 @@
+#include "app/fonts.h"
+
+#include <system_error>
+#include <filesystem>
+
+#include <imgui.h>
+
+namespace attnscope::app {
+
+namespace {
+
+constexpr const char* kDejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// Pairs of inclusive ranges, zero-terminated; must outlive the atlas build.
+const ImWchar kGlyphRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin + Latin-1 Supplement
+    0x0100, 0x024F,  // Latin Extended-A and -B
+    0x0370, 0x03FF,  // Greek and Coptic
+    0x0400, 0x052F,  // Cyrillic + Cyrillic Supplement
+    0x2000, 0x206F,  // General Punctuation: … — ‘ ’ “ ”
+    0x2190, 0x21FF,  // Arrows: ↵ for newline tokens
+    0x2200, 0x22FF,  // Mathematical Operators: ∘ · √
+    0x2423, 0x2423,  // ␣ open box, for space tokens
+    0x2580, 0x25FF,  // Block Elements + Geometric Shapes: ▁ ▲ ▼ ●
+    0,
+};
+
+ImFont* add_font(ImFontAtlas* atlas, float size_px, bool* dejavu) {
+  std::error_code ec;
+  if (std::filesystem::exists(kDejaVuSans, ec)) {
+    ImFontConfig config;
+    config.OversampleH = 2;
+    config.OversampleV = 1;
+    if (ImFont* font = atlas->AddFontFromFileTTF(kDejaVuSans, size_px, &config, kGlyphRanges)) {
+      *dejavu = true;
+      return font;
+    }
+  }
+  ImFontConfig config;
+  config.SizePixels = size_px;
+  *dejavu = false;
+  return atlas->AddFontDefault(&config);
+}
+
+}  // namespace
+
+FontSet add_app_fonts(ImFontAtlas* atlas, float size_px) {
+  atlas->Clear();
+  FontSet fonts;
+  fonts.body = add_font(atlas, size_px, &fonts.dejavu);
+  bool title_dejavu = false;
+  fonts.title = add_font(atlas, size_px * 1.5f, &title_dejavu);
+  return fonts;
+}
+
+}  // namespace attnscope::app

@@ -1,0 +1,66 @@
+#include "app/image_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+#include <GL/gl.h>
+#include <stb/stb_image_write.h>
+
+namespace attnscope::app {
+
+namespace fs = std::filesystem;
+
+RgbaImage read_framebuffer(int width, int height) {
+  RgbaImage image;
+  image.width = width;
+  image.height = height;
+  const size_t row = static_cast<size_t>(width) * 4;
+  std::vector<std::uint8_t> bottom_up(row * static_cast<size_t>(height));
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, bottom_up.data());
+  // GL's row 0 is the bottom of the image.
+  image.pixels.resize(bottom_up.size());
+  for (int y = 0; y < height; ++y)
+    std::memcpy(image.pixels.data() + static_cast<size_t>(y) * row,
+                bottom_up.data() + static_cast<size_t>(height - 1 - y) * row, row);
+  // The window's alpha channel is whatever blending left there; a PNG of the
+  // window should be opaque.
+  for (size_t i = 3; i < image.pixels.size(); i += 4) image.pixels[i] = 255;
+  return image;
+}
+
+fs::path unique_path(const fs::path& wanted) {
+  std::error_code ec;
+  if (!fs::exists(wanted, ec)) return wanted;
+  const fs::path dir = wanted.parent_path();
+  const std::string stem = wanted.stem().string();
+  const std::string ext = wanted.extension().string();
+  for (int i = 1;; ++i) {
+    fs::path candidate = dir / (stem + "-" + std::to_string(i) + ext);
+    if (!fs::exists(candidate, ec)) return candidate;
+  }
+}
+
+bool write_png(const fs::path& path, const RgbaImage& image, std::string* error) {
+  if (image.width <= 0 || image.height <= 0 ||
+      image.pixels.size() != static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 4) {
+    *error = path.string() + ": nothing to save (empty image)";
+    return false;
+  }
+  // stb reports failure without a reason; try the file first for a useful message.
+  std::FILE* probe = std::fopen(path.c_str(), "ab");
+  if (!probe) {
+    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  std::fclose(probe);
+  if (!stbi_write_png(path.c_str(), image.width, image.height, 4, image.pixels.data(), image.width * 4)) {
+    *error = "cannot write " + path.string() + " (PNG encoder failed)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace attnscope::app

@@ -1,0 +1,41 @@
+// The shell's drawing functions, one file each: menus, the input panel, the
+// head controls, the status bar and the empty state. draw_app() calls them in
+// order every frame between ImGui::NewFrame() and ImGui::Render().
+#pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "app/app.h"
+
+namespace attnscope::app {
+
+// ui_frame.cpp: everything of one frame, plus keyboard shortcuts and layout.
+void draw_app(App& app);
+// The default place of each window, from the display size.
+struct WindowRect {
+  ImVec2 pos, size;
+};
+WindowRect default_window_rect(const char* window, ImVec2 display);
+
+// ui_menu.cpp: File, View, Sentences, Heads.
+void draw_main_menu(App& app);
+const std::vector<std::string>& sentence_presets();
+
+// ui_input.cpp: the text box and the token strip.
+void draw_text_input(App& app);
+void draw_token_strip(App& app);
+// How a token reads in a chip: spaces as a middle dot, newlines as an arrow.
+std::string chip_text(const std::string& display, bool have_symbols);
+
+// ui_controls.cpp: layer / head / mode, causal mask, ablation grid, reset.
+void draw_head_controls(App& app);
+
+// ui_status.cpp
+void draw_status_bar(App& app);
+void draw_empty_state(App& app);
+void draw_error_popup(App& app);
+float status_bar_height();
+
+}  // namespace attnscope::app

@@ -1,0 +1,129 @@
+// The main menu bar: File, View, Sentences.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/ui.h"
+
+namespace attnscope::app {
+
+const std::vector<std::string>& sentence_presets() {
+  static const std::vector<std::string> presets = {
+      "The animal didn't cross the street because it was too tired",
+      "The animal didn't cross the street because it was too wide",
+      "The cat sat on the mat",
+      "The book that the student who the teacher had praised borrowed from the library was overdue",
+      "The trophy didn't fit in the suitcase because it was too big",
+      "The trophy didn't fit in the suitcase because it was too small",
+      "Paris is the capital of France, and Berlin is the capital of",
+      "The capital of France is [MASK].",
+      "one two three four five one two three four five",
+      "Once upon a time, there was a little girl named Lily. She loved to play outside in the sun.",
+  };
+  return presets;
+}
+
+namespace {
+
+void draw_file_menu(App& app) {
+  AppState& s = app.state;
+  if (!ImGui::BeginMenu("File")) return;
+  if (ImGui::MenuItem("Open model folder...", "Ctrl+O")) app.browser.open(s.model ? s.model->source : std::filesystem::path());
+  if (ImGui::BeginMenu("Recent models", !app.settings.recent_models.empty())) {
+    for (const auto& m : app.settings.recent_models)
+      if (ImGui::MenuItem(m.c_str())) request_model(app, m);
+    ImGui::EndMenu();
+  }
+  ImGui::Separator();
+  if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) app.screenshot = ScreenshotRequest{};
+  if (ImGui::BeginMenu("Export view as PNG", s.snapshot != nullptr)) {
+    for (ViewId v : kAllViews) {
+      if (!ImGui::BeginMenu(view_title(v))) continue;
+      for (float scale : {1.0f, 2.0f, 4.0f}) {
+        const std::string label = std::to_string(static_cast<int>(scale)) + "x";
+        if (ImGui::MenuItem(label.c_str())) {
+          ExportRequest request;
+          request.view = v;
+          request.scale = scale;
+          app.export_request = request;
+        }
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::EndMenu();
+  }
+  // Where screenshots and exports go; empty = the current directory.
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::InputTextWithHint("Export folder", "(current directory)", &app.settings.export_dir);
+  if (ImGui::IsItemDeactivatedAfterEdit()) save_app_settings(app);
+  ImGui::Separator();
+  if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
+  ImGui::EndMenu();
+}
+
+void draw_view_menu(App& app) {
+  AppState& s = app.state;
+  if (!ImGui::BeginMenu("View")) return;
+  for (ViewId v : kAllViews) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s, v));
+  ImGui::MenuItem("Input and heads", nullptr, &app.show_input);
+  if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+  ImGui::Separator();
+  if (ImGui::MenuItem("Presenter mode (large fonts)", nullptr, &s.display.presenter)) {
+    app.fonts_dirty = true;
+    save_app_settings(app);
+  }
+  float scale = s.display.font_scale;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::SliderFloat("Font scale", &scale, kMinFontScale, kMaxFontScale, "%.2f")) s.display.font_scale = scale;
+  // Rebuilding the atlas on every drag step would stutter; apply on release.
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    app.fonts_dirty = true;
+    save_app_settings(app);
+  }
+  if (ImGui::BeginMenu("Colormap")) {
+    for (int i = 0; i < kColormapCount; ++i) {
+      const auto map = static_cast<Colormap>(i);
+      if (ImGui::MenuItem(colormap_name(map), nullptr, s.display.colormap == map)) {
+        s.display.colormap = map;
+        save_app_settings(app);
+      }
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Colour scale")) {
+    if (ImGui::MenuItem("Linear", nullptr, s.display.scale == ColorScale::Linear)) s.display.scale = ColorScale::Linear;
+    if (ImGui::MenuItem("Log", nullptr, s.display.scale == ColorScale::Log)) s.display.scale = ColorScale::Log;
+    if (ImGui::MenuItem("Per row", nullptr, s.display.scale == ColorScale::PerRow)) s.display.scale = ColorScale::PerRow;
+    ImGui::EndMenu();
+  }
+  ImGui::MenuItem("Hide special tokens and renormalise (display only)", nullptr, &s.display.hide_special);
+  ImGui::EndMenu();
+}
+
+void draw_sentences_menu(App& app) {
+  if (!ImGui::BeginMenu("Sentences")) return;
+  for (const auto& sentence : sentence_presets()) {
+    if (ImGui::MenuItem(sentence.c_str())) {
+      app.state.text = sentence;
+      app.state.selection.query = -1;
+      app.state.interventions.masked_keys.clear();  // positions of the old text
+      app.state.request_run();
+    }
+  }
+  ImGui::EndMenu();
+}
+
+}  // namespace
+
+void draw_main_menu(App& app) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  draw_file_menu(app);
+  draw_view_menu(app);
+  draw_sentences_menu(app);
+  if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {
+    if (ImGui::MenuItem("Reset all (ablations, masks, causal, query)")) reset_all(app.state);
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+}  // namespace attnscope::app
