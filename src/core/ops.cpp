@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "parallel.h"
@@ -11,11 +12,23 @@ namespace {
 
 using Strided = Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>>;
 
-// Column chunks per thread: enough to balance, few enough that each GEMM is big.
+// Column panels of about 512 outputs, at least one per thread. Eigen's GEMM
+// blocks a wide panel for the L3 cache; a narrow one keeps its packed weights
+// in L2, which is up to 1.6x faster for the 50257-wide LM head at small T.
 int column_chunks(int out) {
-  int threads = parallel_threads();
+  const int threads = parallel_threads();
   if (threads == 1 || out < 64) return 1;
-  return threads;
+  return std::max(threads, (out + 256) / 512);
+}
+
+// Splits the rows of x over the pool when there is enough work to pay for it.
+void for_row_blocks(MatrixRM& x, const std::function<void(Eigen::Ref<MatrixRM>)>& fn) {
+  const int rows = static_cast<int>(x.rows());
+  const int blocks = x.size() < (1 << 15) ? 1 : std::min(rows, 4 * parallel_threads());
+  parallel_for(blocks, [&](int b) {
+    const int begin = rows * b / blocks, end = rows * (b + 1) / blocks;
+    fn(x.middleRows(begin, end - begin));
+  });
 }
 
 }  // namespace
@@ -57,26 +70,30 @@ MatrixRM matmul_transposed(const MatrixRM& x, const float* e, int rows, const fl
 void layer_norm(MatrixRM& x, const Norm& norm, float eps) {
   const Eigen::Index d = x.cols();
   Eigen::Map<const Eigen::RowVectorXf> w(norm.weight, d);
-  for (Eigen::Index t = 0; t < x.rows(); ++t) {
-    auto row = x.row(t);
-    // Accumulate in double: BERT's eps of 1e-12 leaves no room for a sloppy variance.
-    double mean = row.cast<double>().mean();
-    double var = (row.cast<double>().array() - mean).square().mean();
-    float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
-    row = ((row.array() - static_cast<float>(mean)) * inv).matrix().cwiseProduct(w);
-    if (norm.bias) row += Eigen::Map<const Eigen::RowVectorXf>(norm.bias, d);
-  }
+  for_row_blocks(x, [&](Eigen::Ref<MatrixRM> rows) {
+    for (Eigen::Index t = 0; t < rows.rows(); ++t) {
+      auto row = rows.row(t);
+      // Accumulate in double: BERT's eps of 1e-12 leaves no room for a sloppy variance.
+      double mean = row.cast<double>().mean();
+      double var = (row.cast<double>().array() - mean).square().mean();
+      float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
+      row = ((row.array() - static_cast<float>(mean)) * inv).matrix().cwiseProduct(w);
+      if (norm.bias) row += Eigen::Map<const Eigen::RowVectorXf>(norm.bias, d);
+    }
+  });
 }
 
 void rms_norm(MatrixRM& x, const Norm& norm, float eps) {
   const Eigen::Index d = x.cols();
   Eigen::Map<const Eigen::RowVectorXf> w(norm.weight, d);
-  for (Eigen::Index t = 0; t < x.rows(); ++t) {
-    auto row = x.row(t);
-    float ms = row.squaredNorm() / static_cast<float>(d);
-    float inv = 1.0f / std::sqrt(ms + eps);
-    row = (row * inv).cwiseProduct(w);
-  }
+  for_row_blocks(x, [&](Eigen::Ref<MatrixRM> rows) {
+    for (Eigen::Index t = 0; t < rows.rows(); ++t) {
+      auto row = rows.row(t);
+      float ms = row.squaredNorm() / static_cast<float>(d);
+      float inv = 1.0f / std::sqrt(ms + eps);
+      row = (row * inv).cwiseProduct(w);
+    }
+  });
 }
 
 void apply_norm(MatrixRM& x, const Norm& norm, NormKind kind, float eps) {
@@ -87,18 +104,28 @@ void apply_norm(MatrixRM& x, const Norm& norm, NormKind kind, float eps) {
 }
 
 void gelu_erf(MatrixRM& x) {
-  x = x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f)); });
+  for_row_blocks(x, [](Eigen::Ref<MatrixRM> b) {
+    b = b.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f)); });
+  });
 }
 
+// Eigen's vectorised tanh: 20x faster than std::tanh per element, within a
+// few ulp of it (GPT-2's MLP applies it to T x 3072 values per layer).
 void gelu_tanh(MatrixRM& x) {
   constexpr float k = 0.79788456080286536f;  // √(2/π)
-  x = x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v))); });
+  for_row_blocks(x, [&](Eigen::Ref<MatrixRM> b) {
+    auto v = b.array();
+    b = (0.5f * v * (1.0f + (k * (v + 0.044715f * v.cube())).tanh())).matrix();
+  });
 }
 
 void relu(MatrixRM& x) { x = x.cwiseMax(0.0f); }
 
 void silu(MatrixRM& x) {
-  x = x.unaryExpr([](float v) { return v / (1.0f + std::exp(-v)); });
+  for_row_blocks(x, [](Eigen::Ref<MatrixRM> b) {
+    auto v = b.array();
+    b = (v / (1.0f + (-v).exp())).matrix();
+  });
 }
 
 void apply_activation(MatrixRM& x, Activation act) {
@@ -122,6 +149,20 @@ void softmax_rows(MatrixRM& s) {
     const float neg_inf = -std::numeric_limits<float>::infinity();
     row = (row.array() == neg_inf).select(0.0f, (row.array() - max).exp());
     row /= row.sum();
+  }
+}
+
+void causal_softmax_rows(MatrixRM& s, float scale) {
+  const Eigen::Index T = s.cols();
+  for (Eigen::Index i = 0; i < s.rows(); ++i) {
+    auto row = s.row(i);
+    const Eigen::Index keys = std::min<Eigen::Index>(i + 1, T);
+    auto seen = row.head(keys).array();
+    seen *= scale;  // the same rounding as scaling the whole product first
+    const float max = seen.maxCoeff();
+    seen = (seen - max).exp();
+    seen /= seen.sum();
+    row.tail(T - keys).setZero();
   }
 }
 

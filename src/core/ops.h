@@ -31,6 +31,12 @@ void apply_activation(MatrixRM& x, Activation act);  // not SwiGlu: that one nee
 // Row-wise softmax in place; a row whose entries are all -inf becomes all 0.
 void softmax_rows(MatrixRM& s);  // s [T, T]
 
+// softmax(scale * s + causal mask) row by row, touching only the keys a query
+// sees: row i keeps columns 0..i, the rest become exactly 0. The same numbers
+// as scaling, adding a -inf mask above the diagonal and softmax_rows, at a
+// fraction of the cost for long inputs.
+void causal_softmax_rows(MatrixRM& s, float scale);  // s [T, T] raw q·kᵀ
+
 // Rotary position embedding in place on a [T, heads*Dh] matrix, position t = row t.
 void apply_rope(MatrixRM& x, int n_heads, int head_dim, float theta, RopeStyle style);
 

@@ -12,6 +12,16 @@
 namespace attnscope {
 namespace {
 
+// Set while a thread runs a task, so that a nested parallel_for (an op that
+// splits its own work, called from inside a split) runs inline instead of
+// waiting for a pool that is busy with its caller.
+thread_local bool t_in_task = false;
+
+struct TaskScope {
+  TaskScope() { t_in_task = true; }
+  ~TaskScope() { t_in_task = false; }
+};
+
 // One parallel_for call. Workers hold it by shared_ptr, so a worker that
 // wakes late sees an exhausted counter of its own job, never a newer job's.
 struct Job {
@@ -29,6 +39,7 @@ struct Job {
       if (task >= n_tasks) return;
       std::exception_ptr failure;
       try {
+        TaskScope scope;
         (*fn)(task);
       } catch (...) {
         failure = std::current_exception();
@@ -59,7 +70,7 @@ class Pool {
 
   void run(int n_tasks, const std::function<void(int)>& fn) {
     if (n_tasks <= 0) return;
-    if (n_tasks == 1 || workers_.empty()) {
+    if (n_tasks == 1 || workers_.empty() || t_in_task) {
       for (int i = 0; i < n_tasks; ++i) fn(i);
       return;
     }

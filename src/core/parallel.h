@@ -8,7 +8,8 @@ namespace attnscope {
 
 // Runs fn(task) for task in [0, n_tasks) across the pool and the calling
 // thread, and returns when all are done. Safe to call from several threads
-// (calls are serialised). Exceptions thrown by fn are rethrown here.
+// (calls are serialised); a call from inside a task runs inline. Exceptions
+// thrown by fn are rethrown here.
 void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 
 // Threads that parallel_for uses, including the caller (>= 1).

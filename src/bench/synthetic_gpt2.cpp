@@ -1,0 +1,140 @@
+#include "bench/synthetic_gpt2.h"
+
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/safetensors_writer.h"
+
+namespace attnscope::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// xorshift64*: 124M values in well under a second, where std::normal_distribution
+// would take most of a minute. Only the scale of the weights matters here.
+struct FastUniform {
+  std::uint64_t state;
+  explicit FastUniform(std::uint64_t seed) : state(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+  float next() {  // uniform in [-1, 1)
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    const std::uint64_t r = state * 0x2545F4914F6CDD1Dull;
+    return static_cast<float>(r >> 40) * (2.0f / 16777216.0f) - 1.0f;
+  }
+};
+
+NamedTensor random_tensor(std::string name, std::vector<std::int64_t> shape, FastUniform& rng) {
+  std::int64_t n = 1;
+  for (std::int64_t d : shape) n *= d;
+  const float half_width = 0.02f * std::sqrt(3.0f);  // uniform [-a, a] has std a/√3
+  NamedTensor t{std::move(name), std::move(shape), std::vector<float>(static_cast<size_t>(n)), DType::F32};
+  for (float& v : t.data) v = rng.next() * half_width;
+  return t;
+}
+
+NamedTensor constant_tensor(std::string name, std::int64_t n, float value) {
+  return NamedTensor{std::move(name), {n}, std::vector<float>(static_cast<size_t>(n), value), DType::F32};
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw Error(path.string() + ": cannot write");
+}
+
+std::string utf8(unsigned cp) {  // code points < 0x800 only: all byte symbols are
+  std::string s;
+  if (cp < 0x80) {
+    s += static_cast<char>(cp);
+  } else {
+    s += static_cast<char>(0xC0 | (cp >> 6));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return s;
+}
+
+// GPT-2's bytes_to_unicode: printable bytes stand for themselves, the rest
+// become U+0100.. in byte order. Id i is the i-th symbol of that list, which
+// puts "Ġ" (space) at 220 as in the real vocabulary.
+std::vector<unsigned> byte_symbols() {
+  std::vector<unsigned> printable, symbols;
+  std::vector<bool> is_printable(256, false);
+  for (unsigned b = 0; b < 256; ++b)
+    if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF)) is_printable[b] = true;
+  for (unsigned b = 0; b < 256; ++b)
+    if (is_printable[b]) symbols.push_back(b);
+  unsigned n = 0;
+  for (unsigned b = 0; b < 256; ++b)
+    if (!is_printable[b]) symbols.push_back(256 + n++);
+  return symbols;
+}
+
+// The 256 byte symbols, ASCII filler pieces up to V - 1, and <|endoftext|> last.
+// No merges: every input byte becomes its own token, which is all a benchmark
+// that feeds token ids needs.
+void write_tokenizer(const fs::path& folder, int vocab_size) {
+  nlohmann::json vocab = nlohmann::json::object();
+  const std::vector<unsigned> symbols = byte_symbols();
+  for (size_t id = 0; id < symbols.size(); ++id) vocab[utf8(symbols[id])] = id;
+  for (int id = 256; id < vocab_size - 1; ++id) vocab["filler" + std::to_string(id)] = id;
+  vocab["<|endoftext|>"] = vocab_size - 1;
+  write_text(folder / "vocab.json", vocab.dump());
+  write_text(folder / "merges.txt", "#version: 0.2\n");
+}
+
+void write_config(const fs::path& folder, const Gpt2Shape& s) {
+  nlohmann::json config = {
+      {"model_type", "gpt2"},
+      {"architectures", {"GPT2LMHeadModel"}},
+      {"n_layer", s.n_layers},
+      {"n_head", s.n_heads},
+      {"n_embd", s.dim},
+      {"vocab_size", s.vocab_size},
+      {"n_positions", s.positions},
+      {"n_ctx", s.positions},
+      {"layer_norm_epsilon", 1e-5},
+      {"activation_function", "gelu_new"},
+      {"bos_token_id", s.vocab_size - 1},
+      {"eos_token_id", s.vocab_size - 1},
+  };
+  write_text(folder / "config.json", config.dump(2));
+}
+
+}  // namespace
+
+void write_synthetic_gpt2(const fs::path& folder, const Gpt2Shape& s, std::uint64_t seed) {
+  fs::create_directories(folder);
+  FastUniform rng(seed);
+  const std::int64_t D = s.dim, F = 4 * s.dim;
+  std::vector<NamedTensor> tensors;
+  tensors.push_back(random_tensor("wte.weight", {s.vocab_size, D}, rng));  // [V, D]
+  tensors.push_back(random_tensor("wpe.weight", {s.positions, D}, rng));   // [P, D]
+  for (int i = 0; i < s.n_layers; ++i) {
+    const std::string p = "h." + std::to_string(i) + ".";
+    tensors.push_back(constant_tensor(p + "ln_1.weight", D, 1.0f));
+    tensors.push_back(constant_tensor(p + "ln_1.bias", D, 0.0f));
+    tensors.push_back(random_tensor(p + "attn.c_attn.weight", {D, 3 * D}, rng));  // [D, 3D] = [q | k | v]
+    tensors.push_back(random_tensor(p + "attn.c_attn.bias", {3 * D}, rng));
+    tensors.push_back(random_tensor(p + "attn.c_proj.weight", {D, D}, rng));      // [D, D]
+    tensors.push_back(random_tensor(p + "attn.c_proj.bias", {D}, rng));
+    tensors.push_back(constant_tensor(p + "ln_2.weight", D, 1.0f));
+    tensors.push_back(constant_tensor(p + "ln_2.bias", D, 0.0f));
+    tensors.push_back(random_tensor(p + "mlp.c_fc.weight", {D, F}, rng));         // [D, F]
+    tensors.push_back(random_tensor(p + "mlp.c_fc.bias", {F}, rng));
+    tensors.push_back(random_tensor(p + "mlp.c_proj.weight", {F, D}, rng));       // [F, D]
+    tensors.push_back(random_tensor(p + "mlp.c_proj.bias", {D}, rng));
+  }
+  tensors.push_back(constant_tensor("ln_f.weight", D, 1.0f));
+  tensors.push_back(constant_tensor("ln_f.bias", D, 0.0f));
+  write_safetensors(folder / "model.safetensors", tensors, {{"format", "pt"}});
+  write_config(folder, s);
+  write_tokenizer(folder, s.vocab_size);
+}
+
+}  // namespace attnscope::bench
