@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <vector>
 
-#include "bench/breakdown.h"
 #include "bench/machine.h"
 #include "bench/synthetic_gpt2.h"
 #include "bench/workload.h"
@@ -26,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* kUsage =
-    "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--no-breakdown] [--seed S]\n"
+    "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--seed S]\n"
     "Without --model, a GPT-2-small-shaped checkpoint with random weights is written to a temporary\n"
     "folder (removed again once loaded). Times run_tokens with default RunOptions (capture everything,\n"
     "top-5 at every position) at each T, against plain Eigen GEMM of the same products and against\n"
@@ -36,7 +35,6 @@ struct Options {
   std::optional<std::string> model;
   int runs = 5;
   std::vector<int> sizes = {8, 32, 128, 512, 1024};
-  bool breakdown = true;
   std::uint64_t seed = 1234;
 };
 
@@ -78,8 +76,6 @@ Options parse_args(int argc, char** argv) {
       if (o.runs < 1) throw Error("--runs: expected at least 1, got " + v);
     } else if (a == "--sizes") {
       o.sizes = parse_sizes(value());
-    } else if (a == "--no-breakdown") {
-      o.breakdown = false;
     } else if (a == "--seed") {
       o.seed = std::stoull(value());
     } else if (a == "--help" || a == "-h") {
@@ -136,19 +132,6 @@ std::vector<double> time_runs(int runs, Fn&& fn) {
     seconds.push_back(now_seconds() - start);
   }
   return seconds;
-}
-
-void print_breakdown(const Breakdown& b, double forward_seconds, int cores) {
-  const auto ms = [](double s) { return s * 1e3; };
-  std::printf("  breakdown (re-enacted pass %.1f ms = %.2f x run_tokens):\n", ms(b.total), b.total / forward_seconds);
-  std::printf("    linear layers %8.1f ms  (q/k/v %.1f, attn out %.1f, mlp up+down %.1f)\n", ms(b.linear_total()), ms(b.qkv),
-              ms(b.out_proj), ms(b.mlp_linear));
-  std::printf("    attention     %8.1f ms  (mask build %.1f; per-head thread-ms over %d cores: captures %.1f,"
-              " q.kT %.1f, mask+softmax %.1f, probs.v %.1f)\n",
-              ms(b.attention), ms(b.mask_build), cores, ms(b.head_copies), ms(b.head_scores), ms(b.head_softmax), ms(b.head_pv));
-  std::printf("    LM head       %8.1f ms   top-k %.1f ms\n", ms(b.lm_head), ms(b.top_k));
-  std::printf("    other         %8.1f ms  (activation %.1f, norms %.1f, residual copies %.1f, embed %.1f)\n",
-              ms(b.activation + b.norms + b.copies + b.embed), ms(b.activation), ms(b.norms), ms(b.copies), ms(b.embed));
 }
 
 Row bench_size(const std::shared_ptr<const Model>& model, int T, const Options& o, const Bandwidth& bw, double peak_gflops) {
@@ -223,14 +206,6 @@ Row bench_size(const std::shared_ptr<const Model>& model, int T, const Options& 
               mb(weight_bytes_read(*model, 0)));
   std::fflush(stdout);
 
-  if (o.breakdown) {
-    std::vector<int> ids;
-    for (const Token& t : tokens) ids.push_back(t.id);
-    time_forward_steps(*model, ids);  // warm-up
-    std::vector<Breakdown> runs;
-    for (int r = 0; r < std::min(o.runs, 3); ++r) runs.push_back(time_forward_steps(*model, ids));
-    print_breakdown(median_breakdown(runs), row.ms * 1e-3, cores);
-  }
   std::printf("\n");
   std::fflush(stdout);
   return row;
