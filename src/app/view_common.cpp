@@ -23,7 +23,12 @@ std::string token_label(const Token& token, int max_chars) {
 
 std::string token_quote(const AttentionSnapshot& snapshot, int index) {
   if (index < 0 || index >= static_cast<int>(snapshot.tokens.size())) return "?";
-  return "#" + std::to_string(index) + " \"" + snapshot.tokens[static_cast<size_t>(index)].display + "\"";
+  std::string text = "#";
+  text += std::to_string(index);
+  text += " \"";
+  text += snapshot.tokens[static_cast<size_t>(index)].display;
+  text += "\"";
+  return text;
 }
 
 ImU32 to_color(Rgb8 rgb, float alpha) {

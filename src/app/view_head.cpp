@@ -120,6 +120,9 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
                                   ? head_caption(snap, state.selection)
                                   : "Layer " + std::to_string(state.selection.layer) + ", all heads";
   if (!options.exporting || state.selection.mode != HeadMode::Single) ImGui::TextUnformatted(caption.c_str());
+  if (!options.exporting)
+    help_marker("Queries on the left, keys on the right: a line's opacity is how much the query attends to the "
+                "key. Hover a token to see only its lines; click a query (left) to keep it selected.");
   const int rows = static_cast<int>(view.tokens.size());
   if (rows == 0) {
     ImGui::TextDisabled("Every token is a special token: nothing left to show.");
@@ -129,7 +132,7 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   // Geometry: two label columns with the lines between them.
   const float em = ImGui::GetFontSize();
   const float legend_h = ImGui::GetTextLineHeightWithSpacing() * ((view.heads.size() > 1 ? 2.0f : 1.0f) +
-                                                                  (options.exporting ? 0.3f : 1.3f));
+                                                                  0.3f);
   float label_w = 0;
   for (const std::string& l : view.labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
   label_w = std::min(label_w, em * 10) + em * 0.6f;
@@ -220,8 +223,6 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
     }
   }
   draw_legend(state, view, options);
-  if (!options.exporting)
-    ImGui::TextDisabled("Hover a token to see only its lines; click a query (left) to keep it selected.");
 }
 
 }  // namespace attnscope::app

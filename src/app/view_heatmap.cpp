@@ -215,7 +215,8 @@ void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl,
     if (state.interventions.masked_keys.count(token) && !is_query_axis) return style_color(ImGuiCol_TextDisabled);
     return style_color(ImGuiCol_Text);
   };
-  draw_list->PushClipRect(ImVec2(start.x, p0.y), ImVec2(p0.x, p1.y), true);
+  // Half a line of slack: with thin rows the first and last labels overhang the cells.
+  draw_list->PushClipRect(ImVec2(start.x, p0.y - em * 0.5f), ImVec2(p0.x, p1.y + em * 0.5f), true);
   for (int r = first_row; r < last_row; ++r) {
     if (r % stride) continue;
     const char* text = view.labels[static_cast<size_t>(r)].c_str();

@@ -90,8 +90,12 @@ void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&,
   for (size_t r = 0; r < count; ++r) {
     Token t;
     t.display = top[r].text;
-    label_text[r] = "\"" + token_label(t, 16) + "\"";
-    if (!top[r].text.empty() && top[r].text[0] == ' ') label_text[r] = "\" " + label_text[r].substr(1);
+    // Quoted, keeping a leading space visible: " cat" and "cat" are different tokens.
+    std::string& label = label_text[r];
+    label.assign(1, '"');
+    if (!top[r].text.empty() && top[r].text[0] == ' ') label += ' ';
+    label += token_label(t, 16);
+    label += '"';
     token_w = std::max(token_w, ImGui::CalcTextSize(label_text[r].c_str()).x);
   }
   const float rank_w = ImGui::CalcTextSize("10.").x + em * 0.5f;
