@@ -66,7 +66,12 @@ void request_model(App& app, const std::filesystem::path& path) {
 }
 
 void update_workers(App& app) {
-  if (auto loaded = app.loader.poll()) apply_loaded_model(app, *loaded);
+  if (auto loaded = app.loader.poll()) {
+    const bool loaded_ok = loaded->model != nullptr;
+    const std::filesystem::path path = loaded->path;
+    apply_loaded_model(app, *loaded);
+    finish_session_load(app, path, loaded_ok);
+  }
   if (auto result = app.inference.poll()) apply_result(app, *result);
   submit_run_if_requested(app);
 }

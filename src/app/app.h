@@ -10,9 +10,11 @@
 #include <string>
 
 #include "app/app_state.h"
+#include "app/data_export.h"
 #include "app/folder_browser.h"
 #include "app/inference_worker.h"
 #include "app/model_loader_worker.h"
+#include "app/session.h"
 #include "app/settings.h"
 #include "app/view_ids.h"
 
@@ -30,6 +32,7 @@ struct ExportRequest {
   float height = 0;
   bool light = false;
   bool sidecar = false;       // also write out + ".json" with the layout and the state shown
+  bool svg = false;           // write SVG instead of PNG (heatmap view)
 };
 
 struct ScreenshotRequest {
@@ -63,6 +66,7 @@ struct App {
 
   std::optional<ScreenshotRequest> screenshot;
   std::optional<ExportRequest> export_request;
+  std::optional<Session> pending_session;  // applied once its model has loaded (loading resets the selection)
   std::optional<ViewId> focus_view;  // bring this window to the front next frame
   bool fonts_dirty = true;           // rebuild the atlas before the next frame
   bool have_symbols = false;
@@ -70,6 +74,8 @@ struct App {
   bool focus_text = false;           // put the keyboard in the text box next frame
   bool show_input = true;            // the "Input" window: text, tokens and head controls
   bool reset_layout = false;         // put every window back at its default place
+  bool open_session_dialog = false;  // File -> Open session: the typed-path modal opens next frame
+  std::string session_path_input;    // what the user typed there
   bool quit = false;
 };
 
@@ -96,6 +102,18 @@ void clamp_selection(AppState& state);
 
 // Writes settings unless this is a scripted run; failures go to the status bar.
 void save_app_settings(App& app);
+
+// app_session.cpp. Opens a session file: text and settings at once, the
+// selection once its model is loaded. A file that cannot be read changes
+// nothing and shows the error modal; a missing model shows a notice.
+bool open_session(App& app, const std::filesystem::path& path);
+// Called by update_workers when a load finishes, to apply a pending session.
+void finish_session_load(App& app, const std::filesystem::path& loaded_path, bool loaded_ok);
+// Writes the current session to `out`, or to a new default name in the
+// export folder when `out` is empty; `written` receives the path.
+bool save_session(App& app, const std::filesystem::path& out, std::filesystem::path* written = nullptr);
+// File -> Export data: writes under a default name in the export folder.
+bool export_data(App& app, DataExport kind);
 
 // Font and spacing multiplier of the UI: the user's font scale, larger in presenter mode.
 float ui_scale(const DisplaySettings& display);

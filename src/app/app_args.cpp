@@ -1,5 +1,6 @@
 #include "app/app_args.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -14,7 +15,8 @@ const char* app_usage() {
          "                 [--mask-keys I,...] [--causal on|off] [--colormap viridis|magma|greys|blues]\n"
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"
          "                 [--export-view NAME --export-scale 1|2|4 --export-out FILE [--export-size WxH] [--export-light]]\n"
-         "                 [--bench-ui]\n";
+         "                 [--session FILE] [--save-session FILE]\n"
+         "                 [--export-data json|npy-attention|npy-q|npy-k|npy-v|csv[,...]] [--bench-ui]\n";
 }
 
 namespace {
@@ -95,6 +97,21 @@ AppArgs parse_app_args(int argc, char** argv) {
       args.export_width = static_cast<float>(w);
       args.export_height = static_cast<float>(h);
     } else if (flag == "--export-light") args.export_light = true;
+    else if (flag == "--session") args.session = value();
+    else if (flag == "--save-session") args.save_session = value();
+    else if (flag == "--export-data") {
+      const std::string list = value();
+      size_t start = 0;
+      while (start <= list.size()) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string key = list.substr(start, comma - start);
+        DataExport kind;
+        if (!data_export_from_key(key, &kind))
+          throw Error(flag + ": unknown export '" + key + "' (expected json, npy-attention, npy-q, npy-k, npy-v or csv)");
+        args.export_data.push_back(kind);
+        start = comma + 1;
+      }
+    }
     else if (flag == "--bench-ui") args.bench_ui = true;
     else if (flag == "--help" || flag == "-h") throw Error("help");
     else throw Error("unknown argument '" + flag + "'");

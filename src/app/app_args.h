@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/data_export.h"
 #include "app/view_ids.h"
 #include "core/colormap.h"
 
@@ -25,6 +26,9 @@ struct AppArgs {
   std::optional<std::string> browse;                // open the folder browser here at start
   std::optional<std::string> then_load;             // scripted: load this model once the first is ready
   std::optional<std::string> then_text;             // scripted: then type this text (after --then-load)
+  std::optional<std::string> session;               // open this session file at start
+  std::string save_session;                         // scripted: save the session here with the captures
+  std::vector<DataExport> export_data;              // scripted: File > Export data of these, into the export folder
   std::string screenshot;                           // scripted: save the window here
   int frames = 3;                                   // frames drawn once everything is ready, before saving
   std::optional<ViewId> export_view;                // scripted: export this view ...
@@ -35,7 +39,7 @@ struct AppArgs {
   bool bench_ui = false;
   int window_width = 1600, window_height = 960;
 
-  bool scripted() const { return !screenshot.empty() || export_view.has_value() || bench_ui; }
+  bool scripted() const { return !screenshot.empty() || export_view.has_value() || !save_session.empty() || !export_data.empty() || bench_ui; }
 };
 
 // Throws attnscope::Error with a one-line message on a bad argument.

@@ -9,9 +9,11 @@
 #include "app/fonts.h"
 #include "app/gl_heatmap.h"
 #include "app/image_file.h"
+#include "app/svg_figure.h"
 #include "app/view_common.h"
 #include "app/view_windows.h"
 #include "core/error.h"
+#include "core/export_data.h"
 
 namespace attnscope::app {
 
@@ -104,25 +106,28 @@ void export_figure(App& app, CaptureOutcome* outcome) {
     report(app, outcome, "Figure");
     return;
   }
-  FigureSpec spec;
-  spec.title = view_title(request.view);
-  spec.sentence = header_sentence(s.snapshot->text);
-  spec.detail = head_caption(*s.snapshot, s.selection) + "   \u00B7   " + s.model->source.filename().string();
-  if (!s.snapshot->interventions.ablated_heads.empty())
-    spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";
   const ImVec2 on_screen = app.views->window_size(request.view);
-  spec.width = request.width > 0 ? request.width : (on_screen.x > 0 ? on_screen.x : 960.0f);
-  spec.height = request.height > 0 ? request.height : (on_screen.y > 0 ? on_screen.y : 720.0f);
-  spec.scale = request.scale;
-  spec.font_size = kBaseFontSize;
-  spec.light = request.light;
-  outcome->path = request.out.empty() ? unique_path(output_folder(app) / default_export_name(s, request.view)) : request.out;
+  const FigureSpec spec = make_figure_spec(s, request.view,
+                                           request.width > 0 ? request.width : (on_screen.x > 0 ? on_screen.x : 960.0f),
+                                           request.height > 0 ? request.height : (on_screen.y > 0 ? on_screen.y : 720.0f),
+                                           request.scale, request.light);
+  fs::path name = default_export_name(s, request.view);
+  if (request.svg) name.replace_extension(".svg");
+  outcome->path = request.out.empty() ? unique_path(output_folder(app) / name) : request.out;
   try {
     ViewDrawOptions options;
     options.exporting = true;
     options.scale = request.scale;
     const RgbaImage image = render_figure(spec, [&] { app.views->draw_content(request.view, s, options); });
-    outcome->ok = write_png(outcome->path, image, &outcome->error);
+    if (request.svg) {
+      if (request.view != ViewId::Heatmap) throw Error("SVG export supports the heatmap view");
+      // The PNG render placed the cells; the SVG puts its rects exactly there.
+      write_export(outcome->path, heatmap_svg(s, spec, app.views->heatmap_layout(), image.width, image.height),
+                   /*overwrite=*/!request.out.empty());
+      outcome->ok = true;
+    } else {
+      outcome->ok = write_png(outcome->path, image, &outcome->error);
+    }
     if (outcome->ok && request.sidecar) {
       json data = describe_state(app);
       data["png"] = outcome->path.filename().string();
@@ -146,6 +151,21 @@ void export_figure(App& app, CaptureOutcome* outcome) {
 
 }  // namespace
 
+FigureSpec make_figure_spec(const AppState& s, ViewId view, float width, float height, float scale, bool light) {
+  FigureSpec spec;
+  spec.title = view_title(view);
+  spec.sentence = header_sentence(s.snapshot->text);
+  spec.detail = head_caption(*s.snapshot, s.selection) + "   \u00B7   " + s.model->source.filename().string();
+  if (!s.snapshot->interventions.ablated_heads.empty())
+    spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";
+  spec.width = width;
+  spec.height = height;
+  spec.scale = scale;
+  spec.font_size = kBaseFontSize;
+  spec.light = light;
+  return spec;
+}
+
 std::string default_export_name(const AppState& state, ViewId view) {
   const Selection& sel = state.selection;
   std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : mode_name(sel.mode);
@@ -164,6 +184,7 @@ json describe_state(const App& app) {
   data["colormap"] = colormap_name(s.display.colormap);
   data["color_scale"] = color_scale_name(s.display.scale);
   data["text_cut_to_tokens"] = app.cut_to_tokens;
+  data["input_text"] = s.text;  // what the text box holds, with or without a model
   const AttentionSnapshot* snap = s.snapshot.get();
   if (!snap) return data;
   data["text"] = snap->text;

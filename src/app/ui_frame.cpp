@@ -95,6 +95,7 @@ void draw_app(App& app) {
   }
   draw_status_bar(app);
   if (auto chosen = app.browser.draw(app.settings.recent_models)) request_model(app, *chosen);
+  draw_open_session_dialog(app);
   draw_error_popup(app);
 
   // A view that hovers a token writes it; when none did (the value is still

@@ -51,6 +51,29 @@ void draw_file_menu(App& app) {
     }
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Export heatmap as SVG", s.snapshot != nullptr)) {
+    for (float scale : {1.0f, 2.0f, 4.0f}) {
+      const std::string label = std::to_string(static_cast<int>(scale)) + "x";
+      if (ImGui::MenuItem(label.c_str())) {
+        ExportRequest request;
+        request.view = ViewId::Heatmap;
+        request.scale = scale;
+        request.svg = true;
+        app.export_request = request;
+      }
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Export data", s.snapshot != nullptr)) {
+    for (DataExport kind : kAllDataExports)
+      if (ImGui::MenuItem(data_export_label(kind), nullptr, false, data_export_available(s.selection, kind)))
+        export_data(app, kind);
+    ImGui::EndMenu();
+  }
+  ImGui::Separator();
+  if (ImGui::MenuItem("Save session")) save_session(app, {});
+  if (ImGui::MenuItem("Open session...")) app.open_session_dialog = true;
+  ImGui::Separator();
   // Where screenshots and exports go; empty = the current directory.
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
   ImGui::InputTextWithHint("Export folder", "(current directory)", &app.settings.export_dir);
@@ -113,6 +136,26 @@ void draw_sentences_menu(App& app) {
 }
 
 }  // namespace
+
+void draw_open_session_dialog(App& app) {
+  constexpr const char* kTitle = "Open session";
+  if (app.open_session_dialog) {
+    ImGui::OpenPopup(kTitle);
+    app.open_session_dialog = false;
+  }
+  if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("Session file (.json), as written by File > Save session:");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  const bool entered = ImGui::InputText("##session-path", &app.session_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
+  if ((ImGui::Button("Open") || entered) && !app.session_path_input.empty()) {
+    ImGui::CloseCurrentPopup();
+    open_session(app, app.session_path_input);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
 
 void draw_main_menu(App& app) {
   if (!ImGui::BeginMainMenuBar()) return;

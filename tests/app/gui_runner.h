@@ -19,6 +19,10 @@ bool have_xvfb();
 // developer's settings never leak into a test), waiting for it to exit.
 GuiRun run_app(const std::vector<std::string>& args, const std::filesystem::path& work_dir);
 
+// Runs `attnscope-cli args...` with no DISPLAY (and no Wayland), as on a
+// server: the headless renderer must not need one.
+GuiRun run_headless_cli(const std::vector<std::string>& args, const std::filesystem::path& work_dir);
+
 struct Png {
   int width = 0, height = 0;
   std::vector<std::uint8_t> rgba;  // [height][width][4]

@@ -1,0 +1,45 @@
+// A session: what the user was looking at, as a small JSON file they can save
+// and reopen (File -> Save session / Open session, attnscope --session FILE).
+// It holds inputs and choices only, never weights or results: opening it
+// reruns the model and reproduces the same picture. No GL here.
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/app_state.h"
+
+namespace attnscope::app {
+
+constexpr int kSessionVersion = 1;
+
+struct Session {
+  std::string model;            // model folder or file as loaded; empty = none
+  std::string text;
+  Selection selection;          // layer, head, head mode and query (hover is not kept)
+  Interventions interventions;  // ablations, masked keys, causal override
+  ViewVisibility show;
+  DisplaySettings display;      // colormap, scale, hide-special, head-view filter (font size is the user's, not kept)
+};
+
+// The session of what `state` shows now.
+Session capture_session(const AppState& state);
+
+nlohmann::json session_to_json(const Session& session);
+// Throws Error naming `source` and the field when a field is missing, of the
+// wrong type or out of range: a half-read session is never applied.
+Session session_from_json(const nlohmann::json& data, const std::string& source);
+
+// Writes atomically (temp file + rename); throws Error naming the path.
+void write_session_file(const std::filesystem::path& path, const Session& session);
+// Throws Error naming the path when it cannot be read, is not JSON or not a session.
+Session read_session_file(const std::filesystem::path& path);
+
+// Puts the text, view visibility and display settings of `session` into
+// `state` and asks for a run. Selection and interventions are separate
+// because they only mean something once the session's model is loaded.
+void apply_session_inputs(const Session& session, AppState& state);
+void apply_session_selection(const Session& session, AppState& state);
+
+}  // namespace attnscope::app
