@@ -1,0 +1,48 @@
+// Generated English for the default models: sentences and short stories rich
+// in pronouns whose antecedent is decided by gender, number, animacy or
+// meaning (Winograd-style pairs), with frames, word order, distance and
+// relative clauses varied, and, as the pronoun-head calibration notes
+// advise, the same sentences with the referent named again ("... because the
+// animal was too tired") so that a masked LM is trained to resolve them.
+// Everything is reproducible from a seed.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/corpus_lexicon.h"
+#include "train/rng.h"
+
+namespace attnscope::train::corpus {
+
+struct Span {
+  std::size_t start = 0, end = 0;  // bytes of `text`
+};
+
+// One sentence (or two) with a pronoun and two candidate antecedents.
+struct Item {
+  std::string text;
+  Span pronoun;
+  Span candidates[2];       // head nouns (or names) of the two candidates, in schema order
+  int answer = 0;           // index into candidates
+  std::string schema;       // "fit", "cross", ...
+  std::string decided_by;   // "meaning", "gender", "number" or "animacy"
+  std::string named_again;  // the same text with the referent named where the pronoun was
+};
+
+// A pronoun item from the training half (held_out = false) or the probe half.
+Item make_item(Rng& rng, bool held_out);
+
+// A short story: two characters, an object, events that refer back by
+// pronoun where gender or number makes it clear, and one pronoun item.
+std::string make_story(Rng& rng);
+
+// Training documents (stories and groups of items, some followed by their
+// named-again versions) until about target_chars bytes.
+std::vector<std::string> generate_documents(std::uint64_t seed, std::size_t target_chars);
+
+// The words of a text as the probe set counts them: runs of letters, digits
+// and apostrophes, or single other non-space characters. Returns their spans.
+std::vector<Span> probe_words(const std::string& text);
+
+}  // namespace attnscope::train::corpus

@@ -1,0 +1,40 @@
+// The training corpus: generated pronoun text mixed with real English from
+// ../shared/corpora, and the held-out probe set.
+//
+// A mix is written "generated=0.45,tinystories=0.35,brown=0.20" and gives
+// each source's share of the corpus in bytes. Real sources that are smaller
+// than their share are repeated; generated text never runs out. Archaic
+// sources (kjv, shakespeare) are available but default to 0.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace attnscope::train::corpus {
+
+struct CorpusMix {
+  std::map<std::string, double> shares = {{"generated", 0.45}, {"tinystories", 0.35}, {"brown", 0.20}};
+  std::size_t total_bytes = 24u << 20;
+};
+
+// Parses "name=share,..."; names: generated, tinystories, brown, kjv, shakespeare.
+CorpusMix parse_mix(const std::string& spec, std::size_t total_bytes);
+std::string mix_string(const CorpusMix& mix);
+
+// Brown's "said \" no evidence \" that ." -> "said \"no evidence\" that."
+std::string detokenize(const std::string& line);
+
+// Documents of one shared source: TinyStories stories, Brown paragraphs of a
+// few detokenised sentences, KJV and Shakespeare paragraphs.
+std::vector<std::string> read_source(const std::filesystem::path& corpora_dir, const std::string& name);
+
+// The mixed corpus as documents, shuffled by the seed.
+std::vector<std::string> build_corpus(const std::filesystem::path& corpora_dir, const CorpusMix& mix, std::uint64_t seed);
+
+// The probe set as JSON lines: {"text", "words", "pronoun", "candidates",
+// "answer", "schema", "decided_by"}, indices into "words" (see probe_words).
+std::string probe_set_jsonl(std::uint64_t seed, int count);
+
+}  // namespace attnscope::train::corpus

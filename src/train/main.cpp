@@ -1,0 +1,185 @@
+// attnscope-train: trains attnscope's default models and writes the data
+// they are trained and judged on.
+//
+//   attnscope-train fit --arch bert --out DIR [options]   corpus, tokenizer, training, HF folder
+//   attnscope-train corpus --out FILE [--mix ..] [--mb N]  the mixed training corpus, for reading
+//   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
+#include <malloc.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/error.h"
+#include "train/corpus_generator.h"
+#include "train/corpus_mix.h"
+#include "train/fit.h"
+
+namespace {
+
+using namespace attnscope;
+using namespace attnscope::train;
+
+constexpr const char* kUsage = R"(usage:
+  attnscope-train fit --arch gpt|bert --out DIR [options]
+      --layers 4 --heads 4 --dim 128 --ffn 512 --ctx 128   model shape (ctx = positions)
+      --seq 128 --batch 32 --steps 2000                      sequence length, batch size, steps
+      --lr 1e-3 --min-lr-ratio 0.1 --warmup 200 --wd 0.01 --clip 1.0
+      --mask-prob 0.15 --vocab 6000 --seed 1
+      --mix generated=0.45,tinystories=0.35,brown=0.20 --mb 24 --corpora ../shared/corpora
+      --eval-every 200 --eval-batches 8 --log-every 10
+      --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
+  attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
+  attnscope-train probe --out FILE [--count 400] [--seed 7]
+)";
+
+// --key value pairs and bare --flags.
+class Args {
+ public:
+  Args(int argc, char** argv, int first, const std::set<std::string>& flags) {
+    for (int i = first; i < argc; ++i) {
+      const std::string key = argv[i];
+      if (!key.starts_with("--")) throw Error("unexpected argument '" + key + "'");
+      if (flags.count(key)) {
+        values_[key] = "1";
+      } else {
+        if (i + 1 >= argc) throw Error(key + " needs a value");
+        values_[key] = argv[++i];
+      }
+    }
+  }
+  std::string str(const std::string& key, const std::string& fallback) { return take(key).value_or(fallback); }
+  std::string required(const std::string& key) {
+    auto v = take(key);
+    if (!v) throw Error("missing " + key);
+    return *v;
+  }
+  int integer(const std::string& key, int fallback) { return static_cast<int>(number(key, fallback)); }
+  double number(const std::string& key, double fallback) {
+    auto v = take(key);
+    if (!v) return fallback;
+    try {
+      std::size_t used = 0;
+      const double d = std::stod(*v, &used);
+      if (used != v->size()) throw std::invalid_argument(*v);
+      return d;
+    } catch (const std::exception&) {
+      throw Error(key + ": '" + *v + "' is not a number");
+    }
+  }
+  bool flag(const std::string& key) { return take(key).has_value(); }
+  void finish() const {
+    for (const auto& [key, value] : values_)
+      if (!used_.count(key)) throw Error("unknown option " + key);
+  }
+
+ private:
+  std::optional<std::string> take(const std::string& key) {
+    used_.insert(key);
+    const auto it = values_.find(key);
+    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  std::map<std::string, std::string> values_;
+  std::set<std::string> used_;
+};
+
+corpus::CorpusMix mix_from(Args& args) {
+  return corpus::parse_mix(args.str("--mix", "generated=0.45,tinystories=0.35,brown=0.20"),
+                           static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
+}
+
+std::string default_corpora() { return "../shared/corpora"; }
+
+int run_fit(Args& args) {
+  FitOptions o;
+  TrainOptions& t = o.train;
+  t.shape.arch = arch_from_name(args.required("--arch"));
+  o.out = args.required("--out");
+  t.shape.n_layers = args.integer("--layers", 4);
+  t.shape.n_heads = args.integer("--heads", 4);
+  t.shape.dim = args.integer("--dim", 128);
+  t.shape.ffn_dim = args.integer("--ffn", 4 * t.shape.dim);
+  t.shape.max_positions = args.integer("--ctx", 128);
+  t.shape.norm_eps = t.shape.arch == Arch::Gpt ? 1e-5 : 1e-12;
+  t.batches.tokens = args.integer("--seq", t.shape.max_positions);
+  t.batches.batch = args.integer("--batch", 32);
+  t.batches.mask_prob = args.number("--mask-prob", 0.15);
+  t.steps = args.integer("--steps", 2000);
+  t.lr.peak = args.number("--lr", 1e-3);
+  t.lr.min_ratio = args.number("--min-lr-ratio", 0.1);
+  t.lr.warmup_steps = args.integer("--warmup", 200);
+  t.adam.weight_decay = args.number("--wd", 0.01);
+  t.clip_norm = args.number("--clip", 1.0);
+  t.seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  t.eval_every = args.integer("--eval-every", 200);
+  t.eval_batches = args.integer("--eval-batches", 8);
+  t.log_every = args.integer("--log-every", 10);
+  t.checkpoint = args.str("--checkpoint", "");
+  t.checkpoint_every = args.integer("--checkpoint-every", 500);
+  t.max_seconds = 60.0 * args.number("--max-minutes", 0);
+  o.vocab_size = args.integer("--vocab", 6000);
+  o.mix = mix_from(args);
+  o.corpora = args.str("--corpora", default_corpora());
+  o.resume = args.flag("--resume");
+  args.finish();
+  fit(o, std::cout);
+  return 0;
+}
+
+int run_corpus(Args& args) {
+  const std::string out = args.required("--out");
+  const corpus::CorpusMix mix = mix_from(args);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  const std::string dir = args.str("--corpora", default_corpora());
+  args.finish();
+  std::ofstream file(out, std::ios::binary);
+  std::size_t bytes = 0, count = 0;
+  for (const std::string& doc : corpus::build_corpus(dir, mix, seed)) {
+    file << doc << "\n\n";
+    bytes += doc.size();
+    ++count;
+  }
+  if (!file) throw Error(out + ": cannot write");
+  std::cout << "wrote " << count << " documents, " << bytes << " bytes (" << corpus::mix_string(mix) << ") to " << out << "\n";
+  return 0;
+}
+
+int run_probe(Args& args) {
+  const std::string out = args.required("--out");
+  const int count = args.integer("--count", 400);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
+  args.finish();
+  std::ofstream file(out, std::ios::binary);
+  file << corpus::probe_set_jsonl(seed, count);
+  if (!file) throw Error(out + ": cannot write");
+  std::cout << "wrote " << count << " held-out probe items to " << out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every step allocates and frees the same large activations; keeping them in
+  // the heap instead of returning them to the kernel saves the page faults.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  try {
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+      std::cout << kUsage;
+      return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    Args args(argc, argv, 2, {"--resume"});
+    if (command == "fit") return run_fit(args);
+    if (command == "corpus") return run_corpus(args);
+    if (command == "probe") return run_probe(args);
+    std::cerr << "attnscope-train: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "attnscope-train: " << e.what() << "\n";
+    return 1;
+  }
+}

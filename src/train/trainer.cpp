@@ -1,0 +1,135 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <ctime>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.h"
+
+namespace attnscope::train {
+namespace {
+
+// Validation batches come from their own stream of seeds, the same every time.
+constexpr std::uint64_t kValidationSeedOffset = 0x5EED0F7A11ull;
+
+}  // namespace
+
+std::string format_duration(double seconds) {
+  const long s = std::lround(std::max(0.0, seconds));
+  char buffer[32];
+  if (s >= 3600)
+    std::snprintf(buffer, sizeof buffer, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  else if (s >= 60)
+    std::snprintf(buffer, sizeof buffer, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buffer, sizeof buffer, "%lds", s);
+  return buffer;
+}
+
+Trainer::Trainer(const TrainOptions& options, const TokenStream* train, const TokenStream* validation)
+    : options_(options), train_(train), validation_(validation), model_(options.shape) {
+  if (!train_) throw Error("trainer: no training text");
+  options_.lr.total_steps = options_.steps;
+  options_.batches.arch = options_.shape.arch;
+  options_.batches.vocab_size = options_.shape.vocab_size;
+  if (options_.batches.tokens > options_.shape.max_positions)
+    throw Error("trainer: sequences of " + std::to_string(options_.batches.tokens) + " tokens exceed the model's " +
+                std::to_string(options_.shape.max_positions) + " positions");
+  model_.params = initial_params(options_.shape, model_.layout(), options_.seed);
+  adam_ = AdamW(model_.layout().total, options_.adam);
+}
+
+void Trainer::resume(const std::filesystem::path& checkpoint) {
+  CheckpointState state = load_checkpoint(checkpoint);
+  if (shape_to_json(state.shape) != shape_to_json(options_.shape))
+    throw Error(checkpoint.string() + ": checkpoint shape " + shape_to_json(state.shape).dump() + " differs from " +
+                shape_to_json(options_.shape).dump());
+  if (state.seed != options_.seed)
+    throw Error(checkpoint.string() + ": checkpoint seed " + std::to_string(state.seed) + " differs from " + std::to_string(options_.seed));
+  model_.params = std::move(state.params);
+  adam_.first_moment() = std::move(state.adam_m);
+  adam_.second_moment() = std::move(state.adam_v);
+  step_ = state.step;
+}
+
+void Trainer::save(const std::filesystem::path& checkpoint) const {
+  CheckpointState state;
+  state.shape = options_.shape;
+  state.seed = options_.seed;
+  state.step = step_;
+  state.params = model_.params;
+  state.adam_m = adam_.first_moment();
+  state.adam_v = adam_.second_moment();
+  save_checkpoint(checkpoint, state);
+}
+
+StepStats Trainer::train_step() {
+  const Batch batch = sample_batch(*train_, options_.batches, options_.seed, static_cast<std::uint64_t>(step_));
+  std::fill(model_.grads.begin(), model_.grads.end(), 0.0f);
+  StepStats stats;
+  stats.loss = model_.loss(batch, true);
+  if (!std::isfinite(stats.loss)) throw Error("training diverged at step " + std::to_string(step_) + ": loss is not finite");
+  stats.grad_norm = clip_grad_norm(model_.grads, options_.clip_norm);
+  stats.lr = options_.lr.at(step_);
+  adam_.update(model_.params, model_.grads, model_.layout(), stats.lr, step_);
+  stats.step = ++step_;
+  return stats;
+}
+
+double Trainer::validation_loss() {
+  const TokenStream* stream = validation_ ? validation_ : train_;
+  double sum = 0;
+  for (int i = 0; i < options_.eval_batches; ++i)
+    sum += model_.loss(sample_batch(*stream, options_.batches, options_.seed + kValidationSeedOffset, static_cast<std::uint64_t>(i)), false);
+  return options_.eval_batches > 0 ? sum / options_.eval_batches : 0.0;
+}
+
+void Trainer::run(std::ostream& log, const std::function<void(const StepStats&)>& on_step) {
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  const std::clock_t cpu_started = std::clock();  // CPU time of all threads: shows how much the machine gave us
+  const int first_step = step_;
+  const double tokens_per_step = static_cast<double>(options_.batches.batch) * options_.batches.tokens;
+  double loss_sum = 0;
+  int loss_count = 0;
+  const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  while (step_ < options_.steps) {
+    const StepStats stats = train_step();
+    loss_sum += stats.loss;
+    ++loss_count;
+    if (on_step) on_step(stats);
+    const double elapsed = seconds_since(started);
+    const bool out_of_time = options_.max_seconds > 0 && elapsed >= options_.max_seconds;
+    const bool last = step_ == options_.steps || out_of_time;
+    if ((options_.log_every > 0 && step_ % options_.log_every == 0) || last) {
+      const int done = step_ - first_step;
+      const double per_step = elapsed / done;
+      double remaining = per_step * (options_.steps - step_);
+      if (options_.max_seconds > 0) remaining = std::min(remaining, options_.max_seconds - elapsed);
+      const double cores = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC / elapsed;
+      char line[256];
+      std::snprintf(line, sizeof line, "step %d/%d | loss %.4f | grad %.2f | lr %.2e | %.0f tok/s on %.1f cores | %s elapsed | ETA %s",
+                    step_, options_.steps, loss_sum / loss_count, stats.grad_norm, stats.lr, tokens_per_step / per_step, cores,
+                    format_duration(elapsed).c_str(), format_duration(remaining).c_str());
+      log << line << std::endl;
+      loss_sum = 0;
+      loss_count = 0;
+    }
+    if (options_.eval_every > 0 && (step_ % options_.eval_every == 0 || last)) {
+      char line[96];
+      std::snprintf(line, sizeof line, "step %d | validation loss %.4f", step_, validation_loss());
+      log << line << std::endl;
+    }
+    if (!options_.checkpoint.empty() && ((options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0) || last)) {
+      save(options_.checkpoint);
+      log << "step " << step_ << " | checkpoint " << options_.checkpoint.string() << std::endl;
+    }
+    if (out_of_time) {
+      log << "stopping: time limit of " << format_duration(options_.max_seconds) << " reached" << std::endl;
+      break;
+    }
+  }
+}
+
+}  // namespace attnscope::train
