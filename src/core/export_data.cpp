@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "error.h"
+#include "export_json.h"
 
 namespace attnscope {
 
@@ -17,17 +18,6 @@ json bertviz_json(const AttentionSnapshot& snap) {
   for (const Token& t : snap.tokens) {
     tokens.push_back(t.display);
     spans.push_back({t.start, t.end});
-  }
-  json attn = json::array();  // [L][H][T][T]
-  for (int l = 0; l < snap.n_layers; ++l) {
-    json layer = json::array();
-    for (int h = 0; h < snap.n_heads; ++h) {
-      const MatrixRM& p = snap.head(l, h).probs;
-      json rows = json::array();
-      for (int i = 0; i < snap.n_tokens; ++i) rows.push_back(std::vector<float>(p.row(i).data(), p.row(i).data() + snap.n_tokens));
-      layer.push_back(std::move(rows));
-    }
-    attn.push_back(std::move(layer));
   }
   json ablated = json::array();
   for (const auto& [l, h] : snap.interventions.ablated_heads) ablated.push_back({l, h});
@@ -40,7 +30,7 @@ json bertviz_json(const AttentionSnapshot& snap) {
                {"causal", snap.causal},
                {"ablated_heads", std::move(ablated)},
                {"masked_keys", snap.interventions.masked_keys}};
-  return {{"tokens", std::move(tokens)}, {"attn", std::move(attn)}, {"attnscope", std::move(meta)}};
+  return {{"tokens", std::move(tokens)}, {"attn", attention_to_json(snap)}, {"attnscope", std::move(meta)}};
 }
 
 bool npy_tensor_from_name(const std::string& name, NpyTensor* out) {

@@ -4,6 +4,22 @@ namespace attnscope {
 
 using nlohmann::json;
 
+json attention_to_json(const AttentionSnapshot& snap) {
+  const int T = snap.n_tokens;
+  json attention = json::array();
+  for (int l = 0; l < snap.n_layers; ++l) {
+    json layer = json::array();
+    for (int h = 0; h < snap.n_heads; ++h) {
+      const MatrixRM& p = snap.head(l, h).probs;
+      json rows = json::array();
+      for (int i = 0; i < T; ++i) rows.push_back(std::vector<float>(p.row(i).data(), p.row(i).data() + T));
+      layer.push_back(std::move(rows));
+    }
+    attention.push_back(std::move(layer));
+  }
+  return attention;
+}
+
 json snapshot_to_json(const AttentionSnapshot& snap) {
   json out;
   out["model"] = {{"type", snap.model->config.model_type},
@@ -15,22 +31,10 @@ json snapshot_to_json(const AttentionSnapshot& snap) {
     tokens.push_back({{"id", t.id}, {"text", t.display}, {"start", t.start}, {"end", t.end}});
   out["tokens"] = std::move(tokens);
 
-  const int T = snap.n_tokens;
-  json attention = json::array();  // [L][H][T][T]
-  for (int l = 0; l < snap.n_layers; ++l) {
-    json layer = json::array();
-    for (int h = 0; h < snap.n_heads; ++h) {
-      const MatrixRM& p = snap.head(l, h).probs;
-      json rows = json::array();
-      for (int i = 0; i < T; ++i) rows.push_back(std::vector<float>(p.row(i).data(), p.row(i).data() + T));
-      layer.push_back(std::move(rows));
-    }
-    attention.push_back(std::move(layer));
-  }
-  out["attention"] = std::move(attention);
+  out["attention"] = attention_to_json(snap);
 
   json predictions = json::array();
-  for (int t = 0; t < T; ++t) {
+  for (int t = 0; t < snap.n_tokens; ++t) {
     json top = json::array();
     for (const Prediction& p : snap.top[static_cast<size_t>(t)])
       top.push_back({{"id", p.id}, {"text", p.text}, {"prob", p.prob}, {"logit", p.logit}});

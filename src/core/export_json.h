@@ -12,4 +12,7 @@ namespace attnscope {
 
 nlohmann::json snapshot_to_json(const AttentionSnapshot& snapshot);
 
+// Every head's probabilities as nested arrays [L][H][T][T], row = query.
+nlohmann::json attention_to_json(const AttentionSnapshot& snapshot);
+
 }  // namespace attnscope

@@ -25,31 +25,10 @@ using attnscope::testing::shared_dir;
 using attnscope::testing::temp_dir;
 using attnscope::testing::write_file;
 
-fs::path stories_dir() { return shared_dir() / "models" / "stories260K"; }
-
-std::vector<int> ids_of(const std::vector<Token>& tokens) {
-  std::vector<int> ids;
-  for (const Token& t : tokens) ids.push_back(t.id);
-  return ids;
-}
-
-template <typename T>
-void append(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-// A llama2.c tokenizer.bin: int32 max_token_length, then per token
-// float32 score, int32 length, bytes.
-std::string tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens) {
-  std::string out;
-  append<std::int32_t>(out, 16);
-  for (const auto& [piece, score] : tokens) {
-    append<float>(out, score);
-    append<std::int32_t>(out, static_cast<std::int32_t>(piece.size()));
-    out += piece;
-  }
-  return out;
-}
+using attnscope::testing::append;
+using attnscope::testing::ids_of;
+using attnscope::testing::llama2c_tokenizer_bin;
+using attnscope::testing::stories_dir;
 
 // ---------------------------------------------------------------------------
 // Checkpoint loading.
@@ -71,7 +50,7 @@ constexpr size_t kTinyFloats = 170;
 fs::path tiny_model_dir(const std::string& checkpoint_bytes) {
   fs::path dir = temp_dir("l2c-ckpt");
   write_file(dir / "model.bin", checkpoint_bytes);
-  write_file(dir / "tok8.bin", tokenizer_bin({{"<unk>", 0}, {"\n<s>\n", 0}, {"\n</s>\n", 0}, {" ", -9},
+  write_file(dir / "tok8.bin", llama2c_tokenizer_bin({{"<unk>", 0}, {"\n<s>\n", 0}, {"\n</s>\n", 0}, {" ", -9},
                                               {"a", -9}, {"b", -9}, {" a", -1}, {"ab", -2}}));
   return dir;
 }

@@ -22,31 +22,9 @@ using attnscope::testing::shared_dir;
 using attnscope::testing::temp_dir;
 using attnscope::testing::write_file;
 
-fs::path stories_dir() { return shared_dir() / "models" / "stories260K"; }
-
-std::vector<int> ids_of(const std::vector<Token>& tokens) {
-  std::vector<int> ids;
-  for (const Token& t : tokens) ids.push_back(t.id);
-  return ids;
-}
-
-template <typename T>
-void append(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-// A llama2.c tokenizer.bin: int32 max_token_length, then per token
-// float32 score, int32 length, bytes.
-std::string tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens) {
-  std::string out;
-  append<std::int32_t>(out, 16);
-  for (const auto& [piece, score] : tokens) {
-    append<float>(out, score);
-    append<std::int32_t>(out, static_cast<std::int32_t>(piece.size()));
-    out += piece;
-  }
-  return out;
-}
+using attnscope::testing::ids_of;
+using attnscope::testing::llama2c_tokenizer_bin;
+using attnscope::testing::stories_dir;
 
 std::string byte_name(int b) {
   char name[8];
@@ -69,7 +47,7 @@ std::vector<std::pair<std::string, float>> llama_like_vocab(const std::vector<st
 std::unique_ptr<Tokenizer> small_llama2c_tokenizer(bool add_bos) {
   auto vocab = llama_like_vocab({{" ", -100}, {"a", -100}, {"b", -100}, {"c", -100}, {"ab", -1}, {"bc", -1},
                                  {" a", -5}, {" ab", -2}, {"abc", -3}, {"ca", -1e11f}});
-  return make_llama2c_tokenizer(tokenizer_bin(vocab), static_cast<int>(vocab.size()), add_bos);
+  return make_llama2c_tokenizer(llama2c_tokenizer_bin(vocab), static_cast<int>(vocab.size()), add_bos);
 }
 
 TEST(Llama2cTokenizer, MergesHighestScoreFirstAndLeftmostOnTies) {
@@ -182,7 +160,7 @@ TEST(Llama2cTokenizer, BrokenFilesNameTheTokenAndFile) {
       EXPECT_NE(std::string(e.what()).find("tokenizer.bin"), std::string::npos) << e.what();
     }
   };
-  std::string good = tokenizer_bin({{"<unk>", 0}, {"\n<s>\n", 0}, {"\n</s>\n", 0}, {"a", -1}});
+  std::string good = llama2c_tokenizer_bin({{"<unk>", 0}, {"\n<s>\n", 0}, {"\n</s>\n", 0}, {"a", -1}});
   EXPECT_EQ(make_llama2c_tokenizer(good, 4, true)->vocab_size(), 4);
   expect_error(good.substr(0, 3), 4, "max_token_length");
   std::string negative_max = good;
@@ -193,7 +171,7 @@ TEST(Llama2cTokenizer, BrokenFilesNameTheTokenAndFile) {
   expect_error(good.substr(0, good.size() - 5), 4, "token 3");  // record cut inside score/length
   expect_error(good.substr(0, good.size() - 1), 4, "token 3");  // piece cut short
   for (std::int32_t bad_length : {-5, 0x7fffffff}) {
-    std::string broken = tokenizer_bin({{"<unk>", 0}});
+    std::string broken = llama2c_tokenizer_bin({{"<unk>", 0}});
     std::memcpy(broken.data() + 8, &bad_length, 4);  // length of token 0
     expect_error(broken, 1, "token 0");
   }

@@ -38,4 +38,23 @@ std::filesystem::path temp_dir(const std::string& prefix) {
   return dir;
 }
 
+std::filesystem::path stories_dir() { return shared_dir() / "models" / "stories260K"; }
+
+std::vector<int> ids_of(const std::vector<Token>& tokens) {
+  std::vector<int> ids;
+  for (const Token& t : tokens) ids.push_back(t.id);
+  return ids;
+}
+
+std::string llama2c_tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens) {
+  std::string out;
+  append<std::int32_t>(out, 16);
+  for (const auto& [piece, score] : tokens) {
+    append<float>(out, score);
+    append<std::int32_t>(out, static_cast<std::int32_t>(piece.size()));
+    out += piece;
+  }
+  return out;
+}
+
 }  // namespace attnscope::testing

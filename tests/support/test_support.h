@@ -1,9 +1,14 @@
 // Helpers shared by the tests: paths to ../shared and small file utilities.
 #pragma once
 #include <filesystem>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/tokenizer.h"
 
 namespace attnscope::testing {
 
@@ -14,5 +19,18 @@ nlohmann::json read_json(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 // A fresh empty folder under the system temp dir, unique per call.
 std::filesystem::path temp_dir(const std::string& prefix);
+
+std::filesystem::path stories_dir();  // shared/models/stories260K
+std::vector<int> ids_of(const std::vector<Token>& tokens);
+
+// Appends a value's bytes as stored in memory (little-endian here).
+template <typename T>
+void append(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+// A llama2.c tokenizer.bin: int32 max_token_length, then per token
+// float32 score, int32 length, bytes.
+std::string llama2c_tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens);
 
 }  // namespace attnscope::testing
