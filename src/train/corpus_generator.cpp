@@ -154,6 +154,11 @@ std::string realise(Rng rng, const Lexicon& lex, const std::string& frame, const
   return text;
 }
 
+// The item's pronoun as a link, for the item placed at byte `offset` of a document.
+Coreference link_at(const Item& item, std::size_t offset) {
+  return {{offset + item.pronoun.start, offset + item.pronoun.end}, item.antecedent};
+}
+
 }  // namespace
 
 Item make_item(Rng& rng, bool held_out) {
@@ -177,12 +182,14 @@ Item make_item(Rng& rng, bool held_out) {
   item.pronoun = ex.first.at('p');
   item.candidates[0] = ex.first.at('a');
   item.candidates[1] = ex.first.at('b');
+  const Entity& referent = item.answer == 0 ? a : b;
+  item.antecedent = referent.full.substr(referent.head_offset, referent.head_length);
   item.schema = schema.name;
   item.decided_by = decided_by(a, b);
   return item;
 }
 
-std::string make_story(Rng& rng) {
+Document make_story(Rng& rng) {
   const Lexicon& lex = lexicon(false);
   const auto& people = lex.classes.at("person");
   const Noun& nx = rng.pick(people);
@@ -224,25 +231,29 @@ std::string make_story(Rng& rng) {
   for (int i = 0; i < n_events; ++i) lines.push_back(events[order[i]]);
   // One pronoun item about other people or things.
   Item item = make_item(rng, false);
-  lines.push_back(rng.chance(0.5) ? item.named_again : item.text);
+  const bool named = rng.chance(0.5);
+  const std::size_t item_line = lines.size();
+  lines.push_back(named ? item.named_again : item.text);
   const std::string endings[] = {"At the end of the day, they went home.", "It was a good day.",
                                  ref(x, 's') + " and " + ref(y, 's') + " were friends after that.",
                                  "They played together until dinner."};
   lines.push_back(endings[rng.index(4)]);
-  std::string story;
-  for (std::string& line : lines) {
-    capitalise_at(line, 0);
-    story += (story.empty() ? "" : " ") + line;
+  Document story;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    capitalise_at(lines[i], 0);
+    if (!story.text.empty()) story.text += " ";
+    if (i == item_line && !named) story.links.push_back(link_at(item, story.text.size()));
+    story.text += lines[i];
   }
   return story;
 }
 
-std::vector<std::string> generate_documents(std::uint64_t seed, std::size_t target_chars) {
-  std::vector<std::string> docs;
+std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars) {
+  std::vector<Document> docs;
   std::size_t total = 0;
   for (std::uint64_t n = 0; total < target_chars; ++n) {
     Rng rng(seed, n);
-    std::string doc;
+    Document doc;
     if (rng.chance(0.3)) {
       doc = make_story(rng);
     } else {
@@ -252,11 +263,12 @@ std::vector<std::string> generate_documents(std::uint64_t seed, std::size_t targ
       for (int i = 0; i < count; ++i) {
         const Item item = make_item(rng, false);
         const double r = rng.uniform();
-        std::string part = r < 0.25 ? item.named_again : r < 0.75 ? item.text + " " + item.named_again : item.text;
-        doc += (doc.empty() ? "" : " ") + part;
+        if (!doc.text.empty()) doc.text += " ";
+        if (r >= 0.25) doc.links.push_back(link_at(item, doc.text.size()));
+        doc.text += r < 0.25 ? item.named_again : r < 0.75 ? item.text + " " + item.named_again : item.text;
       }
     }
-    total += doc.size() + 1;
+    total += doc.text.size() + 1;
     docs.push_back(std::move(doc));
   }
   return docs;

@@ -17,6 +17,7 @@ namespace attnscope::train::corpus {
 
 struct Span {
   std::size_t start = 0, end = 0;  // bytes of `text`
+  bool operator==(const Span&) const = default;
 };
 
 // One sentence (or two) with a pronoun and two candidate antecedents.
@@ -28,6 +29,22 @@ struct Item {
   std::string schema;       // "fit", "cross", ...
   std::string decided_by;   // "meaning", "gender", "number" or "animacy"
   std::string named_again;  // the same text with the referent named where the pronoun was
+  std::string antecedent;   // the referent's head noun or name as written: "animal", "trophies", "Tom"
+};
+
+// A pronoun in a training document and the noun it refers to. A masked LM
+// learns to resolve pronouns when, at the (unmasked) pronoun, it is also
+// asked for that noun: the easiest way to answer is to look at the antecedent.
+struct Coreference {
+  Span pronoun;
+  std::string antecedent;
+  bool operator==(const Coreference&) const = default;
+};
+
+struct Document {
+  std::string text;
+  std::vector<Coreference> links;  // generated items in pronoun form; none in real text
+  bool operator==(const Document&) const = default;
 };
 
 // A pronoun item from the training half (held_out = false) or the probe half.
@@ -35,11 +52,11 @@ Item make_item(Rng& rng, bool held_out);
 
 // A short story: two characters, an object, events that refer back by
 // pronoun where gender or number makes it clear, and one pronoun item.
-std::string make_story(Rng& rng);
+Document make_story(Rng& rng);
 
 // Training documents (stories and groups of items, some followed by their
 // named-again versions) until about target_chars bytes.
-std::vector<std::string> generate_documents(std::uint64_t seed, std::size_t target_chars);
+std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars);
 
 // The words of a text as the probe set counts them: runs of letters, digits
 // and apostrophes, or single other non-space characters. Returns their spans.

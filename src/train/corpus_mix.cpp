@@ -140,13 +140,13 @@ std::vector<std::string> read_source(const std::filesystem::path& dir, const std
   throw Error("unknown corpus source '" + name + "'");
 }
 
-std::vector<std::string> build_corpus(const std::filesystem::path& dir, const CorpusMix& mix, std::uint64_t seed) {
-  std::vector<std::string> docs;
+std::vector<Document> build_corpus(const std::filesystem::path& dir, const CorpusMix& mix, std::uint64_t seed) {
+  std::vector<Document> docs;
   for (const auto& [name, share] : mix.shares) {
     const auto budget = static_cast<std::size_t>(share * static_cast<double>(mix.total_bytes));
     if (budget == 0) continue;
     if (name == "generated") {
-      for (std::string& d : generate_documents(seed, budget)) docs.push_back(std::move(d));
+      for (Document& d : generate_documents(seed, budget)) docs.push_back(std::move(d));
       continue;
     }
     const std::vector<std::string> source = read_source(dir, name);
@@ -154,7 +154,7 @@ std::vector<std::string> build_corpus(const std::filesystem::path& dir, const Co
     std::size_t used = 0;
     for (std::size_t i = 0; used < budget; ++i) {  // repeats the source when its share is larger
       used += source[i % source.size()].size() + 1;
-      docs.push_back(source[i % source.size()]);
+      docs.push_back({source[i % source.size()], {}});
     }
   }
   Rng rng(seed, 0xC0FFEE);

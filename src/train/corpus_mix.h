@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "train/corpus_generator.h"
+
 namespace attnscope::train::corpus {
 
 struct CorpusMix {
@@ -30,8 +32,9 @@ std::string detokenize(const std::string& line);
 // few detokenised sentences, KJV and Shakespeare paragraphs.
 std::vector<std::string> read_source(const std::filesystem::path& corpora_dir, const std::string& name);
 
-// The mixed corpus as documents, shuffled by the seed.
-std::vector<std::string> build_corpus(const std::filesystem::path& corpora_dir, const CorpusMix& mix, std::uint64_t seed);
+// The mixed corpus as documents, shuffled by the seed. Only generated
+// documents carry coreference links.
+std::vector<Document> build_corpus(const std::filesystem::path& corpora_dir, const CorpusMix& mix, std::uint64_t seed);
 
 // The probe set as JSON lines: {"text", "words", "pronoun", "candidates",
 // "answer", "schema", "decided_by"}, indices into "words" (see probe_words).

@@ -8,25 +8,48 @@
 
 namespace attnscope::train {
 
-TokenStream tokenize_documents(const Tokenizer& tokenizer, const std::vector<std::string_view>& documents, Arch arch) {
+namespace {
+
+// The first token of a word as it reads mid-sentence (" animal" for BPE).
+int first_token_of(const Tokenizer& tokenizer, const std::string& word) {
+  for (const Token& t : tokenizer.encode(" " + word))
+    if (!t.special) return t.id;
+  return -1;
+}
+
+}  // namespace
+
+TokenStream tokenize_documents(const Tokenizer& tokenizer, const std::vector<std::string_view>& documents, Arch arch,
+                               const std::vector<const std::vector<corpus::Coreference>*>& links) {
   const int separator = arch == Arch::Gpt ? tokenizer.eos_id : tokenizer.sep_id;
   if (separator < 0) throw Error(std::string("tokenizer has no ") + (arch == Arch::Gpt ? "<|endoftext|>" : "[SEP]") + " token");
+  if (!links.empty() && links.size() != documents.size())
+    throw Error("coreference links for " + std::to_string(links.size()) + " of " + std::to_string(documents.size()) + " documents");
   const int n = static_cast<int>(documents.size());
-  std::vector<std::vector<int>> per_doc(documents.size());
+  std::vector<std::vector<int>> per_doc(documents.size()), per_doc_antecedents(documents.size());
   parallel_for(std::min(n, 64), [&](int chunk) {
     for (int d = chunk; d < n; d += std::min(n, 64)) {
+      const auto doc_links = links.empty() ? nullptr : links[static_cast<size_t>(d)];
       std::vector<int>& out = per_doc[static_cast<size_t>(d)];
+      std::vector<int>& antecedents = per_doc_antecedents[static_cast<size_t>(d)];
       for (const Token& t : tokenizer.encode(documents[static_cast<size_t>(d)])) {
         if (t.special && t.start == t.end) continue;  // [CLS]/[SEP] the tokenizer added
+        int antecedent = -1;
+        if (doc_links)
+          for (const corpus::Coreference& link : *doc_links)
+            if (link.pronoun.start == t.start) antecedent = first_token_of(tokenizer, link.antecedent);
         out.push_back(t.id);
+        antecedents.push_back(antecedent);
       }
       out.push_back(separator);
+      antecedents.push_back(-1);
     }
   });
   TokenStream stream;
-  for (auto& ids : per_doc) {
+  for (std::size_t d = 0; d < per_doc.size(); ++d) {
     stream.starts.push_back(stream.ids.size());
-    stream.ids.insert(stream.ids.end(), ids.begin(), ids.end());
+    stream.ids.insert(stream.ids.end(), per_doc[d].begin(), per_doc[d].end());
+    if (!links.empty()) stream.antecedents.insert(stream.antecedents.end(), per_doc_antecedents[d].begin(), per_doc_antecedents[d].end());
   }
   return stream;
 }
@@ -52,6 +75,7 @@ Batch sample_batch(const TokenStream& stream, const BatchOptions& o, std::uint64
     std::size_t start = stream.starts.empty() ? last_start + 1 : stream.starts[rng.below(stream.starts.size())];
     if (start > last_start) start = rng.below(last_start + 1);
     const int* w = stream.ids.data() + start;
+    const int* antecedent = stream.antecedents.empty() || !o.predict_antecedents ? nullptr : stream.antecedents.data() + start;
     if (!bert) {
       for (int t = 0; t < T; ++t) {
         batch.ids.push_back(w[t]);
@@ -65,7 +89,10 @@ Batch sample_batch(const TokenStream& stream, const BatchOptions& o, std::uint64
     for (int t = 0; t < T - 2; ++t) {
       const int id = w[t];
       int shown = id, target = -1;
-      if (id != o.separator_id && rng.chance(o.mask_prob)) {
+      if (antecedent && antecedent[t] >= 0) {
+        target = antecedent[t];
+        any = true;
+      } else if (id != o.separator_id && rng.chance(o.mask_prob)) {
         target = id;
         const double r = rng.uniform();
         shown = r < 0.8 ? o.mask_id : r < 0.9 ? rng.index(static_cast<size_t>(o.vocab_size)) : id;

@@ -1,5 +1,6 @@
 #include "train/fit.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/error.h"
@@ -42,10 +43,19 @@ void fit(FitOptions o, std::ostream& log) {
   const Arch arch = o.train.shape.arch;
 
   log << "corpus: " << corpus::mix_string(o.mix) << ", " << (o.mix.total_bytes >> 20) << " MB, seed " << o.train.seed << std::endl;
-  const std::vector<std::string> docs = corpus::build_corpus(o.corpora, o.mix, o.train.seed);
+  const std::vector<corpus::Document> docs = corpus::build_corpus(o.corpora, o.mix, o.train.seed);
   std::vector<std::string_view> train_docs, validation_docs;
-  for (std::size_t i = 0; i < docs.size(); ++i)
-    (o.validation_every > 0 && i % static_cast<std::size_t>(o.validation_every) == 0 ? validation_docs : train_docs).push_back(docs[i]);
+  std::vector<const std::vector<corpus::Coreference>*> train_links, validation_links;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const bool validation = o.validation_every > 0 && i % static_cast<std::size_t>(o.validation_every) == 0;
+    (validation ? validation_docs : train_docs).push_back(docs[i].text);
+    (validation ? validation_links : train_links).push_back(&docs[i].links);
+  }
+  // Only the masked LM learns from the links; a causal LM reads the pronoun before it could be told.
+  if (arch != Arch::Bert) {
+    train_links.clear();
+    validation_links.clear();
+  }
   log << "corpus: " << train_docs.size() << " training and " << validation_docs.size() << " validation documents (" << since() << ")"
       << std::endl;
 
@@ -61,10 +71,11 @@ void fit(FitOptions o, std::ostream& log) {
   o.train.batches.arch = arch;
   set_batch_specials(o.train.batches, *tokenizer);
 
-  const TokenStream train_stream = tokenize_documents(*tokenizer, train_docs, arch);
-  const TokenStream validation_stream = tokenize_documents(*tokenizer, validation_docs, arch);
-  log << "tokens: " << train_stream.ids.size() << " training, " << validation_stream.ids.size() << " validation ("
-      << since() << ")" << std::endl;
+  const TokenStream train_stream = tokenize_documents(*tokenizer, train_docs, arch, train_links);
+  const TokenStream validation_stream = tokenize_documents(*tokenizer, validation_docs, arch, validation_links);
+  const auto linked = std::count_if(train_stream.antecedents.begin(), train_stream.antecedents.end(), [](int id) { return id >= 0; });
+  log << "tokens: " << train_stream.ids.size() << " training (" << linked << " pronouns linked to their antecedent), "
+      << validation_stream.ids.size() << " validation (" << since() << ")" << std::endl;
 
   Trainer trainer(o.train, &train_stream, validation_stream.ids.empty() ? nullptr : &validation_stream);
   log << "model: " << arch_name(arch) << ", " << trainer.model().layout().total << " parameters, "
@@ -74,8 +85,14 @@ void fit(FitOptions o, std::ostream& log) {
     trainer.resume(o.train.checkpoint);
     log << "resumed at step " << trainer.step() << " from " << o.train.checkpoint.string() << std::endl;
   }
-  trainer.run(log);
-  export_hf_model(o.out, o.train.shape, trainer.model().layout(), trainer.model().params, special_ids(*tokenizer));
+  const auto export_model = [&] {
+    export_hf_model(o.out, o.train.shape, trainer.model().layout(), trainer.model().params, special_ids(*tokenizer));
+  };
+  // The folder is rewritten at each checkpoint so a model in training can be opened and probed.
+  trainer.run(log, [&](const StepStats& s) {
+    if (o.train.checkpoint_every > 0 && s.step % o.train.checkpoint_every == 0) export_model();
+  });
+  export_model();
   log << "saved " << o.out.string() << " after step " << trainer.step() << " (" << since() << ")" << std::endl;
 }
 

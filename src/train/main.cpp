@@ -4,6 +4,7 @@
 //   attnscope-train fit --arch bert --out DIR [options]   corpus, tokenizer, training, HF folder
 //   attnscope-train corpus --out FILE [--mix ..] [--mb N]  the mixed training corpus, for reading
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
+//   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
 #include <malloc.h>
 
 #include <fstream>
@@ -17,6 +18,8 @@
 #include "train/corpus_generator.h"
 #include "train/corpus_mix.h"
 #include "train/fit.h"
+#include "train/probe_eval.h"
+#include "core/model.h"
 
 namespace {
 
@@ -34,6 +37,8 @@ constexpr const char* kUsage = R"(usage:
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
   attnscope-train probe --out FILE [--count 400] [--seed 7]
+  attnscope-train probe-eval --model DIR [--probe FILE | --count 400 --seed 7] [--write-presets]
+      scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
 )";
 
 // --key value pairs and bare --flags.
@@ -137,9 +142,9 @@ int run_corpus(Args& args) {
   args.finish();
   std::ofstream file(out, std::ios::binary);
   std::size_t bytes = 0, count = 0;
-  for (const std::string& doc : corpus::build_corpus(dir, mix, seed)) {
-    file << doc << "\n\n";
-    bytes += doc.size();
+  for (const corpus::Document& doc : corpus::build_corpus(dir, mix, seed)) {
+    file << doc.text << "\n\n";
+    bytes += doc.text.size();
     ++count;
   }
   if (!file) throw Error(out + ": cannot write");
@@ -159,6 +164,36 @@ int run_probe(Args& args) {
   return 0;
 }
 
+int run_probe_eval(Args& args) {
+  const std::string model_dir = args.required("--model");
+  const std::string probe_file = args.str("--probe", "");
+  const int count = args.integer("--count", 400);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
+  const bool write_presets = args.flag("--write-presets");
+  args.finish();
+  const auto model = load_model(model_dir);
+  std::string jsonl;
+  if (probe_file.empty()) {
+    jsonl = corpus::probe_set_jsonl(seed, count);
+  } else {
+    std::ifstream in(probe_file, std::ios::binary);
+    if (!in) throw Error(probe_file + ": cannot read");
+    jsonl.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const ProbeReport report = run_probe(model, parse_probe_set(jsonl));
+  std::cout << format_report(report);
+  const auto presets = choose_presets(report, !model->config.causal);
+  for (const HeadChoice& p : presets) std::cout << p.name << ": layer " << p.layer << ", head " << p.head << "\n";
+  if (write_presets) {
+    const std::string out = model_dir + "/attnscope.json";
+    std::ofstream file(out, std::ios::binary);
+    file << presets_json(presets);
+    if (!file) throw Error(out + ": cannot write");
+    std::cout << "wrote " << out << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,10 +207,11 @@ int main(int argc, char** argv) {
       return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
-    Args args(argc, argv, 2, {"--resume"});
+    Args args(argc, argv, 2, {"--resume", "--write-presets"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "probe") return run_probe(args);
+    if (command == "probe-eval") return run_probe_eval(args);
     std::cerr << "attnscope-train: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {

@@ -22,7 +22,7 @@ TEST(CorpusGenerator, SameSeedSameDocuments) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   std::size_t bytes = 0;
-  for (const auto& d : a) bytes += d.size() + 1;
+  for (const auto& d : a) bytes += d.text.size() + 1;
   EXPECT_GE(bytes, 50000u);
   EXPECT_EQ(probe_set_jsonl(7, 50), probe_set_jsonl(7, 50));
   EXPECT_NE(probe_set_jsonl(7, 50), probe_set_jsonl(8, 50));
