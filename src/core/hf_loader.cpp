@@ -227,6 +227,12 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   if (model->tokenizer->vocab_size() > model->config.vocab_size)
     throw Error(folder.string() + ": tokenizer has " + std::to_string(model->tokenizer->vocab_size()) +
                 " tokens but the model's vocab_size is " + std::to_string(model->config.vocab_size));
+  // A bad presets file must not cost the user the model: it is reported instead.
+  try {
+    model->presets = read_head_presets(folder, model->config.n_layers, model->config.n_heads);
+  } catch (const Error& e) {
+    model->presets_problem = e.what();
+  }
   return model;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "safetensors.h"
+#include "head_presets.h"
 #include "tokenizer.h"
 
 namespace attnscope {
@@ -97,6 +98,8 @@ struct Model {
   std::unique_ptr<Tokenizer> tokenizer;
   std::filesystem::path source;                    // folder or checkpoint file
   std::vector<std::shared_ptr<const void>> storage;  // keeps mappings and converted copies alive
+  std::vector<HeadPreset> presets;                 // from the folder's attnscope.json
+  std::string presets_problem;                     // why attnscope.json was not used, or empty
 };
 
 // Opens a Hugging Face folder (config.json + safetensors + tokenizer files), a

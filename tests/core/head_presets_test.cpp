@@ -1,0 +1,73 @@
+// attnscope.json head presets: read when valid, reported (never fatal) when
+// not, with messages that name the file and the entry.
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/head_presets.h"
+#include "core/model.h"
+#include "test_support.h"
+
+namespace attnscope {
+namespace {
+
+using testing::fixture;
+using testing::temp_dir;
+using testing::write_file;
+
+std::string error_of(const std::filesystem::path& folder, int layers, int heads) {
+  try {
+    read_head_presets(folder, layers, heads);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(HeadPresets, ReadsNamedHeads) {
+  const auto dir = temp_dir("presets");
+  write_file(dir / "attnscope.json",
+             R"({"presets":[{"name":"pronoun \u2192 antecedent","layer":1,"head":0},{"name":"previous token","layer":0,"head":1}]})");
+  const auto presets = read_head_presets(dir, 2, 2);
+  ASSERT_EQ(presets.size(), 2u);
+  EXPECT_EQ(presets[0].name, "pronoun \u2192 antecedent");
+  EXPECT_EQ(presets[0].layer, 1);
+  EXPECT_EQ(presets[0].head, 0);
+  EXPECT_EQ(presets[1].name, "previous token");
+  EXPECT_TRUE(read_head_presets(temp_dir("no-presets"), 2, 2).empty());
+}
+
+TEST(HeadPresets, BadFilesNameTheProblem) {
+  const auto dir = temp_dir("bad-presets");
+  const auto check = [&](const std::string& json, const std::string& expected) {
+    write_file(dir / "attnscope.json", json);
+    const std::string message = error_of(dir, 2, 2);
+    EXPECT_NE(message.find("attnscope.json"), std::string::npos) << message;
+    EXPECT_NE(message.find(expected), std::string::npos) << json << " -> " << message;
+  };
+  check("{\"presets\":[", "not valid JSON");
+  check("[1,2]", "expected {\"presets\"");
+  check(R"({"presets":[{"name":"x","layer":2,"head":0}]})", "outside the model's 2 layers x 2 heads");
+  check(R"({"presets":[{"name":"x","layer":0,"head":-1}]})", "outside");
+  check(R"({"presets":[{"name":"x","layer":0}]})", "has no \"head\"");
+  check(R"({"presets":[{"name":"","layer":0,"head":0}]})", "non-empty string");
+  check(R"({"presets":[{"name":"x","layer":0.5,"head":0}]})", "must be integers");
+  check(R"({"presets":[{"name":"x","layer":0,"head":0,"head":1}]})", "duplicate key");
+}
+
+TEST(HeadPresets, ABadFileDoesNotStopTheModelLoading) {
+  const auto dir = temp_dir("model-bad-presets");
+  std::filesystem::copy(fixture("bert"), dir, std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"x","layer":99,"head":0}]})");
+  const auto model = load_model(dir);
+  EXPECT_TRUE(model->presets.empty());
+  EXPECT_NE(model->presets_problem.find("layer 99"), std::string::npos) << model->presets_problem;
+
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"first","layer":0,"head":1}]})");
+  const auto good = load_model(dir);
+  ASSERT_EQ(good->presets.size(), 1u);
+  EXPECT_EQ(good->presets[0].head, 1);
+  EXPECT_TRUE(good->presets_problem.empty());
+}
+
+}  // namespace
+}  // namespace attnscope
