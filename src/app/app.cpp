@@ -33,8 +33,11 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   reset_all(s);
   s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);
   s.selection.head = std::min(s.selection.head, s.model->config.n_heads - 1);
+  // A model that names its heads opens on the first one (the default model's pronoun head).
+  if (!s.model->presets.empty()) select_head_preset(s, s.model->presets.front());
   s.status = "Loaded " + loaded.path.string() + " (" + describe(*s.model) + ") in " +
              std::to_string(static_cast<int>(loaded.load_ms)) + " ms";
+  if (!s.model->presets_problem.empty()) s.status += "; head presets ignored: " + s.model->presets_problem;
   remember_model(app.settings, std::filesystem::absolute(loaded.path).lexically_normal().string());
   save_app_settings(app);
   s.request_run();
@@ -59,6 +62,19 @@ void apply_result(App& app, InferenceResult& result) {
 }
 
 }  // namespace
+
+void select_head_preset(AppState& state, const HeadPreset& preset) {
+  state.selection.layer = preset.layer;
+  state.selection.head = preset.head;
+  state.selection.mode = HeadMode::Single;
+}
+
+std::string preset_label(const HeadPreset& preset, bool have_symbols) {
+  std::string name = preset.name;
+  if (!have_symbols)
+    for (std::size_t at; (at = name.find("\u2192")) != std::string::npos;) name.replace(at, 3, "->");
+  return name + "  (layer " + std::to_string(preset.layer) + ", head " + std::to_string(preset.head) + ")";
+}
 
 void request_model(App& app, const std::filesystem::path& path) {
   app.loader.load(path);

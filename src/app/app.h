@@ -32,7 +32,7 @@ struct ExportRequest {
   float height = 0;
   bool light = false;
   bool sidecar = false;       // also write out + ".json" with the layout and the state shown
-  bool svg = false;           // write SVG instead of PNG (heatmap view)
+  bool svg = false;           // write SVG instead of PNG (heatmap, head and model views)
 };
 
 struct ScreenshotRequest {
@@ -99,6 +99,12 @@ void reset_all(AppState& state);
 
 // Keeps the selection inside the current snapshot's layers, heads and tokens.
 void clamp_selection(AppState& state);
+
+// Shows one head: the preset's layer and head, in single-head mode.
+void select_head_preset(AppState& state, const HeadPreset& preset);
+
+// A preset's name as the UI font can draw it ("→" becomes "->" without DejaVu).
+std::string preset_label(const HeadPreset& preset, bool have_symbols);
 
 // Writes settings unless this is a scripted run; failures go to the status bar.
 void save_app_settings(App& app);

@@ -6,6 +6,7 @@
 #include <GL/glext.h>
 
 #include "app/figure_export.h"
+#include "app/figure_record.h"
 #include "app/fonts.h"
 #include "app/gl_heatmap.h"
 #include "app/image_file.h"
@@ -115,15 +116,20 @@ void export_figure(App& app, CaptureOutcome* outcome) {
   if (request.svg) name.replace_extension(".svg");
   outcome->path = request.out.empty() ? unique_path(output_folder(app) / name) : request.out;
   try {
+    if (request.svg) check_svg_supported(request.view);
     ViewDrawOptions options;
     options.exporting = true;
     options.scale = request.scale;
-    const RgbaImage image = render_figure(spec, [&] { app.views->draw_content(request.view, s, options); });
+    // The SVG is made from what the PNG render drew, so that both agree.
+    FigureRecord record;
+    if (request.svg) options.record = &record;
+    const RgbaImage image =
+        render_figure(spec, [&] { app.views->draw_content(request.view, s, options); }, options.record);
     if (request.svg) {
-      if (request.view != ViewId::Heatmap) throw Error("SVG export supports the heatmap view");
-      // The PNG render placed the cells; the SVG puts its rects exactly there.
-      write_export(outcome->path, heatmap_svg(s, spec, app.views->heatmap_layout(), image.width, image.height),
-                   /*overwrite=*/!request.out.empty());
+      const std::string svg = request.view == ViewId::Heatmap
+                                  ? heatmap_svg(s, spec, app.views->heatmap_layout(), record, image.width, image.height)
+                                  : recorded_svg(spec, record, image.width, image.height);
+      write_export(outcome->path, svg, /*overwrite=*/!request.out.empty());
       outcome->ok = true;
     } else {
       outcome->ok = write_png(outcome->path, image, &outcome->error);

@@ -11,6 +11,7 @@
 #include <imgui_internal.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include "app/figure_record.h"
 #include "app/fonts.h"
 #include "core/error.h"
 
@@ -89,17 +90,29 @@ class FigureContext {
   FontSet fonts_;
 };
 
-void draw_header(const FigureSpec& spec, const FontSet& fonts) {
+void draw_header(const FigureSpec& spec, const FontSet& fonts, FigureRecord* record) {
+  if (record) record->begin_group("header");
   ImGui::PushFont(fonts.title);
   ImGui::TextUnformatted(spec.title.c_str());
+  record_item_text(record, spec.title, ImGui::GetColorU32(ImGuiCol_Text));
   ImGui::PopFont();
   if (!spec.sentence.empty()) {
+    const std::string quoted = "\u201C" + spec.sentence + "\u201D";
+    const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(("\u201C" + spec.sentence + "\u201D").c_str());
+    record_wrapped_text(record, at, quoted, ImGui::GetColorU32(ImGuiCol_Text), ImGui::CalcWrapWidthForPos(at, 0.0f));
+    ImGui::TextUnformatted(quoted.c_str());
     ImGui::PopTextWrapPos();
   }
-  if (!spec.detail.empty()) ImGui::TextDisabled("%s", spec.detail.c_str());
+  if (!spec.detail.empty()) {
+    ImGui::TextDisabled("%s", spec.detail.c_str());
+    record_item_text(record, spec.detail, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  }
   ImGui::Separator();
+  // Separator has drawn its line along the top of its item; record it alone.
+  FigurePen(nullptr, record).line(ImGui::GetItemRectMin(), ImVec2(ImGui::GetItemRectMax().x, ImGui::GetItemRectMin().y),
+                                  ImGui::GetColorU32(ImGuiCol_Separator), 1.0f);
+  if (record) record->begin_group("view");
 }
 
 }  // namespace
@@ -117,7 +130,7 @@ void check_size(int width, int height) {
 // Draws spec.frames frames of the figure into `target` and returns the height
 // its content needed, in pixels.
 float render_frames(const FigureSpec& spec, const FontSet& fonts, const DrawFigureContent& draw_content,
-                    const OffscreenTarget& target, int width, int height) {
+                    const OffscreenTarget& target, int width, int height, FigureRecord* record) {
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
   io.DisplayFramebufferScale = ImVec2(1, 1);
@@ -126,6 +139,7 @@ float render_frames(const FigureSpec& spec, const FontSet& fonts, const DrawFigu
   const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   float needed = 0;
   for (int frame = 0; frame < std::max(spec.frames, 1); ++frame) {
+    if (record) record->clear();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -134,7 +148,14 @@ float render_frames(const FigureSpec& spec, const FontSet& fonts, const DrawFigu
     ImGui::Begin("##figure", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
-    draw_header(spec, fonts);
+    if (record) {
+      record->background = ImGui::GetColorU32(ImGuiCol_WindowBg);
+      record->text = ImGui::GetColorU32(ImGuiCol_Text);
+      record->text_dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+      const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+      record->clip = ImVec4(clip.Min.x, clip.Min.y, clip.Max.x, clip.Max.y);
+    }
+    draw_header(spec, fonts, record);
     draw_content();
     // The lowest point any item reached (no trailing spacing), plus the bottom padding.
     const ImGuiWindow* window = ImGui::GetCurrentWindow();
@@ -154,7 +175,7 @@ float render_frames(const FigureSpec& spec, const FontSet& fonts, const DrawFigu
 
 }  // namespace
 
-RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_content) {
+RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_content, FigureRecord* record) {
   const int width = static_cast<int>(std::lround(spec.width * spec.scale));
   int height = static_cast<int>(std::lround(spec.height * spec.scale));
   check_size(width, height);
@@ -162,7 +183,7 @@ RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_co
   auto target = std::make_unique<OffscreenTarget>(width, height);
   if (!target->complete()) throw Error("figure export: cannot create a " + std::to_string(width) + "x" +
                                        std::to_string(height) + " offscreen framebuffer");
-  const float needed = render_frames(spec, context.fonts(), draw_content, *target, width, height);
+  const float needed = render_frames(spec, context.fonts(), draw_content, *target, width, height, record);
   // A view of fixed-size rows (predictions, Q/K/V) may not fit the window it
   // had on screen: the figure grows to show all of it, once.
   if (spec.fit_height && needed > static_cast<float>(height) + 1.0f) {
@@ -171,7 +192,7 @@ RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_co
     target = std::make_unique<OffscreenTarget>(width, height);
     if (!target->complete()) throw Error("figure export: cannot create a " + std::to_string(width) + "x" +
                                          std::to_string(height) + " offscreen framebuffer");
-    render_frames(spec, context.fonts(), draw_content, *target, width, height);
+    render_frames(spec, context.fonts(), draw_content, *target, width, height, record);
   }
   glBindFramebuffer(GL_READ_FRAMEBUFFER, target->framebuffer());
   RgbaImage image = read_framebuffer(width, height);

@@ -12,6 +12,10 @@
 #include "app/image_file.h"
 
 namespace attnscope::app {
+struct FigureRecord;
+}
+
+namespace attnscope::app {
 
 struct FigureSpec {
   std::string title;         // "Heatmap"
@@ -33,6 +37,9 @@ using DrawFigureContent = std::function<void()>;
 // Needs a current OpenGL 3.3 core context. The caller's ImGui context is
 // current again on return. Throws attnscope::Error when the size is beyond
 // what GL supports or the framebuffer cannot be created.
-RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_content);
+// `record`, when set, receives the header, the theme's colours and whatever
+// the content records (pass the same one in ViewDrawOptions::record) for the
+// frame that was read back: what an SVG copy of the figure is made from.
+RgbaImage render_figure(const FigureSpec& spec, const DrawFigureContent& draw_content, FigureRecord* record = nullptr);
 
 }  // namespace attnscope::app

@@ -45,11 +45,16 @@ std::shared_ptr<const Model> HeadlessFigures::model(const std::string& path) {
   return loaded;
 }
 
-HeadlessFigures::Rendered HeadlessFigures::render_full(const FigureJob& job) {
-  if (job.model.empty()) throw Error("no model given");
+HeadlessFigures::Rendered HeadlessFigures::render_full(const FigureJob& asked, bool record) {
+  if (asked.model.empty()) throw Error("no model given");
   Rendered r;
   AppState& state = r.state;
-  state.model = model(job.model);
+  state.model = model(asked.model);
+  FigureJob job = asked;
+  if (job.preset_head && !state.model->presets.empty()) {
+    job.selection.layer = state.model->presets.front().layer;
+    job.selection.head = state.model->presets.front().head;
+  }
   state.text = job.text;
   state.selection = job.selection;
   state.selection.hovered_token = -1;
@@ -73,11 +78,12 @@ HeadlessFigures::Rendered HeadlessFigures::render_full(const FigureJob& job) {
   ViewDrawOptions draw_options;
   draw_options.exporting = true;
   draw_options.scale = job.scale;
-  r.image = render_figure(r.spec, [&] { views_->draw_content(job.view, state, draw_options); });
+  if (record) draw_options.record = &r.record;
+  r.image = render_figure(r.spec, [&] { views_->draw_content(job.view, state, draw_options); }, draw_options.record);
   return r;
 }
 
-RgbaImage HeadlessFigures::render(const FigureJob& job) { return render_full(job).image; }
+RgbaImage HeadlessFigures::render(const FigureJob& job) { return render_full(job, false).image; }
 
 void HeadlessFigures::render_to_file(const FigureJob& job) {
   if (job.out.empty()) throw Error("no output file given");
@@ -85,10 +91,13 @@ void HeadlessFigures::render_to_file(const FigureJob& job) {
   if (!job.overwrite && std::filesystem::exists(job.out, ec))
     throw Error(job.out.string() + ": already exists (not overwritten; --force replaces it)");
   if (is_svg_path(job.out)) {
-    if (job.view != ViewId::Heatmap) throw Error("SVG export supports the heatmap view (got " + std::string(view_key(job.view)) + ")");
-    // The PNG figure places the cells; the SVG puts its rects exactly there.
-    const Rendered r = render_full(job);
-    write_export(job.out, heatmap_svg(r.state, r.spec, views_->heatmap_layout(), r.image.width, r.image.height),
+    check_svg_supported(job.view);
+    // The SVG is made from what the PNG render drew: shapes land on the same pixels.
+    const Rendered r = render_full(job, true);
+    write_export(job.out,
+                 job.view == ViewId::Heatmap
+                     ? heatmap_svg(r.state, r.spec, views_->heatmap_layout(), r.record, r.image.width, r.image.height)
+                     : recorded_svg(r.spec, r.record, r.image.width, r.image.height),
                  job.overwrite);
     return;
   }

@@ -11,6 +11,7 @@
 
 #include "app/app_state.h"
 #include "app/figure_export.h"
+#include "app/figure_record.h"
 #include "app/headless_gl.h"
 #include "app/image_file.h"
 #include "app/view_ids.h"
@@ -26,6 +27,7 @@ struct FigureJob {
   std::string text = "The animal didn't cross the street because it was too tired";
   ViewId view = ViewId::Heatmap;
   Selection selection;          // layer, head, head mode, query
+  bool preset_head = false;     // show the model's first named head (attnscope.json) instead of selection's layer/head
   Interventions interventions;  // ablations, masked keys, causal override
   DisplaySettings display;      // colormap, colour scale, hide-special
   float scale = 1;              // 1, 2 or 4
@@ -45,7 +47,8 @@ class HeadlessFigures {
   // Runs the model and draws the figure. Throws Error for a model that does
   // not load and for a layer, head, query or ablation outside the model.
   RgbaImage render(const FigureJob& job);
-  // render() and write job.out (PNG, or SVG for a .svg name: heatmap only); refuses to replace a file unless job.overwrite.
+  // render() and write job.out (PNG, or SVG for a .svg name: heatmap, head and model views); refuses to
+  // replace a file unless job.overwrite.
   void render_to_file(const FigureJob& job);
   // Where the last heatmap figure's cells landed, in its pixels.
   const HeatmapLayout& heatmap_layout() const;
@@ -55,8 +58,9 @@ class HeadlessFigures {
     AppState state;
     FigureSpec spec;
     RgbaImage image;
+    FigureRecord record;  // filled when asked for (SVG)
   };
-  Rendered render_full(const FigureJob& job);
+  Rendered render_full(const FigureJob& job, bool record);
   std::shared_ptr<const Model> model(const std::string& path);
 
   HeadlessGl gl_;  // declared first: destroyed last, after the views' GL objects

@@ -82,6 +82,23 @@ void draw_ablation_grid(AppState& s, int n_layers, int n_heads) {
   ImGui::PopStyleVar();
 }
 
+// The model's named heads, one click each (also in the Heads menu).
+void draw_preset_buttons(App& app) {
+  const auto& presets = app.state.model->presets;
+  if (presets.empty()) return;
+  ImGui::TextDisabled("Named heads:");
+  for (std::size_t i = 0; i < presets.size(); ++i) {
+    const HeadPreset& p = presets[i];
+    const Selection& sel = app.state.selection;
+    const bool shown = sel.mode == HeadMode::Single && sel.layer == p.layer && sel.head == p.head;
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BeginDisabled(shown);
+    if (ImGui::SmallButton(preset_label(p, app.have_symbols).c_str())) select_head_preset(app.state, p);
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+}
+
 }  // namespace
 
 void draw_head_controls(App& app) {
@@ -89,6 +106,7 @@ void draw_head_controls(App& app) {
   if (!s.model) return;
   const ModelConfig& c = s.model->config;
   draw_selectors(s, c.n_layers, c.n_heads);
+  draw_preset_buttons(app);
   draw_causal_toggle(s, c.causal);
   if (!s.interventions.masked_keys.empty()) {
     std::string keys;

@@ -2,6 +2,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/svg_figure.h"
 #include "app/ui.h"
 
 namespace attnscope::app {
@@ -51,16 +52,20 @@ void draw_file_menu(App& app) {
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Export heatmap as SVG", s.snapshot != nullptr)) {
-    for (float scale : {1.0f, 2.0f, 4.0f}) {
-      const std::string label = std::to_string(static_cast<int>(scale)) + "x";
-      if (ImGui::MenuItem(label.c_str())) {
-        ExportRequest request;
-        request.view = ViewId::Heatmap;
-        request.scale = scale;
-        request.svg = true;
-        app.export_request = request;
+  if (ImGui::BeginMenu("Export view as SVG", s.snapshot != nullptr)) {
+    for (ViewId v : kAllViews) {
+      if (!svg_supported(v) || !ImGui::BeginMenu(view_title(v))) continue;
+      for (float scale : {1.0f, 2.0f, 4.0f}) {
+        const std::string label = std::to_string(static_cast<int>(scale)) + "x";
+        if (ImGui::MenuItem(label.c_str())) {
+          ExportRequest request;
+          request.view = v;
+          request.scale = scale;
+          request.svg = true;
+          app.export_request = request;
+        }
       }
+      ImGui::EndMenu();
     }
     ImGui::EndMenu();
   }
@@ -163,6 +168,12 @@ void draw_main_menu(App& app) {
   draw_view_menu(app);
   draw_sentences_menu(app);
   if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {
+    const Selection& sel = app.state.selection;
+    for (const HeadPreset& preset : app.state.model->presets) {
+      const bool shown = sel.mode == HeadMode::Single && sel.layer == preset.layer && sel.head == preset.head;
+      if (ImGui::MenuItem(preset_label(preset, app.have_symbols).c_str(), nullptr, shown)) select_head_preset(app.state, preset);
+    }
+    if (!app.state.model->presets.empty()) ImGui::Separator();
     if (ImGui::MenuItem("Reset all (ablations, masks, causal, query)")) reset_all(app.state);
     ImGui::EndMenu();
   }

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "app/figure_record.h"
+
 namespace attnscope::app {
 
 std::string token_label(const Token& token, int max_chars) {
@@ -134,23 +136,25 @@ Bar draw_bar(GlResources& gl, Colormap map, bool diverging, float width, const V
   const ImVec2 p1(p0.x + width, p0.y + bar_h);
   HeatmapStyle style;
   style.diverging = diverging;
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
-  gl.heatmap.draw(draw_list, gl.heatmap.ramp(), p0, p1, map, style);
-  draw_list->AddRect(p0, p1, style_color(ImGuiCol_Border), 0, 0, std::max(1.0f, options.scale));
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  pen.cells(gl.heatmap, gl.heatmap.ramp(), p0, p1, map, style, options.record ? ramp_values(false) : MatrixRM());
+  pen.frame(p0, p1, style_color(ImGuiCol_Border), std::max(1.0f, options.scale));
   return Bar{p0, p1};
 }
 
 // Tick marks with labels under a bar; `ticks` are (position 0..1, label).
-void draw_ticks(const Bar& bar, const std::vector<std::pair<float, std::string>>& ticks, float scale) {
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+void draw_ticks(const Bar& bar, const std::vector<std::pair<float, std::string>>& ticks,
+                const ViewDrawOptions& options) {
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
   const ImU32 text = style_color(ImGuiCol_Text);
   const float tick = ImGui::GetFontSize() * 0.3f;
   for (const auto& [at, label] : ticks) {
     const float x = bar.min.x + at * bar.width();
-    draw_list->AddLine(ImVec2(x, bar.max.y), ImVec2(x, bar.max.y + tick), text, std::max(1.0f, scale));
+    pen.line(ImVec2(x, bar.max.y), ImVec2(x, bar.max.y + tick), text, std::max(1.0f, options.scale));
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     const float lx = std::max(bar.min.x, std::min(x - w * 0.5f, bar.max.x - w));  // labels stay within the bar
-    draw_list->AddText(ImVec2(lx, bar.max.y + tick), text, label.c_str());
+    pen.text(ImVec2(lx, bar.max.y + tick), text, label,
+             lx == bar.min.x ? TextAnchor::Start : lx == bar.max.x - w ? TextAnchor::End : TextAnchor::Middle);
   }
   ImGui::Dummy(ImVec2(bar.width(), bar.height() + tick + ImGui::GetFontSize()));
 }
@@ -185,10 +189,12 @@ std::vector<std::pair<float, std::string>> scale_ticks(ColorScale scale) {
 
 void draw_colormap_legend(GlResources& gl, const DisplaySettings& display, float width,
                           const ViewDrawOptions& options) {
-  ImGui::TextUnformatted(display.scale == ColorScale::Log ? "Attention weight (log scale)"
-                         : display.scale == ColorScale::PerRow ? "Attention weight / row maximum"
-                                                              : "Attention weight");
-  draw_ticks(draw_bar(gl, display.colormap, false, width, options), scale_ticks(display.scale), options.scale);
+  const char* title = display.scale == ColorScale::Log ? "Attention weight (log scale)"
+                      : display.scale == ColorScale::PerRow ? "Attention weight / row maximum"
+                                                           : "Attention weight";
+  ImGui::TextUnformatted(title);
+  record_item_text(options.record, title, style_color(ImGuiCol_Text));
+  draw_ticks(draw_bar(gl, display.colormap, false, width, options), scale_ticks(display.scale), options);
 }
 
 float vertical_legend_width() {
@@ -198,20 +204,21 @@ float vertical_legend_width() {
 
 void draw_colormap_legend_vertical(GlResources& gl, const DisplaySettings& display, ImVec2 top_left, float height,
                                    const ViewDrawOptions& options) {
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
   const float em = ImGui::GetFontSize(), line = std::max(1.0f, options.scale);
   const ImU32 text = style_color(ImGuiCol_Text);
   const char* title = display.scale == ColorScale::Log ? "weight (log)"
                       : display.scale == ColorScale::PerRow ? "/ row max" : "weight";
-  draw_list->AddText(top_left, text, title);
+  pen.text(top_left, text, title);
   const ImVec2 p0(top_left.x, top_left.y + ImGui::GetTextLineHeightWithSpacing() + em * 0.3f);
   const ImVec2 p1(p0.x + em * 0.9f, p0.y + std::max(height - (p0.y - top_left.y), em * 4.0f));
-  gl.heatmap.draw(draw_list, gl.heatmap.ramp_vertical(), p0, p1, display.colormap);
-  draw_list->AddRect(p0, p1, style_color(ImGuiCol_Border), 0, 0, line);
+  pen.cells(gl.heatmap, gl.heatmap.ramp_vertical(), p0, p1, display.colormap, {},
+            options.record ? ramp_values(true) : MatrixRM());
+  pen.frame(p0, p1, style_color(ImGuiCol_Border), line);
   // Labels only, centred on their value: a tick line next to "1" would read as "-1".
   for (const auto& [at, label] : scale_ticks(display.scale)) {
     const float y = p1.y - at * (p1.y - p0.y);
-    draw_list->AddText(ImVec2(p1.x + em * 0.4f, y - ImGui::GetTextLineHeight() * 0.5f), text, label.c_str());
+    pen.text(ImVec2(p1.x + em * 0.4f, y - ImGui::GetTextLineHeight() * 0.5f), text, label);
   }
 }
 
@@ -232,10 +239,11 @@ void draw_diverging_legend(GlResources& gl, float max_abs, float width, const Vi
   std::snprintf(lo, sizeof lo, "%.3g", -max_abs);
   std::snprintf(hi, sizeof hi, "+%.3g", max_abs);
   draw_ticks(draw_bar(gl, Colormap::Viridis, true, width, options), {{0.0f, lo}, {0.5f, "0"}, {1.0f, hi}},
-             options.scale);
+             options);
 }
 
-void add_text_vertical(ImDrawList* draw_list, ImVec2 bottom_left, ImU32 color, const char* text) {
+void add_text_vertical(ImDrawList* draw_list, ImVec2 bottom_left, ImU32 color, const char* text, FigureRecord* record) {
+  record_upright_text(record, bottom_left, color, text);
   const int first = draw_list->VtxBuffer.Size;
   // Lay the text out horizontally with its top-left at the pivot, then turn
   // every new vertex 90 degrees counter-clockwise about the pivot: (dx, dy) -> (dy, -dx).

@@ -14,12 +14,17 @@
 
 namespace attnscope::app {
 
+struct FigureRecord;
+
 struct ViewDrawOptions {
   // Figure export: no widgets, no hover, no tooltips; legends always drawn.
   bool exporting = false;
   // ImGui units per logical pixel. Fonts and style arrive already scaled; the
   // view multiplies its own fixed pixel sizes (line widths, gaps) by this.
   float scale = 1;
+  // Figure export to SVG: views that support it record what they draw here
+  // (through a FigurePen, see figure_record.h). Null otherwise.
+  FigureRecord* record = nullptr;
 };
 
 // GL objects shared by the views. Create it once the GL context exists and
@@ -69,6 +74,8 @@ void help_marker(const char* text);
 // Text drawn rotated 90 degrees counter-clockwise (reads bottom to top), with
 // its baseline end at `bottom_left`. Dear ImGui 1.86 cannot rotate text, so the
 // vertices the text added to the draw list are rotated afterwards.
-void add_text_vertical(ImDrawList* draw_list, ImVec2 bottom_left, ImU32 color, const char* text);
+// `record`: also record it there (figure export to SVG).
+void add_text_vertical(ImDrawList* draw_list, ImVec2 bottom_left, ImU32 color, const char* text,
+                       FigureRecord* record = nullptr);
 
 }  // namespace attnscope::app

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/figure_record.h"
+
 namespace attnscope::app {
 
 ImU32 head_color(int head, int n_heads, float alpha) {
@@ -77,35 +79,43 @@ void draw_controls(AppState& state) {
   ImGui::SliderFloat("Min weight", &state.display.head_view_threshold, 0.0f, 0.5f, "%.2f");
 }
 
+// Text at the cursor, recorded for an SVG copy when there is a record.
+void legend_text(const std::string& text, const ViewDrawOptions& options) {
+  ImGui::TextUnformatted(text.c_str());
+  record_item_text(options.record, text, style_color(ImGuiCol_Text));
+}
+
 void draw_legend(const AppState& state, const HeadViewState& view, const ViewDrawOptions& options) {
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  pen.group("legend");
   const float em = ImGui::GetFontSize();
   const float thick = 2.5f * options.scale;
-  ImGui::TextUnformatted("Line opacity = attention weight:");
+  legend_text("Line opacity = attention weight:", options);
   ImGui::SameLine();
   const ImU32 base_head = static_cast<ImU32>(view.heads.size() == 1 ? view.heads[0] : 1);
   for (float w : {0.1f, 0.25f, 0.5f, 1.0f}) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float y = p.y + ImGui::GetTextLineHeight() * 0.5f;
-    draw_list->AddLine(ImVec2(p.x, y), ImVec2(p.x + em * 2.0f, y),
-                       head_color(static_cast<int>(base_head), state.snapshot->n_heads, w), thick);
+    pen.line(ImVec2(p.x, y), ImVec2(p.x + em * 2.0f, y),
+             head_color(static_cast<int>(base_head), state.snapshot->n_heads, w), thick);
     ImGui::Dummy(ImVec2(em * 2.2f, ImGui::GetTextLineHeight()));
     ImGui::SameLine();
-    ImGui::Text("%g", w);
+    char number[16];
+    std::snprintf(number, sizeof number, "%g", w);
+    legend_text(number, options);
     ImGui::SameLine();
   }
   ImGui::NewLine();
   if (view.heads.size() <= 1) return;
-  ImGui::TextUnformatted("Heads:");
+  legend_text("Heads:", options);
   for (int h : view.heads) {
     ImGui::SameLine();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float s = ImGui::GetTextLineHeight();
-    draw_list->AddRectFilled(ImVec2(p.x, p.y + s * 0.15f), ImVec2(p.x + s * 0.7f, p.y + s * 0.85f),
-                             head_color(h, state.snapshot->n_heads));
+    pen.fill(ImVec2(p.x, p.y + s * 0.15f), ImVec2(p.x + s * 0.7f, p.y + s * 0.85f), head_color(h, state.snapshot->n_heads));
     ImGui::Dummy(ImVec2(s * 0.8f, s));
     ImGui::SameLine(0, 2 * options.scale);
-    ImGui::Text("%d", h);
+    legend_text(std::to_string(h), options);
   }
 }
 
@@ -119,7 +129,10 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   const std::string caption = state.selection.mode == HeadMode::Single
                                   ? head_caption(snap, state.selection)
                                   : "Layer " + std::to_string(state.selection.layer) + ", all heads";
-  if (!options.exporting || state.selection.mode != HeadMode::Single) ImGui::TextUnformatted(caption.c_str());
+  if (!options.exporting || state.selection.mode != HeadMode::Single) {
+    if (options.record) options.record->begin_group("caption");
+    legend_text(caption, options);
+  }
   if (!options.exporting)
     help_marker("Queries on the left, keys on the right: a line's opacity is how much the query attends to the "
                 "key. Hover a token to see only its lines; click a query (left) to keep it selected.");
@@ -176,6 +189,8 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   }
 
   ImDrawList* draw_list = ImGui::GetWindowDrawList();
+  FigurePen pen(draw_list, options.record);
+  pen.group("lines");
   const float thick = 2.5f * options.scale;
   const float pad = em * 0.3f;
   std::vector<float> shown_weight(static_cast<size_t>(rows), -1.0f);  // per row on the far side of the filter
@@ -186,8 +201,8 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
     if (filter_key >= 0 && line.col != filter_key) continue;
     const float y0 = row_y(line.row), y1 = row_y(line.col);
     if ((y0 < clip_top && y1 < clip_top) || (y0 > clip_bottom && y1 > clip_bottom)) continue;
-    draw_list->AddLine(ImVec2(left_x + pad, y0), ImVec2(right_x - pad, y1),
-                       head_color(line.head, snap.n_heads, line.weight), thick);
+    pen.line(ImVec2(left_x + pad, y0), ImVec2(right_x - pad, y1), head_color(line.head, snap.n_heads, line.weight),
+             thick);
     if (view.heads.size() == 1) {
       if (filter_query >= 0) shown_weight[static_cast<size_t>(line.col)] = line.weight;
       if (filter_key >= 0) shown_weight[static_cast<size_t>(line.row)] = line.weight;
@@ -196,30 +211,30 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
 
   // Token labels: queries right-aligned on the left, keys on the right.
   const int query_token = state.effective_query();
+  pen.group("tokens");
   for (int r = 0; r < rows; ++r) {
     const int token = view.tokens[static_cast<size_t>(r)];
-    const char* text = view.labels[static_cast<size_t>(r)].c_str();
-    const ImVec2 ts = ImGui::CalcTextSize(text);
+    const std::string& text = view.labels[static_cast<size_t>(r)];
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
     const float y = row_y(r) - ts.y * 0.5f;
     const ImVec2 lp(left_x - pad - ts.x, y), rp(right_x + pad, y);
     const bool query_lit = r == filter_query || (filter_query < 0 && filter_key < 0 && token == query_token &&
                                                  state.selection.query >= 0);
-    if (query_lit)
-      draw_list->AddRectFilled(ImVec2(lp.x - pad, y - 1), ImVec2(left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
+    if (query_lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
     if (r == filter_key)
-      draw_list->AddRectFilled(ImVec2(right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
+      pen.fill(ImVec2(right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
     const bool masked = state.snapshot->key_masked(token);
-    draw_list->AddText(lp, style_color(ImGuiCol_Text), text);
-    draw_list->AddText(rp, style_color(masked ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
+    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);  // queries: right-aligned
+    pen.text(rp, style_color(masked ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
     const float w = shown_weight[static_cast<size_t>(r)];
     if (w >= 0) {
       char number[16];
       std::snprintf(number, sizeof number, "%.0f%%", 100.0f * w);
       if (filter_query >= 0)
-        draw_list->AddText(ImVec2(rp.x + ts.x + em * 0.5f, y), style_color(ImGuiCol_TextDisabled), number);
+        pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), style_color(ImGuiCol_TextDisabled), number);
       else
-        draw_list->AddText(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y),
-                           style_color(ImGuiCol_TextDisabled), number);
+        pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), style_color(ImGuiCol_TextDisabled), number,
+                 TextAnchor::End);
     }
   }
   draw_legend(state, view, options);

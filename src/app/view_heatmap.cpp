@@ -6,6 +6,8 @@
 
 #include <imgui_internal.h>  // SetItemUsingMouseWheel: the wheel zooms instead of scrolling the window
 
+#include "app/figure_record.h"
+
 namespace attnscope::app {
 
 namespace {
@@ -194,17 +196,17 @@ void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl,
   const int other_hover = state.selection.hovered_token;  // from another view, or this one last frame
 
   // Highlights are outlines, so the colour inside a cell stays the weight's colour.
+  FigurePen pen(draw_list, options.record);
   draw_list->PushClipRect(p0, p1, true);
+  pen.clipped_group("highlights", p0, p1);
   if (query_row >= 0)
-    draw_list->AddRect(ImVec2(p0.x, row_y(query_row)), ImVec2(p1.x, row_y(query_row + 1)), selection_color(), 0, 0,
-                       2 * line);
+    pen.frame(ImVec2(p0.x, row_y(query_row)), ImVec2(p1.x, row_y(query_row + 1)), selection_color(), 2 * line);
   const int hover_key_col = hover_col >= 0 ? hover_col : m.col_of_token(other_hover);
   if (hover_key_col >= 0)
-    draw_list->AddRect(ImVec2(col_x(hover_key_col), p0.y), ImVec2(col_x(hover_key_col + 1), p1.y), hover_color(), 0,
-                       0, 2 * line);
+    pen.frame(ImVec2(col_x(hover_key_col), p0.y), ImVec2(col_x(hover_key_col + 1), p1.y), hover_color(), 2 * line);
   draw_list->PopClipRect();
-  draw_list->AddRect(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), style_color(ImGuiCol_Border),
-                     0, 0, line);
+  pen.group("border");
+  pen.frame(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), style_color(ImGuiCol_Border), line);
 
   // Axis labels: every label when cells are tall enough for text, else every k-th.
   const int stride = std::max(1, static_cast<int>(std::ceil(em * 1.05f / cell)));
@@ -216,26 +218,31 @@ void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl,
     return style_color(ImGuiCol_Text);
   };
   // Half a line of slack: with thin rows the first and last labels overhang the cells.
-  draw_list->PushClipRect(ImVec2(start.x, p0.y - em * 0.5f), ImVec2(p0.x, p1.y + em * 0.5f), true);
+  const ImVec2 query_clip_min(start.x, p0.y - em * 0.5f), query_clip_max(p0.x, p1.y + em * 0.5f);
+  draw_list->PushClipRect(query_clip_min, query_clip_max, true);
+  pen.clipped_group("query-labels", query_clip_min, query_clip_max);
   for (int r = first_row; r < last_row; ++r) {
     if (r % stride) continue;
-    const char* text = view.labels[static_cast<size_t>(r)].c_str();
-    const ImVec2 size = ImGui::CalcTextSize(text);
-    draw_list->AddText(ImVec2(p0.x - gap - size.x, row_y(r) + (cell - size.y) * 0.5f),
-                       label_color(m.rows[static_cast<size_t>(r)], true), text);
+    const std::string& text = view.labels[static_cast<size_t>(r)];
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    pen.text(ImVec2(p0.x - gap - size.x, row_y(r) + (cell - size.y) * 0.5f), label_color(m.rows[static_cast<size_t>(r)], true),
+             text, TextAnchor::End);
   }
   draw_list->PopClipRect();
   draw_list->PushClipRect(ImVec2(p0.x, start.y), ImVec2(p1.x, p0.y), true);
+  pen.clipped_group("key-labels", ImVec2(p0.x, start.y), ImVec2(p1.x, p0.y));
   for (int c = first_col; c < last_col; ++c) {
     if (c % stride) continue;
     add_text_vertical(draw_list, ImVec2(col_x(c) + (cell - em) * 0.5f, p0.y - gap),
-                      label_color(m.cols[static_cast<size_t>(c)], false), view.labels[static_cast<size_t>(c)].c_str());
+                      label_color(m.cols[static_cast<size_t>(c)], false), view.labels[static_cast<size_t>(c)].c_str(),
+                      options.record);
   }
   draw_list->PopClipRect();
 
   if (hover_row >= 0 && !options.exporting) tooltip(state, view, hover_row, hover_col);
 
   // The legend, then leave the cursor below everything drawn.
+  if (options.record) options.record->begin_group("legend");
   if (legend_right) {
     draw_colormap_legend_vertical(gl, state.display, ImVec2(p1.x + em, p0.y - ImGui::GetTextLineHeightWithSpacing()),
                                   std::max(p1.y - p0.y, em * 8.0f), options);

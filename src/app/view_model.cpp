@@ -4,6 +4,9 @@
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
+#include <string>
+
+#include "app/figure_record.h"
 
 namespace attnscope::app {
 
@@ -16,10 +19,10 @@ void build_thumbnail(const AttentionSnapshot& snap, const DisplaySettings& displ
   thumb.previous = mean_previous_token_weight(m.weights);
   // Linear and log scales are monotonic per cell, so shrinking first and
   // scaling the small copy gives the same picture for a fraction of the work.
-  const MatrixRM small = display.scale == ColorScale::PerRow  // [<= 128, <= 128]
-                             ? downsample_max(apply_color_scale(m.weights, display.scale), kThumbnailSide)
-                             : apply_color_scale(downsample_max(m.weights, kThumbnailSide), display.scale);
-  thumb.texture.upload(small.data(), static_cast<int>(small.rows()), static_cast<int>(small.cols()));
+  thumb.values = display.scale == ColorScale::PerRow  // [<= 128, <= 128]
+                     ? downsample_max(apply_color_scale(m.weights, display.scale), kThumbnailSide)
+                     : apply_color_scale(downsample_max(m.weights, kThumbnailSide), display.scale);
+  thumb.texture.upload(thumb.values.data(), static_cast<int>(thumb.values.rows()), static_cast<int>(thumb.values.cols()));
   thumb.ready = true;
 }
 
@@ -78,7 +81,11 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   const float small = em * 0.78f;  // caption font size
   ImFont* font = ImGui::GetFont();
   const int n_layers = snap.n_layers, n_heads = snap.n_heads;
-  ImGui::Text("%d layers x %d heads", n_layers, n_heads);
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  pen.group("caption");
+  const std::string caption = std::to_string(n_layers) + " layers x " + std::to_string(n_heads) + " heads";
+  ImGui::TextUnformatted(caption.c_str());
+  record_item_text(options.record, caption, style_color(ImGuiCol_Text));
   if (!options.exporting)
     help_marker("Each square is one head's attention pattern for this sentence.\n"
                 "Click a head to show it in the other views. Right-click a head to switch it off (it is "
@@ -104,22 +111,26 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   captions = captions && side >= small * 3.6f;
   const float cell_w = side + gap, cell_h = side + (captions ? caption_h : 0.0f) + gap;
 
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 grid(origin.x + row_label_w, origin.y + header_h);
   const ImU32 text = style_color(ImGuiCol_Text), dim_text = style_color(ImGuiCol_TextDisabled);
   const float line = std::max(1.0f, options.scale);
   char buffer[32];
+  pen.group("column-labels");
   for (int h = 0; h < n_heads; ++h) {  // column headers
     std::snprintf(buffer, sizeof buffer, h == 0 && side > em * 3 ? "head %d" : "%d", h);
     const float w = ImGui::CalcTextSize(buffer).x;
-    draw_list->AddText(ImVec2(grid.x + h * cell_w + (side - w) * 0.5f, origin.y), dim_text, buffer);
+    pen.text(ImVec2(grid.x + h * cell_w + (side - w) * 0.5f, origin.y), dim_text, buffer, TextAnchor::Middle);
   }
 
   for (int l = 0; l < n_layers; ++l) {
     std::snprintf(buffer, sizeof buffer, "L%d", l);
-    draw_list->AddText(ImVec2(origin.x, grid.y + l * cell_h + (side - em) * 0.5f), dim_text, buffer);
+    pen.group(buffer);  // the row label, then a group per head: "L0H3"
+    pen.text(ImVec2(origin.x, grid.y + l * cell_h + (side - em) * 0.5f), dim_text, buffer);
     for (int h = 0; h < n_heads; ++h) {
+      char id[32];
+      std::snprintf(id, sizeof id, "L%dH%d", l, h);
+      pen.group(id);
       const HeadThumbnail& thumb = view.thumbnails[static_cast<size_t>(l * n_heads + h)];
       const ImVec2 p0(grid.x + h * cell_w, grid.y + l * cell_h), p1(p0.x + side, p0.y + side);
       const bool ablated = snap.ablated(l, h);
@@ -147,32 +158,30 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
       if (thumb.ready) {
         HeatmapStyle style;
         style.dim = ablated ? 0.75f : 0.0f;
-        gl.heatmap.draw(draw_list, thumb.texture, p0, p1, state.display.colormap, style);
+        pen.cells(gl.heatmap, thumb.texture, p0, p1, state.display.colormap, style, thumb.values);
       } else {
-        draw_list->AddRectFilled(p0, p1, style_color(ImGuiCol_FrameBg));
+        pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
       }
       if (ablated) {  // a cross and "off": readable without colour
-        draw_list->AddLine(p0, p1, text, 1.5f * line);
-        draw_list->AddLine(ImVec2(p1.x, p0.y), ImVec2(p0.x, p1.y), text, 1.5f * line);
+        pen.line(p0, p1, text, 1.5f * line);
+        pen.line(ImVec2(p1.x, p0.y), ImVec2(p0.x, p1.y), text, 1.5f * line);
         const ImVec2 ts = font->CalcTextSizeA(small, FLT_MAX, 0, "off");
         const ImVec2 tp(p0.x + (side - ts.x) * 0.5f, p0.y + (side - ts.y) * 0.5f);
-        draw_list->AddRectFilled(ImVec2(tp.x - 3 * line, tp.y), ImVec2(tp.x + ts.x + 3 * line, tp.y + ts.y),
-                                 style_color(ImGuiCol_WindowBg));
-        draw_list->AddText(font, small, tp, text, "off");
+        pen.fill(ImVec2(tp.x - 3 * line, tp.y), ImVec2(tp.x + ts.x + 3 * line, tp.y + ts.y), style_color(ImGuiCol_WindowBg));
+        pen.text(tp, text, "off", TextAnchor::Middle, font, small);
       }
       const bool selected = state.selection.layer == l &&
                             (state.selection.mode != HeadMode::Single || state.selection.head == h);
       if (selected)
-        draw_list->AddRect(ImVec2(p0.x - 2 * line, p0.y - 2 * line), ImVec2(p1.x + 2 * line, p1.y + 2 * line),
-                           selection_color(), 0, 0, 2.5f * line);
+        pen.frame(ImVec2(p0.x - 2 * line, p0.y - 2 * line), ImVec2(p1.x + 2 * line, p1.y + 2 * line), selection_color(),
+                  2.5f * line);
       else if (hovered)
-        draw_list->AddRect(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), hover_color(), 0, 0,
-                           2 * line);
+        pen.frame(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), hover_color(), 2 * line);
       if (captions && thumb.ready) {
         std::snprintf(buffer, sizeof buffer, "H %.2f", thumb.entropy);
-        draw_list->AddText(font, small, ImVec2(p0.x, p1.y + small * 0.1f), ablated ? dim_text : text, buffer);
+        pen.text(ImVec2(p0.x, p1.y + small * 0.1f), ablated ? dim_text : text, buffer, TextAnchor::Start, font, small);
         std::snprintf(buffer, sizeof buffer, "p %.2f", thumb.previous);
-        draw_list->AddText(font, small, ImVec2(p0.x, p1.y + small * 1.05f), ablated ? dim_text : text, buffer);
+        pen.text(ImVec2(p0.x, p1.y + small * 1.05f), ablated ? dim_text : text, buffer, TextAnchor::Start, font, small);
       }
     }
   }
@@ -180,15 +189,20 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   // Legend: the colour bar, and beside it (or below, when narrow) what H and p mean.
   ImGui::SetCursorScreenPos(ImVec2(origin.x, grid.y + n_layers * cell_h + em * 0.3f));
   const float bar_w = em * 12.0f;
+  pen.group("legend");
   ImGui::BeginGroup();
   draw_colormap_legend(gl, state.display, bar_w, options);
   ImGui::EndGroup();
   const float text_w = ImGui::CalcTextSize("p: mean weight on the previous token").x;
   if (avail.x >= bar_w + em * 2.5f + text_w) ImGui::SameLine(0, em * 2.0f);
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("H: mean entropy of a row, in bits");
-  ImGui::TextDisabled("    low = focused on a few tokens");
-  ImGui::TextUnformatted("p: mean weight on the previous token");
+  for (const char* note : {"H: mean entropy of a row, in bits", "    low = focused on a few tokens",
+                           "p: mean weight on the previous token"}) {
+    const bool dim = note[0] == ' ';
+    if (dim) ImGui::TextDisabled("%s", note);
+    else ImGui::TextUnformatted(note);
+    record_item_text(options.record, note, dim ? dim_text : text);
+  }
   ImGui::EndGroup();
   view.legend_em[options.exporting] =
       (ImGui::GetItemRectMax().y - (grid.y + n_layers * cell_h) + ImGui::GetStyle().ItemSpacing.y) / em;

@@ -12,6 +12,7 @@ namespace attnscope::app {
 
 struct HeadThumbnail {
   HeatmapTexture texture;  // at most kThumbnailSide x kThumbnailSide
+  MatrixRM values;         // [<= 128, <= 128] what the texture holds, for vector (SVG) figures
   float entropy = 0;       // mean row entropy, bits
   float previous = 0;      // mean p[i][i-1]
   bool ready = false;

@@ -56,6 +56,7 @@ FigureJob job_from_fields(const Fields& f) {
   const std::string view = get("view").value_or("heatmap");
   if (!app::view_from_key(view, &job.view))
     throw Error("--view: unknown view '" + view + "' (expected heatmap, head, model, qkv or predictions)");
+  job.preset_head = !get("layer") && !get("head");
   if (auto v = get("layer")) job.selection.layer = to_int("layer", *v, 0, 1 << 20);
   if (auto v = get("head")) job.selection.head = to_int("head", *v, 0, 1 << 20);
   if (auto v = get("query")) job.selection.query = to_int("query", *v, 0, 1 << 20);
