@@ -236,18 +236,10 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const ByteLevelBpeSpec& spec)
 }
 
 std::vector<Token> ByteLevelBpeTokenizer::encode(std::string_view text) const {
-  std::vector<Token> tokens;
-  tokens.reserve(text.size() / 3 + prefix_ids_.size() + suffix_ids_.size() + 1);
-  for (int id : prefix_ids_) tokens.push_back(make_token(id, 0, 0, true));
-  for (const TextRun& run : split_on_added_tokens(text, added_)) {
-    if (run.added_index >= 0) {
-      tokens.push_back(make_token(added_[static_cast<std::size_t>(run.added_index)].id, run.start, run.end, true));
-    } else {
-      encode_run(text.substr(run.start, run.end - run.start), run.start, tokens);
-    }
-  }
-  for (int id : suffix_ids_) tokens.push_back(make_token(id, text.size(), text.size(), true));
-  return tokens;
+  return encode_between_added_tokens(
+      text, prefix_ids_, added_, suffix_ids_,
+      [this](int id, std::size_t start, std::size_t end, bool special) { return make_token(id, start, end, special); },
+      [this](std::string_view run, std::size_t base, std::vector<Token>& tokens) { encode_run(run, base, tokens); });
 }
 
 void ByteLevelBpeTokenizer::encode_run(std::string_view run, std::size_t base, std::vector<Token>& tokens) const {

@@ -98,6 +98,27 @@ struct TextRun {
 };
 std::vector<TextRun> split_on_added_tokens(std::string_view text, const std::vector<AddedToken>& added);
 
+// The shape every HF tokenizer's encode() shares: the prefix specials ([CLS]),
+// then each added-token match as a special token and `encode_run(run, start,
+// tokens)` on the text between, then the suffix specials ([SEP]).
+// make_token(id, start, end, special) builds a token with its display string.
+template <class MakeToken, class EncodeRun>
+std::vector<Token> encode_between_added_tokens(std::string_view text, const std::vector<int>& prefix_ids,
+                                               const std::vector<AddedToken>& added, const std::vector<int>& suffix_ids,
+                                               const MakeToken& make_token, const EncodeRun& encode_run) {
+  std::vector<Token> tokens;
+  tokens.reserve(text.size() / 3 + prefix_ids.size() + suffix_ids.size() + 1);
+  for (int id : prefix_ids) tokens.push_back(make_token(id, 0, 0, true));
+  for (const TextRun& run : split_on_added_tokens(text, added)) {
+    if (run.added_index >= 0)
+      tokens.push_back(make_token(added[static_cast<std::size_t>(run.added_index)].id, run.start, run.end, true));
+    else
+      encode_run(text.substr(run.start, run.end - run.start), run.start, tokens);
+  }
+  for (int id : suffix_ids) tokens.push_back(make_token(id, text.size(), text.size(), true));
+  return tokens;
+}
+
 // GPT-2's pre-tokenization regex applied to `text`: the byte ranges [start, end)
 // of its words, in order, tiling the text. Tokenizer training uses the same rule.
 std::vector<std::pair<std::size_t, std::size_t>> gpt2_split_words(std::string_view text);
