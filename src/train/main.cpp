@@ -5,6 +5,7 @@
 //   attnscope-train corpus --out FILE [--mix ..] [--mb N]  the mixed training corpus, for reading
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
+//   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
 #include <malloc.h>
 
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "train/corpus_generator.h"
 #include "train/corpus_mix.h"
 #include "train/fit.h"
+#include "train/loss_plot.h"
 #include "train/probe_eval.h"
 #include "core/model.h"
 
@@ -39,6 +41,7 @@ constexpr const char* kUsage = R"(usage:
   attnscope-train probe --out FILE [--count 400] [--seed 7]
   attnscope-train probe-eval --model DIR [--probe FILE | --count 400 --seed 7] [--write-presets]
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
+  attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
 )";
 
 // --key value pairs and bare --flags.
@@ -194,6 +197,20 @@ int run_probe_eval(Args& args) {
   return 0;
 }
 
+int run_plot(Args& args) {
+  const std::string log_file = args.required("--log"), out = args.required("--out");
+  const std::string title = args.str("--title", "Training loss");
+  args.finish();
+  std::ifstream in(log_file, std::ios::binary);
+  if (!in) throw Error(log_file + ": cannot read");
+  const std::string log(std::istreambuf_iterator<char>(in), {});
+  std::ofstream file(out, std::ios::binary);
+  file << loss_curve_svg(parse_training_log(log), title);
+  if (!file) throw Error(out + ": cannot write");
+  std::cout << "wrote " << out << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,6 +229,7 @@ int main(int argc, char** argv) {
     if (command == "corpus") return run_corpus(args);
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
+    if (command == "plot") return run_plot(args);
     std::cerr << "attnscope-train: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {

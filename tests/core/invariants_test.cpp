@@ -110,8 +110,6 @@ TEST_P(InvariantsTest, HeadContributionsAddUpToTheOutputProjection) {
   const Linear& wo = model->weights.layers[0].wo;
   MatrixRM context(T, snap->n_heads * snap->head_dim);  // [T, H*Dh]
   for (int h = 0; h < snap->n_heads; ++h) context.middleCols(h * snap->head_dim, snap->head_dim) = snap->head(0, h).out;
-  Linear no_bias = wo;
-  no_bias.b = nullptr;
   MatrixRM expected(T, snap->dim);
   for (int t = 0; t < T; ++t)
     for (int d = 0; d < snap->dim; ++d) {
