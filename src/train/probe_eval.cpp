@@ -117,12 +117,14 @@ ProbeReport run_probe(const std::shared_ptr<const Model>& model, const std::vect
       }
       for (int t = 1; t < s->n_tokens; ++t) h.previous_token += probs(t, t - 1);
       for (int t = 0; t + 1 < s->n_tokens; ++t) h.next_token += probs(t, t + 1);
+      for (int t = 1; t < s->n_tokens; ++t) h.first_token += probs(t, 0);
     }
     positional_rows += s->n_tokens - 1;
   }
   for (HeadProbe& h : r.heads) {
     h.previous_token /= static_cast<double>(std::max(1L, positional_rows));
     h.next_token /= static_cast<double>(std::max(1L, positional_rows));
+    h.first_token /= static_cast<double>(std::max(1L, positional_rows));
   }
 
   const auto tired = pair_weights(model, "The animal didn't cross the street because it was too tired.");
@@ -140,23 +142,29 @@ ProbeReport run_probe(const std::shared_ptr<const Model>& model, const std::vect
 
 std::vector<HeadChoice> choose_presets(const ProbeReport& report, bool bidirectional) {
   if (report.heads.empty()) throw Error("probe: the report has no heads");
-  const bool any_pair = std::any_of(report.heads.begin(), report.heads.end(), [](const HeadProbe& h) { return h.pair_right; });
+  std::vector<const HeadProbe*> taken;
+  // The eligible head with the highest score, not already taken.
   const auto best = [&](auto score, auto eligible) {
     const HeadProbe* top = nullptr;
     for (const HeadProbe& h : report.heads)
-      if (eligible(h) && (!top || score(h) > score(*top))) top = &h;
+      if (std::find(taken.begin(), taken.end(), &h) == taken.end() && eligible(h) && (!top || score(h) > score(*top))) top = &h;
+    if (top) taken.push_back(top);
     return top;
   };
-  const HeadProbe* pronoun = best([](const HeadProbe& h) { return h.all.accuracy(); },
-                                  [&](const HeadProbe& h) { return h.pair_right || !any_pair; });
-  const auto other = [&](const HeadProbe& h) { return &h != pronoun; };
-  const HeadProbe* previous = best([](const HeadProbe& h) { return h.previous_token; }, other);
-  std::vector<HeadChoice> out = {{"pronoun \u2192 antecedent", pronoun->layer, pronoun->head},
-                                 {"previous token", previous->layer, previous->head}};
+  const auto any = [](const HeadProbe&) { return true; };
+  std::vector<HeadChoice> out;
+  const auto add = [&](const char* name, const HeadProbe* h) {
+    if (h) out.push_back({name, h->layer, h->head});
+  };
   if (bidirectional) {
-    const HeadProbe* next = best([](const HeadProbe& h) { return h.next_token; },
-                                 [&](const HeadProbe& h) { return other(h) && &h != previous; });
-    if (next) out.push_back({"next token", next->layer, next->head});
+    const bool any_pair = std::any_of(report.heads.begin(), report.heads.end(), [](const HeadProbe& h) { return h.pair_right; });
+    add("pronoun \u2192 antecedent", best([](const HeadProbe& h) { return h.all.accuracy(); },
+                                          [&](const HeadProbe& h) { return h.pair_right || !any_pair; }));
+    add("previous token", best([](const HeadProbe& h) { return h.previous_token; }, any));
+    add("next token", best([](const HeadProbe& h) { return h.next_token; }, any));
+  } else {
+    add("previous token", best([](const HeadProbe& h) { return h.previous_token; }, any));
+    add("first token", best([](const HeadProbe& h) { return h.first_token; }, any));
   }
   return out;
 }
@@ -170,18 +178,18 @@ std::string presets_json(const std::vector<HeadChoice>& presets) {
 std::string format_report(const ProbeReport& r) {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-6s %8s %8s %8s %8s %8s  %-5s %7s %7s %7s %7s %6s %6s\n", "head", "all", "meaning", "number",
-                "animacy", "gender", "pair", "t:anim", "t:str", "w:anim", "w:str", "prev", "next");
+  std::snprintf(line, sizeof line, "%-6s %8s %8s %8s %8s %8s  %-5s %7s %7s %7s %7s %6s %6s %6s\n", "head", "all", "meaning", "number",
+                "animacy", "gender", "pair", "t:anim", "t:str", "w:anim", "w:str", "prev", "next", "first");
   out += line;
   const auto pct = [](const std::map<std::string, Tally>& m, const char* key) {
     const auto it = m.find(key);
     return it == m.end() ? 0.0 : 100.0 * it->second.accuracy();
   };
   for (const HeadProbe& h : r.heads) {
-    std::snprintf(line, sizeof line, "L%dH%-3d %7.1f%% %7.1f%% %7.1f%% %7.1f%% %7.1f%%  %-5s %7.3f %7.3f %7.3f %7.3f %6.3f %6.3f\n", h.layer,
+    std::snprintf(line, sizeof line, "L%dH%-3d %7.1f%% %7.1f%% %7.1f%% %7.1f%% %7.1f%%  %-5s %7.3f %7.3f %7.3f %7.3f %6.3f %6.3f %6.3f\n", h.layer,
                   h.head, 100.0 * h.all.accuracy(), pct(h.by_decided, "meaning"), pct(h.by_decided, "number"), pct(h.by_decided, "animacy"),
                   pct(h.by_decided, "gender"), h.pair_right ? "yes" : "no", h.tired_animal, h.tired_street, h.wide_animal, h.wide_street,
-                  h.previous_token, h.next_token);
+                  h.previous_token, h.next_token, h.first_token);
     out += line;
   }
   const int scored = r.nearest.total;

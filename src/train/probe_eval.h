@@ -40,6 +40,7 @@ struct HeadProbe {
   bool pair_right = false;                  // tired → animal and wide → street
   float tired_animal = 0, tired_street = 0, wide_animal = 0, wide_street = 0;  // the pair's weights
   double previous_token = 0, next_token = 0;  // mean weight on key t-1 / t+1 over probe tokens
+  double first_token = 0;                     // mean weight on key 0 ([CLS] or the first word)
 };
 
 struct ProbeReport {
@@ -51,9 +52,11 @@ struct ProbeReport {
 
 ProbeReport run_probe(const std::shared_ptr<const Model>& model, const std::vector<ProbeItem>& items);
 
-// The pronoun head: the best accuracy among heads that get the tired/wide
-// pair right (among all heads if none does). Then the strongest previous- and
-// next-token heads (next only for bidirectional models).
+// Bidirectional models: the pronoun head, the best accuracy among heads that
+// get the tired/wide pair right (among all heads if none does), then the
+// strongest previous- and next-token heads. Causal models read a pronoun
+// before the words that decide it ("... it was too tired"), so they get no
+// pronoun preset: the strongest previous-token and first-token heads.
 struct HeadChoice {
   std::string name;
   int layer = 0, head = 0;
