@@ -162,11 +162,24 @@ std::vector<Document> build_corpus(const std::filesystem::path& dir, const Corpu
   return docs;
 }
 
-std::string probe_set_jsonl(std::uint64_t seed, int count) {
+std::string generated_text(const CorpusMix& mix, std::uint64_t seed) {
+  const auto share = mix.shares.find("generated");
+  if (share == mix.shares.end()) return {};
+  std::string all;
+  for (const Document& d : generate_documents(seed, static_cast<std::size_t>(share->second * static_cast<double>(mix.total_bytes))))
+    all += d.text + "\n";
+  return all;
+}
+
+std::string probe_set_jsonl(std::uint64_t seed, int count, bool held_out,
+                            const std::function<bool(const std::string&)>& unseen) {
   std::string out;
-  for (int n = 0; n < count; ++n) {
+  for (int n = 0, kept = 0; kept < count; ++n) {
+    if (n >= 100 * count + 1000) throw Error("probe set: too few items pass the unseen-text check");
     Rng rng(seed, 0x9806E000ull + static_cast<std::uint64_t>(n));
-    const Item item = make_item(rng, true);
+    const Item item = make_item(rng, held_out);
+    if (unseen && !unseen(item.text)) continue;
+    ++kept;
     const std::vector<Span> words = probe_words(item.text);
     const auto index_of = [&](const Span& s) {
       for (std::size_t w = 0; w < words.size(); ++w)

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,8 +37,18 @@ std::vector<std::string> read_source(const std::filesystem::path& corpora_dir, c
 // documents carry coreference links.
 std::vector<Document> build_corpus(const std::filesystem::path& corpora_dir, const CorpusMix& mix, std::uint64_t seed);
 
+// Every generated document build_corpus(mix, seed) holds, joined by newlines:
+// what a probe item must not appear in to count as a held-out sentence.
+std::string generated_text(const CorpusMix& mix, std::uint64_t seed);
+
 // The probe set as JSON lines: {"text", "words", "pronoun", "candidates",
 // "answer", "schema", "decided_by"}, indices into "words" (see probe_words).
-std::string probe_set_jsonl(std::uint64_t seed, int count);
+// The items come from the held-out half of the lexicon (other nouns, frames
+// and wordings); with held_out = false, from the training half: new
+// sentences in the training vocabulary, an in-distribution comparison.
+// `unseen`, if given, gets a first look at each item's text: items it
+// rejects (say, because the training text holds them) are replaced by others.
+std::string probe_set_jsonl(std::uint64_t seed, int count, bool held_out = true,
+                            const std::function<bool(const std::string&)>& unseen = {});
 
 }  // namespace attnscope::train::corpus

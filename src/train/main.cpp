@@ -38,8 +38,10 @@ constexpr const char* kUsage = R"(usage:
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
-  attnscope-train probe --out FILE [--count 400] [--seed 7]
-  attnscope-train probe-eval --model DIR [--probe FILE | --count 400 --seed 7] [--write-presets]
+  attnscope-train probe --out FILE [--count 400] [--seed 7] [--lexicon held-out|training]
+  attnscope-train probe-eval --model DIR [--probe FILE | --count 400 --seed 7 --lexicon held-out|training] [--write-presets]
+      --lexicon training: new sentences in the training vocabulary, none of them in the
+      generated text of --mix/--mb/--corpus-seed (give the training run's values)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
 )";
@@ -155,13 +157,27 @@ int run_corpus(Args& args) {
   return 0;
 }
 
+// The probe items the options ask for: --lexicon held-out (the default: nouns,
+// frames and wordings training never saw) or training (new sentences in the
+// training vocabulary, skipping any the generated training text of --mix,
+// --mb and --corpus-seed holds).
+std::string probe_items(Args& args, int count, std::uint64_t seed) {
+  const std::string lexicon = args.str("--lexicon", "held-out");
+  if (lexicon == "held-out") return corpus::probe_set_jsonl(seed, count, true);
+  if (lexicon != "training") throw Error("--lexicon: expected held-out or training, got '" + lexicon + "'");
+  const corpus::CorpusMix mix = mix_from(args);
+  const std::string training = corpus::generated_text(mix, static_cast<std::uint64_t>(args.number("--corpus-seed", 1)));
+  return corpus::probe_set_jsonl(seed, count, false, [&](const std::string& text) { return training.find(text) == std::string::npos; });
+}
+
 int run_probe(Args& args) {
   const std::string out = args.required("--out");
   const int count = args.integer("--count", 400);
   const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
+  const std::string items = probe_items(args, count, seed);
   args.finish();
   std::ofstream file(out, std::ios::binary);
-  file << corpus::probe_set_jsonl(seed, count);
+  file << items;
   if (!file) throw Error(out + ": cannot write");
   std::cout << "wrote " << count << " held-out probe items to " << out << "\n";
   return 0;
@@ -173,12 +189,11 @@ int run_probe_eval(Args& args) {
   const int count = args.integer("--count", 400);
   const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
   const bool write_presets = args.flag("--write-presets");
+  std::string jsonl;
+  if (probe_file.empty()) jsonl = probe_items(args, count, seed);
   args.finish();
   const auto model = load_model(model_dir);
-  std::string jsonl;
-  if (probe_file.empty()) {
-    jsonl = corpus::probe_set_jsonl(seed, count);
-  } else {
+  if (!probe_file.empty()) {
     std::ifstream in(probe_file, std::ios::binary);
     if (!in) throw Error(probe_file + ": cannot read");
     jsonl.assign(std::istreambuf_iterator<char>(in), {});

@@ -52,6 +52,22 @@ TEST(CorpusGenerator, ItemsLabelThePronounAndTheCandidates) {
   EXPECT_EQ(decided, (std::set<std::string>{"meaning", "gender", "number", "animacy"}));
 }
 
+TEST(CorpusGenerator, ProbeSetSkipsTextsTheCheckRejects) {
+  std::set<std::string> rejected;
+  const auto every_other = [&, n = 0](const std::string& text) mutable {
+    if (n++ % 2 == 0) return true;
+    rejected.insert(text);
+    return false;
+  };
+  std::istringstream lines(probe_set_jsonl(3, 40, false, every_other));
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count)
+    EXPECT_FALSE(rejected.count(nlohmann::json::parse(line).at("text").get<std::string>()));
+  EXPECT_EQ(count, 40);
+  EXPECT_GE(rejected.size(), 39u);
+  EXPECT_THROW(probe_set_jsonl(3, 5, false, [](const std::string&) { return false; }), Error);
+}
+
 TEST(CorpusGenerator, ProbeSetUsesOnlyHeldOutNouns) {
   std::set<std::string> training_nouns;
   for (const auto& [name, nouns] : lexicon(false).classes)
