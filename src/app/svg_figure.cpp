@@ -9,6 +9,7 @@
 #include "app/svg_writer.h"
 #include "app/view_common.h"
 #include "core/error.h"
+#include "core/xml_text.h"
 
 namespace attnscope::app {
 
@@ -50,7 +51,7 @@ std::string heatmap_svg(const AppState& state, const FigureSpec& spec, const Hea
       out += "<rect x=\"" + svg::num(cells.x + c * cells.cell_w) + "\" y=\"" + svg::num(cells.y + r * cells.cell_h) +
              "\" width=\"" + svg::num(cells.cell_w) + "\" height=\"" + svg::num(cells.cell_h) + "\" fill=\"" +
              svg::hex(colormap_color(state.display.colormap, value)) + "\"><title>" +
-             svg::escape(label(m.rows[static_cast<size_t>(r)]) + " \u2192 " + label(m.cols[static_cast<size_t>(c)]) +
+             xml_escape(label(m.rows[static_cast<size_t>(r)]) + " \u2192 " + label(m.cols[static_cast<size_t>(c)]) +
                          ": " + std::to_string(m.weights(r, c))) +
              "</title></rect>\n";
     }

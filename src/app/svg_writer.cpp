@@ -7,6 +7,8 @@
 
 #include <stb/stb_image_write.h>
 
+#include "core/xml_text.h"
+
 namespace attnscope::app::svg {
 
 namespace {
@@ -64,23 +66,6 @@ std::string shape(const FigureRecord& record, const FigureShape& s) {
 
 }  // namespace
 
-std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // Control characters are not allowed in XML 1.0 text.
-        if (static_cast<unsigned char>(c) < 0x20) out += ' ';
-        else out += c;
-    }
-  }
-  return out;
-}
 
 std::string hex(Rgb8 c) {
   char buffer[8];
@@ -119,7 +104,7 @@ std::string text(float x, float y, float font_px, ImU32 color, const std::string
                                  : anchor == TextAnchor::End  ? " text-anchor=\"end\""
                                                               : "";
   return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" font-size=\"" + num(em_size(font_px)) + "\"" +
-         anchor_attribute + " fill=" + paint(color, "fill") + extra + ">" + escape(content) + "</text>\n";
+         anchor_attribute + " fill=" + paint(color, "fill") + extra + ">" + xml_escape(content) + "</text>\n";
 }
 
 std::string begin(const FigureSpec& spec, const FigureRecord& record, int width_px, int height_px) {
@@ -129,7 +114,7 @@ std::string begin(const FigureSpec& spec, const FigureRecord& record, int width_
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"" + w +
          "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
          "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
-  out += "<title>" + escape(spec.title + ": " + spec.detail) + "</title>\n";
+  out += "<title>" + xml_escape(spec.title + ": " + spec.detail) + "</title>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"" + hex(rgb(record.background)) + "\"/>\n";
   const ImVec4 c = record.clip;
   if (c.z > c.x && c.w > c.y) {
@@ -151,11 +136,11 @@ std::string groups(const FigureRecord& record, const std::function<bool(const st
     const size_t last = g + 1 < record.groups.size() ? record.groups[g + 1].first : record.shapes.size();
     const ImVec4 c = group.clip;
     if (c.z > c.x && c.w > c.y) {
-      const std::string clip_id = escape(group.id) + "-clip";
+      const std::string clip_id = xml_escape(group.id) + "-clip";
       out += "<clipPath id=\"" + clip_id + "\"><rect " + rect_attributes(ImVec2(c.x, c.y), ImVec2(c.z, c.w)) +
-             "/></clipPath>\n<g id=\"" + escape(group.id) + "\" clip-path=\"url(#" + clip_id + ")\">\n";
+             "/></clipPath>\n<g id=\"" + xml_escape(group.id) + "\" clip-path=\"url(#" + clip_id + ")\">\n";
     } else {
-      out += "<g id=\"" + escape(group.id) + "\">\n";
+      out += "<g id=\"" + xml_escape(group.id) + "\">\n";
     }
     for (size_t i = group.first; i < last && i < record.shapes.size(); ++i) out += shape(record, record.shapes[i]);
     out += "</g>\n";

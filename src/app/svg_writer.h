@@ -17,7 +17,6 @@
 
 namespace attnscope::app::svg {
 
-std::string escape(const std::string& text);
 std::string hex(Rgb8 c);
 std::string num(float v);
 // "#rrggbb" plus, below full opacity, ` <which>-opacity="a"` (which: fill or stroke).

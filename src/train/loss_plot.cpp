@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/xml_text.h"
 
 namespace attnscope::train {
 namespace {
@@ -40,16 +41,6 @@ std::string number(double v) {
   return buf;
 }
 
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '&') out += "&amp;";
-    else if (ch == '<') out += "&lt;";
-    else if (ch == '>') out += "&gt;";
-    else out += ch;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -78,7 +69,7 @@ std::string loss_curve_svg(const LossCurves& c, const std::string& title) {
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" viewBox=\"0 0 " << W << ' ' << H
       << "\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-      << "<text x=\"" << left << "\" y=\"28\" font-size=\"16\">" << xml_escaped(title) << "</text>\n";
+      << "<text x=\"" << left << "\" y=\"28\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
   for (double v = 0; v <= y_max + 1e-9; v += y_tick)
     svg << "<line x1=\"" << left << "\" x2=\"" << W - right << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
         << "\" stroke=\"#e4e4e4\"/><text x=\"" << left - 8 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">" << number(v)
