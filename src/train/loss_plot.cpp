@@ -61,7 +61,8 @@ std::string loss_curve_svg(const LossCurves& c, const std::string& title) {
       max_loss = std::max(max_loss, p.loss);
     }
   const double y_tick = tick_step(max_loss), y_max = std::ceil(max_loss / y_tick) * y_tick;
-  const double x_tick = tick_step(max_step), x_max = std::ceil(max_step / x_tick) * x_tick;
+  // The curve ends at the right edge: the last step is the run's length.
+  const double x_tick = tick_step(max_step), x_max = std::max(max_step, 1.0);
   const auto x = [&](double step) { return left + (W - left - right) * step / x_max; };
   const auto y = [&](double loss) { return H - bottom - (H - top - bottom) * loss / y_max; };
 
