@@ -1,5 +1,6 @@
 // attnscope: the desktop app. A straight-line main loop in the manner of Dear
 // ImGui's example_glfw_opengl3: set up, loop, shut down in reverse order.
+#include <cfloat>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -158,6 +159,8 @@ int main(int argc, char** argv) {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // A scripted run's picture must not depend on where the (virtual) pointer happens to rest.
+    if (args.scripted() && !args.bench_ui) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     draw_app(*app);
     submit_run_if_requested(*app);
