@@ -25,6 +25,26 @@ const std::vector<std::string>& sentence_presets() {
 
 namespace {
 
+// File > Export view as PNG / SVG: a submenu per view, then the scale.
+void draw_export_view_menu(App& app, bool svg) {
+  if (!ImGui::BeginMenu(svg ? "Export view as SVG" : "Export view as PNG", app.state.snapshot != nullptr)) return;
+  for (ViewId v : kAllViews) {
+    if ((svg && !svg_supported(v)) || !ImGui::BeginMenu(view_title(v))) continue;
+    for (float scale : {1.0f, 2.0f, 4.0f}) {
+      const std::string label = std::to_string(static_cast<int>(scale)) + "x";
+      if (ImGui::MenuItem(label.c_str())) {
+        ExportRequest request;
+        request.view = v;
+        request.scale = scale;
+        request.svg = svg;
+        app.export_request = request;
+      }
+    }
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenu();
+}
+
 void draw_file_menu(App& app) {
   AppState& s = app.state;
   if (!ImGui::BeginMenu("File")) return;
@@ -36,39 +56,8 @@ void draw_file_menu(App& app) {
   }
   ImGui::Separator();
   if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) app.screenshot = ScreenshotRequest{};
-  if (ImGui::BeginMenu("Export view as PNG", s.snapshot != nullptr)) {
-    for (ViewId v : kAllViews) {
-      if (!ImGui::BeginMenu(view_title(v))) continue;
-      for (float scale : {1.0f, 2.0f, 4.0f}) {
-        const std::string label = std::to_string(static_cast<int>(scale)) + "x";
-        if (ImGui::MenuItem(label.c_str())) {
-          ExportRequest request;
-          request.view = v;
-          request.scale = scale;
-          app.export_request = request;
-        }
-      }
-      ImGui::EndMenu();
-    }
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu("Export view as SVG", s.snapshot != nullptr)) {
-    for (ViewId v : kAllViews) {
-      if (!svg_supported(v) || !ImGui::BeginMenu(view_title(v))) continue;
-      for (float scale : {1.0f, 2.0f, 4.0f}) {
-        const std::string label = std::to_string(static_cast<int>(scale)) + "x";
-        if (ImGui::MenuItem(label.c_str())) {
-          ExportRequest request;
-          request.view = v;
-          request.scale = scale;
-          request.svg = true;
-          app.export_request = request;
-        }
-      }
-      ImGui::EndMenu();
-    }
-    ImGui::EndMenu();
-  }
+  draw_export_view_menu(app, false);
+  draw_export_view_menu(app, true);
   if (ImGui::BeginMenu("Export data", s.snapshot != nullptr)) {
     for (DataExport kind : kAllDataExports)
       if (ImGui::MenuItem(data_export_label(kind), nullptr, false, data_export_available(s.selection, kind)))
