@@ -24,16 +24,6 @@ const std::string kSentence = "The animal didn't cross the street because it was
 #define SKIP_WITHOUT_XVFB() \
   if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (apt-get install xvfb)"
 
-// The token whose display form, without its leading space, is `word`.
-int token_index(const AttentionSnapshot& snapshot, const std::string& word) {
-  for (int i = 0; i < snapshot.n_tokens; ++i) {
-    std::string d = snapshot.tokens[static_cast<size_t>(i)].display;
-    d.erase(0, d.find_first_not_of(' '));
-    if (d == word) return i;
-  }
-  return -1;
-}
-
 std::shared_ptr<const AttentionSnapshot> core_run(const std::string& text, const Interventions& interventions) {
   RunOptions options;
   options.interventions = interventions;
@@ -78,7 +68,7 @@ void check_heatmap_export(const std::string& name, int layer, int head, std::vec
     return Rgb8{p[0], p[1], p[2]};
   };
 
-  const int it = token_index(*snapshot, "it"), animal = token_index(*snapshot, "animal");
+  const int it = token_index(snapshot->tokens, "it"), animal = token_index(snapshot->tokens, "animal");
   ASSERT_GE(it, 0);
   ASSERT_GE(animal, 0);
   const Rgb8 want = colormap_color(Colormap::Viridis, probs(it, animal));

@@ -46,6 +46,15 @@ std::vector<int> ids_of(const std::vector<Token>& tokens) {
   return ids;
 }
 
+int token_index(const std::vector<Token>& tokens, const std::string& word) {
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string d = tokens[i].display;
+    d.erase(0, d.find_first_not_of(' '));
+    if (d == word) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::string llama2c_tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens) {
   std::string out;
   append<std::int32_t>(out, 16);

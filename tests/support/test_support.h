@@ -22,6 +22,8 @@ std::filesystem::path temp_dir(const std::string& prefix);
 
 std::filesystem::path stories_dir();  // shared/models/stories260K
 std::vector<int> ids_of(const std::vector<Token>& tokens);
+// The first token whose display form, without its leading spaces, is `word`; -1 if none.
+int token_index(const std::vector<Token>& tokens, const std::string& word);
 
 // Appends a value's bytes as stored in memory (little-endian here).
 template <typename T>
