@@ -15,6 +15,15 @@
 namespace attnscope::app {
 
 enum class HeadMode { Single, Mean, Max };     // one head, or every head of the layer combined
+// "single", "mean", "max": the name sessions, sidecars and --head-mode use.
+inline const char* head_mode_key(HeadMode mode) {
+  switch (mode) {
+    case HeadMode::Single: return "single";
+    case HeadMode::Mean: return "mean";
+    case HeadMode::Max: return "max";
+  }
+  return "single";
+}
 enum class ColorScale { Linear, Log, PerRow };  // how weights map to colours
 
 struct Selection {

@@ -25,15 +25,6 @@ namespace {
 
 constexpr size_t kMaxSentenceInFigure = 240;  // bytes of the sentence printed in a figure header
 
-const char* mode_name(HeadMode mode) {
-  switch (mode) {
-    case HeadMode::Single: return "single";
-    case HeadMode::Mean: return "mean";
-    case HeadMode::Max: return "max";
-  }
-  return "?";
-}
-
 json predictions_json(const AttentionSnapshot* snapshot, int position) {
   json out = json::array();
   if (!snapshot || position < 0 || position >= static_cast<int>(snapshot->top.size())) return out;
@@ -174,7 +165,7 @@ FigureSpec make_figure_spec(const AppState& s, ViewId view, float width, float h
 
 std::string default_export_name(const AppState& state, ViewId view) {
   const Selection& sel = state.selection;
-  std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : mode_name(sel.mode);
+  std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : head_mode_key(sel.mode);
   return std::string("attnscope-") + view_key(view) + "-L" + std::to_string(sel.layer) + head + ".png";
 }
 
@@ -186,7 +177,7 @@ json describe_state(const App& app) {
   data["status"] = s.status;
   data["layer"] = s.selection.layer;
   data["head"] = s.selection.head;
-  data["mode"] = mode_name(s.selection.mode);
+  data["mode"] = head_mode_key(s.selection.mode);
   data["colormap"] = colormap_name(s.display.colormap);
   data["color_scale"] = color_scale_name(s.display.scale);
   data["text_cut_to_tokens"] = app.cut_to_tokens;

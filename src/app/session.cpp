@@ -17,15 +17,6 @@ namespace {
 
 constexpr int kMaxIndex = 1 << 20;  // no model has more layers, heads or tokens than this
 
-const char* mode_key(HeadMode mode) {
-  switch (mode) {
-    case HeadMode::Single: return "single";
-    case HeadMode::Mean: return "mean";
-    case HeadMode::Max: return "max";
-  }
-  return "single";
-}
-
 const char* scale_key(ColorScale scale) {
   switch (scale) {
     case ColorScale::Linear: return "linear";
@@ -105,7 +96,7 @@ json session_to_json(const Session& s) {
       {"model", s.model},
       {"text", s.text},
       {"selection",
-       {{"layer", s.selection.layer}, {"head", s.selection.head}, {"head_mode", mode_key(s.selection.mode)},
+       {{"layer", s.selection.layer}, {"head", s.selection.head}, {"head_mode", head_mode_key(s.selection.mode)},
         {"query", s.selection.query}}},
       {"interventions",
        {{"ablated_heads", ablated}, {"masked_keys", s.interventions.masked_keys}, {"causal", causal}}},
