@@ -64,8 +64,10 @@ std::string shape(const FigureRecord& record, const FigureShape& s) {
   return {};
 }
 
-}  // namespace
+// A coordinate as num() writes it (three decimals).
+float written(float v) { return std::round(v * 1000.0f) / 1000.0f; }
 
+}  // namespace
 
 std::string hex(Rgb8 c) {
   char buffer[8];
@@ -160,8 +162,12 @@ std::string cells(const FigureCells& cells, ImVec2 min, ImVec2 max) {
         const Rgb8 color = figure_cell_color(cells, cells.values(r, c));
         int run_end = c + 1;
         while (run_end < cols && figure_cell_color(cells, cells.values(r, run_end)) == color) ++run_end;
-        out += "<rect x=\"" + num(min.x + c * cell_w) + "\" y=\"" + num(min.y + r * cell_h) + "\" width=\"" +
-               num((run_end - c) * cell_w) + "\" height=\"" + num(cell_h) + "\" fill=\"" + hex(color) + "\"/>\n";
+        // Each rect ends where the next begins, after the rounding num() applies:
+        // a crispEdges renderer leaves a pixel row empty at the smallest gap.
+        const float x = written(min.x + c * cell_w), y = written(min.y + r * cell_h);
+        const float x_end = written(min.x + run_end * cell_w), y_end = written(min.y + (r + 1) * cell_h);
+        out += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(x_end - x) + "\" height=\"" + num(y_end - y) +
+               "\" fill=\"" + hex(color) + "\"/>\n";
         c = run_end;
       }
     }
