@@ -31,7 +31,7 @@ std::string Args::get_or(const std::string& name, const std::string& fallback) c
 
 std::string Args::require(const std::string& name) const {
   auto v = get(name);
-  if (!v) throw Error("missing required option " + name);
+  if (!v) throw Error(ErrorKind::Usage, "missing required option " + name);
   return *v;
 }
 

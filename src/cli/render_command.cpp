@@ -94,7 +94,7 @@ FigureJob job_from_fields(const Fields& f) {
   job.light = f.count("light") > 0;
   job.overwrite = f.count("force") > 0;
   if (auto v = get("out")) job.out = *v;
-  else throw Error("missing required option --out");
+  else throw Error(ErrorKind::Usage, "missing required option --out");
   return job;
 }
 

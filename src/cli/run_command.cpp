@@ -62,7 +62,7 @@ int run_command(const std::vector<std::string>& argv) {
   print_snapshot(*snap, truncated);
   if (auto path = args.get("--json")) {
     std::ofstream out(*path, std::ios::binary);
-    if (!out) throw Error(*path + ": cannot write");
+    if (!out) throw Error(ErrorKind::Io, *path + ": cannot write");
     out << snapshot_to_json(*snap).dump() << "\n";
     out.close();
     if (!out) throw Error(*path + ": write failed");

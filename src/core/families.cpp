@@ -48,7 +48,7 @@ Activation activation_named(const std::string& name, const char* field) {
   if (name == "gelu") return Activation::GeluErf;
   if (name == "relu") return Activation::Relu;
   if (name == "silu" || name == "swish") return Activation::SwiGlu;
-  throw Error(std::string("config.json: unsupported ") + field + " '" + name + "'");
+  throw Error(ErrorKind::Unsupported, std::string("config.json: unsupported ") + field + " '" + name + "'");
 }
 
 void check_heads(const ModelConfig& c) {
@@ -74,7 +74,7 @@ ModelConfig read_gpt2(const json& j) {
   c.norm_eps = optional_float(j, "layer_norm_epsilon", 1e-5f);
   c.activation = activation_named(optional_string(j, "activation_function", "gelu_new"), "activation_function");
   if (optional_bool(j, "scale_attn_by_inverse_layer_idx", false))
-    throw Error("config.json: scale_attn_by_inverse_layer_idx = true is not supported");
+    throw Error(ErrorKind::Unsupported, "config.json: scale_attn_by_inverse_layer_idx = true is not supported");
   c.norm = NormKind::LayerNorm;
   c.pre_norm = true;
   c.causal = true;
@@ -142,9 +142,9 @@ ModelConfig read_llama(const json& j) {
   c.norm_eps = optional_float(j, "rms_norm_eps", 1e-6f);
   c.rope_theta = optional_float(j, "rope_theta", 10000.0f);
   if (j.contains("rope_scaling") && !j["rope_scaling"].is_null())
-    throw Error("config.json: rope_scaling is not supported yet");
+    throw Error(ErrorKind::Unsupported, "config.json: rope_scaling is not supported yet");
   if (optional_bool(j, "attention_bias", false) || optional_bool(j, "mlp_bias", false))
-    throw Error("config.json: attention_bias / mlp_bias = true is not supported yet");
+    throw Error(ErrorKind::Unsupported, "config.json: attention_bias / mlp_bias = true is not supported yet");
   if (activation_named(optional_string(j, "hidden_act", "silu"), "hidden_act") != Activation::SwiGlu)
     throw Error("config.json: Llama models need hidden_act 'silu'");
   if (c.head_dim % 2 != 0) throw Error("config.json: head_dim must be even for rotary embeddings");

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 std::shared_ptr<const Model> load_model(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error(path.string() + ": no such file or folder");
+  if (!fs::exists(path, ec)) throw Error(ErrorKind::NotFound, path.string() + ": no such file or folder");
   if (fs::is_directory(path, ec)) {
     if (fs::exists(path / "config.json", ec)) return load_hf_folder(path);
     if (auto checkpoint = find_llama2c_checkpoint(path)) return load_llama2c(*checkpoint);

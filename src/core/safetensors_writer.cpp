@@ -107,7 +107,7 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Name
                        const std::map<std::string, std::string>& metadata) {
   Layout layout = plan_layout(tensors, metadata, path.string());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(path.string() + ": cannot open for writing: " + std::strerror(errno));
+  if (!out) throw Error(ErrorKind::Io, path.string() + ": cannot open for writing: " + std::strerror(errno));
   out.write(layout.prefix_and_header.data(), static_cast<std::streamsize>(layout.prefix_and_header.size()));
   // F32 goes straight from the caller's vector; only F16/BF16 need a buffer,
   // one tensor at a time, so a large checkpoint is never held twice.
@@ -124,7 +124,7 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Name
     }
   }
   out.close();
-  if (!out) throw Error(path.string() + ": cannot write: " + std::strerror(errno));
+  if (!out) throw Error(ErrorKind::Io, path.string() + ": cannot write: " + std::strerror(errno));
 }
 
 }  // namespace attnscope

@@ -103,7 +103,7 @@ const TensorInfo* TensorStore::find(std::string_view name) const {
 
 FloatTensor TensorStore::load(std::string_view name, std::span<const std::int64_t> expected_shape) const {
   auto it = entries_.find(name);
-  if (it == entries_.end()) throw Error(source_ + ": tensor '" + std::string(name) + "' is missing");
+  if (it == entries_.end()) throw Error(ErrorKind::NotFound, source_ + ": tensor '" + std::string(name) + "' is missing");
   const auto& [file, info] = it->second;
   const std::string where = file->path().string() + ": tensor '" + info->name + "'";
   if (!std::ranges::equal(info->shape, expected_shape))

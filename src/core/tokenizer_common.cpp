@@ -46,7 +46,7 @@ std::string json_excerpt(const nlohmann::json& value) {
 
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path.string());
+  if (!in) throw Error(ErrorKind::Io, "cannot open " + path.string());
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) throw Error("cannot read " + path.string());
