@@ -25,18 +25,22 @@ if(ATTNSCOPE_BUILD_TESTS)
   attnscope_require(GTest_FOUND "GoogleTest" "libgtest-dev")
 endif()
 
-if(ATTNSCOPE_BUILD_APP)
+if(ATTNSCOPE_BUILD_RENDER)
   find_package(OpenGL QUIET COMPONENTS OpenGL EGL)
   attnscope_require(OpenGL_FOUND "OpenGL" "libgl-dev")
   attnscope_require(OpenGL_EGL_FOUND "EGL" "libegl-dev")
-  find_package(glfw3 3.3 QUIET)
-  attnscope_require(glfw3_FOUND "GLFW 3" "libglfw3-dev")
   pkg_check_modules(STB QUIET IMPORTED_TARGET stb)
   attnscope_require(STB_FOUND "stb" "libstb-dev")
   # libimgui.a already contains the GLFW and OpenGL 3 backends, but its
-  # pkg-config file does not list glfw or GL, so they are linked here.
+  # pkg-config file does not list GL, so it is linked here. GLFW is linked by
+  # the app alone: the render library and the CLI never reference it.
   pkg_check_modules(IMGUI QUIET IMPORTED_TARGET imgui)
   attnscope_require(IMGUI_FOUND "Dear ImGui" "libimgui-dev")
   add_library(attnscope_imgui INTERFACE)
-  target_link_libraries(attnscope_imgui INTERFACE PkgConfig::IMGUI PkgConfig::STB glfw OpenGL::GL OpenGL::EGL)
+  target_link_libraries(attnscope_imgui INTERFACE PkgConfig::IMGUI PkgConfig::STB OpenGL::GL OpenGL::EGL)
+endif()
+
+if(ATTNSCOPE_BUILD_APP)
+  find_package(glfw3 3.3 QUIET)
+  attnscope_require(glfw3_FOUND "GLFW 3" "libglfw3-dev")
 endif()

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
-#include "app/fonts.h"
+#include "render/fonts.h"
 #include "core/model.h"
 
 namespace attnscope::app {
 
 namespace {
 
-constexpr int kTopK = 10;  // predictions kept per position; the view shows what fits
 
 std::string describe(const Model& model) {
   const ModelConfig& c = model.config;
@@ -46,16 +45,16 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
 void apply_result(App& app, InferenceResult& result) {
   AppState& s = app.state;
   app.last_applied = std::max(app.last_applied, result.id);
-  if (!result.snapshot) {
+  if (!result.run.snapshot) {
     s.status = "Run failed: " + result.error;
     return;
   }
   // A run for a model that has since been replaced is of no use.
-  if (result.snapshot->model != s.model) return;
-  s.snapshot = std::move(result.snapshot);
-  s.baseline = std::move(result.baseline);
-  s.truncated = result.truncated;
-  app.cut_to_tokens = result.truncated ? s.snapshot->n_tokens : 0;
+  if (result.run.snapshot->model != s.model) return;
+  s.snapshot = std::move(result.run.snapshot);
+  s.baseline = std::move(result.run.baseline);
+  s.truncated = result.run.truncated;
+  app.cut_to_tokens = result.run.truncated ? s.snapshot->n_tokens : 0;
   app.last_run_ms = result.run_ms;
   app.last_result_submitted = result.submitted;
   clamp_selection(s);
@@ -99,8 +98,6 @@ void submit_run_if_requested(App& app) {
     request.model = s.model;
     request.text = s.text;
     request.interventions = s.interventions;
-    request.top_k = kTopK;
-    request.want_baseline = true;
     app.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;
   }

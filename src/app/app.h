@@ -9,20 +9,24 @@
 #include <optional>
 #include <string>
 
-#include "app/app_state.h"
-#include "app/data_export.h"
+#include "scene/view_state.h"
+#include "scene/data_export.h"
 #include "app/folder_browser.h"
-#include "app/inference_worker.h"
-#include "app/model_loader_worker.h"
-#include "app/session.h"
-#include "app/settings.h"
-#include "app/view_ids.h"
+#include "app/view_windows.h"
+#include "scene/inference_worker.h"
+#include "scene/model_loader_worker.h"
+#include "scene/session.h"
+#include "scene/settings.h"
+#include "scene/view_state.h"
 
 struct ImFont;
 
+namespace attnscope {
+class Views;
+}
+
 namespace attnscope::app {
 
-class ViewWindows;
 
 struct ExportRequest {
   ViewId view = ViewId::Heatmap;
@@ -50,7 +54,8 @@ struct App {
   InferenceWorker inference;
   ModelLoaderWorker loader;
   FolderBrowser browser;
-  std::unique_ptr<ViewWindows> views;  // created once the GL context exists
+  std::unique_ptr<Views> views;        // created once the GL context exists
+  ViewWindowState view_windows;
 
   // Run bookkeeping for the status bar and the benchmark.
   std::uint64_t last_submitted = 0;
@@ -66,7 +71,7 @@ struct App {
 
   std::optional<ScreenshotRequest> screenshot;
   std::optional<ExportRequest> export_request;
-  std::optional<Session> pending_session;  // applied once its model has loaded (loading resets the selection)
+  std::optional<Scene> pending_session;  // applied once its model has loaded (loading resets the selection)
   std::optional<ViewId> focus_view;  // bring this window to the front next frame
   bool fonts_dirty = true;           // rebuild the atlas before the next frame
   bool have_symbols = false;

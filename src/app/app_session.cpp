@@ -1,11 +1,12 @@
 // The app's side of sessions and data exports: turning files into state and
 // state into files, with problems shown in the error modal and successes in
 // the status bar.
+#include <limits>
 #include <system_error>
 
 #include "app/app.h"
-#include "app/image_file.h"
 #include "core/error.h"
+#include "scene/output_path.h"
 
 namespace attnscope::app {
 
@@ -19,20 +20,17 @@ fs::path output_folder(const App& app) {
 
 std::string shown_path(const fs::path& path) { return fs::absolute(path).lexically_normal().string(); }
 
-// "" when every layer, head and ablation of the session exists in the model.
-std::string selection_problem(const Session& session, const Model& model) {
-  const int n_layers = model.config.n_layers, n_heads = model.config.n_heads;
-  const std::string shape = " (the model has " + std::to_string(n_layers) + " layers x " + std::to_string(n_heads) + " heads)";
-  if (session.selection.layer >= n_layers || session.selection.head >= n_heads)
-    return "the session's layer " + std::to_string(session.selection.layer) + ", head " +
-           std::to_string(session.selection.head) + " is not in this model" + shape;
-  for (const auto& [l, h] : session.interventions.ablated_heads)
-    if (l >= n_layers || h >= n_heads)
-      return "the session's ablated head " + std::to_string(l) + ":" + std::to_string(h) + " is not in this model" + shape;
+// "" when every layer, head and switched-off head of the session exists in the model.
+std::string selection_problem(const Scene& session, const Model& model) {
+  try {
+    validate_scene(session, model.config, std::numeric_limits<int>::max());  // tokens are checked by the run
+  } catch (const Error& e) {
+    return e.what();
+  }
   return {};
 }
 
-void apply_selection_checked(App& app, const Session& session) {
+void apply_selection_checked(App& app, const Scene& session) {
   const std::string problem = selection_problem(session, *app.state.model);
   if (!problem.empty()) {
     app.state.error_popup = "The session was opened without its head selection: " + problem;
@@ -49,7 +47,7 @@ bool same_model_path(const fs::path& a, const fs::path& b) {
 }  // namespace
 
 bool open_session(App& app, const fs::path& path) {
-  Session session;
+  Scene session;
   try {
     session = read_session_file(path);
   } catch (const std::exception& e) {
@@ -61,33 +59,33 @@ bool open_session(App& app, const fs::path& path) {
   apply_session_inputs(session, app.state);
   app.state.status = "Session opened from " + shown_path(path);
   std::error_code ec;
-  if (session.model.empty()) {
+  if (session.model_path.empty()) {
     if (app.state.model) apply_selection_checked(app, session);
     return true;
   }
-  if (!fs::exists(session.model, ec)) {
+  if (!fs::exists(session.model_path, ec)) {
     // Text and settings are still worth having: the user can open the model
     // from where it lives now and the picture comes back.
     apply_session_selection(session, app.state);
-    app.state.error_popup = "The session's model is missing:\n" + session.model +
+    app.state.error_popup = "The session's model is missing:\n" + session.model_path +
                             "\n\nThe text and settings were restored. Open the model with File > Open model folder.";
-    app.state.status = "Session opened; its model is missing: " + session.model;
+    app.state.status = "Session opened; its model is missing: " + session.model_path;
     return true;
   }
-  if (app.state.model && same_model_path(app.state.model->source, session.model)) {
+  if (app.state.model && same_model_path(app.state.model->source, session.model_path)) {
     apply_selection_checked(app, session);
     return true;
   }
   // Loading a model resets the selection, so it is applied once the load lands.
   app.pending_session = session;
-  request_model(app, session.model);
+  request_model(app, session.model_path);
   return true;
 }
 
 void finish_session_load(App& app, const fs::path& loaded_path, bool loaded_ok) {
   if (!app.pending_session) return;
-  if (!same_model_path(loaded_path, app.pending_session->model)) return;
-  const Session session = std::move(*app.pending_session);
+  if (!same_model_path(loaded_path, app.pending_session->model_path)) return;
+  const Scene session = std::move(*app.pending_session);
   app.pending_session.reset();
   if (loaded_ok) apply_selection_checked(app, session);
 }

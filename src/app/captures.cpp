@@ -5,14 +5,16 @@
 #include <GL/gl.h>
 #include <GL/glext.h>
 
-#include "app/figure_export.h"
-#include "app/figure_record.h"
-#include "app/fonts.h"
-#include "app/gl_heatmap.h"
-#include "app/image_file.h"
-#include "app/svg_figure.h"
-#include "app/view_common.h"
-#include "app/view_windows.h"
+#include "render/figure_export.h"
+#include "render/figure_output.h"
+#include "render/figure_record.h"
+#include "render/fonts.h"
+#include "render/gl_heatmap.h"
+#include "render/image_file.h"
+#include "scene/output_path.h"
+#include "render/svg_figure.h"
+#include "render/view_common.h"
+#include "render/views.h"
 #include "core/error.h"
 #include "core/export_data.h"
 
@@ -23,22 +25,12 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxSentenceInFigure = 240;  // bytes of the sentence printed in a figure header
-
 json predictions_json(const AttentionSnapshot* snapshot, int position) {
   json out = json::array();
   if (!snapshot || position < 0 || position >= static_cast<int>(snapshot->top.size())) return out;
   for (const Prediction& p : snapshot->top[static_cast<size_t>(position)])
     out.push_back({{"id", p.id}, {"text", p.text}, {"prob", p.prob}, {"logit", p.logit}});
   return out;
-}
-
-// A sentence short enough for a figure header, cut on a UTF-8 boundary.
-std::string header_sentence(const std::string& text) {
-  if (text.size() <= kMaxSentenceInFigure) return text;
-  size_t cut = kMaxSentenceInFigure;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "\u2026";
 }
 
 fs::path output_folder(const App& app) {
@@ -98,39 +90,23 @@ void export_figure(App& app, CaptureOutcome* outcome) {
     report(app, outcome, "Figure");
     return;
   }
-  const ImVec2 on_screen = app.views->window_size(request.view);
+  const ImVec2 on_screen = app.view_windows.sizes[static_cast<int>(request.view)];
   const FigureSpec spec = make_figure_spec(s, request.view,
                                            request.width > 0 ? request.width : (on_screen.x > 0 ? on_screen.x : 960.0f),
                                            request.height > 0 ? request.height : (on_screen.y > 0 ? on_screen.y : 720.0f),
                                            request.scale, request.light);
-  fs::path name = default_export_name(s, request.view);
+  fs::path name = default_export_name(s.selection, request.view);
   if (request.svg) name.replace_extension(".svg");
   outcome->path = request.out.empty() ? unique_path(output_folder(app) / name) : request.out;
   try {
-    if (request.svg) check_svg_supported(request.view);
-    ViewDrawOptions options;
-    options.exporting = true;
-    options.scale = request.scale;
-    // The SVG is made from what the PNG render drew, so that both agree.
-    FigureRecord record;
-    if (request.svg) options.record = &record;
-    const RgbaImage image =
-        render_figure(spec, [&] { app.views->draw_content(request.view, s, options); }, options.record);
-    if (request.svg) {
-      const std::string svg = request.view == ViewId::Heatmap
-                                  ? heatmap_svg(s, spec, app.views->heatmap_layout(), record, image.width, image.height)
-                                  : recorded_svg(spec, record, image.width, image.height);
-      write_export(outcome->path, svg, /*overwrite=*/!request.out.empty());
-      outcome->ok = true;
-    } else {
-      outcome->ok = write_png(outcome->path, image, &outcome->error);
-    }
-    if (outcome->ok && request.sidecar) {
+    const DrawnFigure figure = write_figure(*app.views, s, request.view, spec, outcome->path, /*overwrite=*/false);
+    outcome->ok = true;
+    if (request.sidecar) {
       json data = describe_state(app);
       data["png"] = outcome->path.filename().string();
       data["view"] = view_key(request.view);
-      data["width"] = image.width;
-      data["height"] = image.height;
+      data["width"] = figure.image.width;
+      data["height"] = figure.image.height;
       data["scale"] = request.scale;
       if (request.view == ViewId::Heatmap) {
         const HeatmapLayout& l = app.views->heatmap_layout();
@@ -147,27 +123,6 @@ void export_figure(App& app, CaptureOutcome* outcome) {
 }
 
 }  // namespace
-
-FigureSpec make_figure_spec(const AppState& s, ViewId view, float width, float height, float scale, bool light) {
-  FigureSpec spec;
-  spec.title = view_title(view);
-  spec.sentence = header_sentence(s.snapshot->text);
-  spec.detail = head_caption(*s.snapshot, s.selection) + "   \u00B7   " + s.model->source.filename().string();
-  if (!s.snapshot->interventions.ablated_heads.empty())
-    spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";
-  spec.width = width;
-  spec.height = height;
-  spec.scale = scale;
-  spec.font_size = kBaseFontSize;
-  spec.light = light;
-  return spec;
-}
-
-std::string default_export_name(const AppState& state, ViewId view) {
-  const Selection& sel = state.selection;
-  std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : head_mode_key(sel.mode);
-  return std::string("attnscope-") + view_key(view) + "-L" + std::to_string(sel.layer) + head + ".png";
-}
 
 json describe_state(const App& app) {
   const AppState& s = app.state;

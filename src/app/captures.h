@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
-#include "app/figure_export.h"
+#include "render/figure_export.h"
 
 namespace attnscope::app {
 
@@ -23,14 +23,6 @@ struct CaptureOutcome {
 // the window's framebuffer size in pixels.
 void process_captures(App& app, int framebuffer_width, int framebuffer_height, CaptureOutcome* screenshot,
                       CaptureOutcome* figure);
-
-// The header and size of a view's figure: title, sentence, head caption and
-// model. Shared by the app's Export PNG and the headless renderer, so that the
-// same state gives the same picture. Needs state.snapshot and state.model.
-FigureSpec make_figure_spec(const AppState& state, ViewId view, float width, float height, float scale, bool light);
-
-// "attnscope-heatmap-L2H3.png", "attnscope-model-L0mean.png" ...
-std::string default_export_name(const AppState& state, ViewId view);
 
 // What a scripted check needs to know about the state shown: the model, the
 // tokens, the selection, interventions and the predictions at the query.

@@ -14,11 +14,11 @@
 #include "app/app_args.h"
 #include "app/bench_ui.h"
 #include "app/captures.h"
-#include "app/fonts.h"
+#include "render/fonts.h"
 #include "app/script.h"
-#include "app/settings.h"
+#include "scene/settings.h"
 #include "app/ui.h"
-#include "app/view_windows.h"
+#include "render/views.h"
 #include "core/default_model.h"
 #include "core/error.h"
 
@@ -52,7 +52,7 @@ void rebuild_fonts(App& app, const ImGuiStyle& base_style) {
 // Which model to open at start: the one asked for, else the last one used,
 // else the default model shipped with the app; none gives the empty state.
 std::optional<std::filesystem::path> startup_model(const AppArgs& args, const App& app) {
-  if (args.model) return std::filesystem::path(*args.model);
+  if (args.scene.model) return std::filesystem::path(*args.scene.model);
   if (args.scripted() && !args.bench_ui) return std::nullopt;
   std::error_code ec;
   if (app.persist && !app.settings.last_model.empty() && std::filesystem::exists(app.settings.last_model, ec))
@@ -67,12 +67,12 @@ int main(int argc, char** argv) {
   try {
     args = parse_app_args(argc, argv);
   } catch (const Error& e) {
-    if (std::string(e.what()) == "help") {
-      std::fputs(app_usage(), stdout);
-      return 0;
-    }
     std::fputs(app_usage(), stderr);
     return fail(e.what());
+  }
+  if (args.help) {
+    std::fputs(app_usage(), stdout);
+    return 0;
   }
 
   // ---------------------------------------------------------------- set up
@@ -122,17 +122,17 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   int exit_code = 0;
   try {
-    app->views = std::make_unique<ViewWindows>();
+    app->views = std::make_unique<Views>();
   } catch (const std::exception& e) {
     exit_code = fail(std::string("cannot set up the views: ") + e.what());
   }
 
-  if (args.text) app->state.text = *args.text;
+  if (args.scene.text) app->state.text = *args.scene.text;
   else if (app->persist && !app->settings.last_text.empty()) app->state.text = app->settings.last_text;
   std::unique_ptr<BenchUi> bench;
   if (args.bench_ui && exit_code == 0) {
     try {
-      bench = std::make_unique<BenchUi>(args.model);
+      bench = std::make_unique<BenchUi>(args.scene.model);
     } catch (const std::exception& e) {
       exit_code = fail(std::string("benchmark set-up failed: ") + e.what());
     }

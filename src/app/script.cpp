@@ -1,8 +1,11 @@
 #include "app/script.h"
 
 #include <cstdio>
+#include <limits>
 
-#include "app/svg_figure.h"
+#include "core/error.h"
+
+#include "render/svg_figure.h"
 
 namespace attnscope::app {
 
@@ -19,31 +22,47 @@ std::optional<int> ScriptDriver::fail(const std::string& message) {
 
 std::string ScriptDriver::apply_requested_state(App& app) {
   AppState& s = app.state;
-  if (args_.colormap) s.display.colormap = *args_.colormap;
-  if (args_.view) {
-    view_visible(s, *args_.view) = true;
-    app.focus_view = *args_.view;
+  const SceneOverrides& o = args_.scene;
+  if (o.colormap) s.display.colormap = *o.colormap;
+  if (o.color_scale) s.display.scale = *o.color_scale;
+  if (o.hide_special) s.display.hide_special = *o.hide_special;
+  if (o.view) {
+    view_visible(s.show, *o.view) = true;
+    app.focus_view = *o.view;
   }
-  if (args_.export_view) view_visible(s, *args_.export_view) = true;
+  if (args_.export_view) view_visible(s.show, *args_.export_view) = true;
   if (!s.model) return {};
-  const int n_layers = s.model->config.n_layers, n_heads = s.model->config.n_heads;
-  const auto out_of_range = [&](int layer, int head) { return layer >= n_layers || head >= n_heads; };
-  const std::string shape = " (the model has " + std::to_string(n_layers) + " layers x " + std::to_string(n_heads) + " heads)";
-  if (args_.layer && *args_.layer >= n_layers) return "--layer " + std::to_string(*args_.layer) + " is out of range" + shape;
-  if (args_.head && *args_.head >= n_heads) return "--head " + std::to_string(*args_.head) + " is out of range" + shape;
-  for (const auto& [l, h] : args_.ablate)
-    if (out_of_range(l, h)) return "--ablate " + std::to_string(l) + ":" + std::to_string(h) + " is out of range" + shape;
-  if (args_.layer) s.selection.layer = *args_.layer;
-  if (args_.head) s.selection.head = *args_.head;
-  if (args_.head_mode) s.selection.mode = *args_.head_mode;
-  if (args_.query) s.selection.query = *args_.query;
+  Scene asked = s;
   // A session brings its own interventions; flags given with it replace them.
-  if (!args_.session || !args_.ablate.empty()) s.interventions.ablated_heads = args_.ablate;
-  if (!args_.session || !args_.mask_keys.empty()) s.interventions.masked_keys = args_.mask_keys;
-  if (!args_.session || args_.causal) s.interventions.causal = args_.causal;
+  if (!args_.session) asked.interventions = Interventions{};
+  apply_overrides(o, &asked);
+  try {
+    validate_scene(asked, s.model->config, std::numeric_limits<int>::max());  // tokens: checked after the run
+  } catch (const Error& e) {
+    return e.what();
+  }
+  static_cast<Scene&>(s) = asked;
   s.request_run();
   return {};
 }
+
+namespace {
+
+// A scripted run must not capture an empty or stale picture: "" when the run
+// on screen is the one asked for and the scene fits its tokens.
+std::string check_run(const App& app) {
+  const AppState& s = app.state;
+  if (!s.model) return {};  // nothing was asked to load: the empty state is the picture
+  if (!s.snapshot) return s.status.empty() ? "the model run produced nothing" : s.status;
+  try {
+    validate_scene(s, s.model->config, s.snapshot->n_tokens);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+}  // namespace
 
 std::optional<int> ScriptDriver::before_frame(App& app) {
   const bool scripted = args_.scripted() && !args_.bench_ui;
@@ -53,7 +72,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
   switch (phase_) {
     case Phase::WaitFirstModel: {
       if (app.loader.busy()) return std::nullopt;
-      if (args_.model && !app.state.model) {
+      if (args_.scene.model && !app.state.model) {
         if (scripted || args_.bench_ui) return fail("cannot load model: " + app.last_load_error);
         phase_ = Phase::Interactive;  // the error modal tells the user
         return std::nullopt;
@@ -87,6 +106,10 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         return std::nullopt;
       }
       if (++settled_frames_ < args_.frames) return std::nullopt;
+      if (scripted) {
+        const std::string problem = check_run(app);
+        if (!problem.empty()) return fail(problem);
+      }
       if (!args_.screenshot.empty()) {
         ScreenshotRequest shot;
         shot.out = args_.screenshot;
@@ -109,11 +132,10 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
       if (args_.export_view) {
         ExportRequest request;
         request.view = *args_.export_view;
-        request.scale = args_.export_scale;
+        request.scale = args_.scene.scale.value_or(1.0f);
         request.out = args_.export_out;
-        request.width = args_.export_width;
-        request.height = args_.export_height;
-        request.light = args_.export_light;
+        if (args_.scene.size) std::tie(request.width, request.height) = *args_.scene.size;
+        request.light = args_.scene.light.value_or(false);
         request.svg = is_svg_path(request.out);
         request.sidecar = true;
         app.export_request = request;

@@ -7,7 +7,7 @@
 #include <imgui.h>
 
 #include "app/ui.h"
-#include "app/view_windows.h"
+#include "render/views.h"
 
 namespace attnscope::app {
 
@@ -89,7 +89,7 @@ void draw_app(App& app) {
   draw_main_menu(app);
   if (s.model) {
     draw_input_window(app);
-    app.views->draw(app);
+    draw_view_windows(app);
   } else {
     draw_empty_state(app);
   }

@@ -2,7 +2,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include "app/svg_figure.h"
+#include "render/svg_figure.h"
 #include "app/ui.h"
 
 namespace attnscope::app {
@@ -80,7 +80,7 @@ void draw_file_menu(App& app) {
 void draw_view_menu(App& app) {
   AppState& s = app.state;
   if (!ImGui::BeginMenu("View")) return;
-  for (ViewId v : kAllViews) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s, v));
+  for (ViewId v : kAllViews) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
   ImGui::MenuItem("Input and heads", nullptr, &app.show_input);
   if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
   ImGui::Separator();

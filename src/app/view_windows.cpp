@@ -4,41 +4,10 @@
 
 #include "app/app.h"
 #include "app/ui.h"
-#include "app/view_common.h"
-#include "app/view_head.h"
-#include "app/view_heatmap.h"
-#include "app/view_model.h"
-#include "app/view_predictions.h"
-#include "app/view_qkv.h"
+#include "render/view_common.h"
+#include "render/views.h"
 
 namespace attnscope::app {
-
-struct ViewWindows::Impl {
-  GlResources gl;
-  HeatmapViewState heatmap;
-  HeadViewState head;
-  ModelViewState model;
-  QkvViewState qkv;
-  PredictionsViewState predictions;
-  ImVec2 sizes[kViewCount] = {};
-  bool light_export = false;
-};
-
-ViewWindows::ViewWindows() : impl_(std::make_unique<Impl>()) {}
-ViewWindows::~ViewWindows() = default;
-
-ImVec2 ViewWindows::window_size(ViewId view) const { return impl_->sizes[static_cast<int>(view)]; }
-const HeatmapLayout& ViewWindows::heatmap_layout() const { return impl_->heatmap.layout; }
-
-void ViewWindows::draw_content(ViewId view, AppState& state, const ViewDrawOptions& options) {
-  switch (view) {
-    case ViewId::Heatmap: draw_heatmap_view(state, impl_->heatmap, impl_->gl, options); return;
-    case ViewId::HeadView: draw_head_view(state, impl_->head, impl_->gl, options); return;
-    case ViewId::ModelView: draw_model_view(state, impl_->model, impl_->gl, options); return;
-    case ViewId::Qkv: draw_qkv_view(state, impl_->qkv, impl_->gl, options); return;
-    case ViewId::Predictions: draw_predictions_view(state, impl_->predictions, impl_->gl, options); return;
-  }
-}
 
 namespace {
 
@@ -65,10 +34,10 @@ void draw_export_menu(App& app, ViewId view, bool* light) {
 
 }  // namespace
 
-void ViewWindows::draw(App& app) {
+void draw_view_windows(App& app) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   for (ViewId view : kAllViews) {
-    bool& visible = view_visible(app.state, view);
+    bool& visible = view_visible(app.state.show, view);
     if (!visible) continue;
     const WindowRect rect = default_window_rect(view_title(view), display);
     const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
@@ -79,11 +48,11 @@ void ViewWindows::draw(App& app) {
       app.focus_view.reset();
     }
     if (ImGui::Begin(view_title(view), &visible, ImGuiWindowFlags_MenuBar)) {
-      impl_->sizes[static_cast<int>(view)] = ImGui::GetWindowSize();
-      draw_export_menu(app, view, &impl_->light_export);
+      app.view_windows.sizes[static_cast<int>(view)] = ImGui::GetWindowSize();
+      draw_export_menu(app, view, &app.view_windows.light_export);
       ViewDrawOptions options;
       options.scale = ui_scale(app.state.display);
-      draw_content(view, app.state, options);
+      app.views->draw_content(view, app.state, options);
     }
     ImGui::End();
   }

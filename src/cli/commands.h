@@ -12,9 +12,7 @@ namespace attnscope::cli {
 int run_command(const std::vector<std::string>& argv);
 int generate_command(const std::vector<std::string>& argv);
 int export_command(const std::vector<std::string>& argv);
-#ifdef ATTNSCOPE_WITH_RENDER
-int render_command(const std::vector<std::string>& argv);  // needs the app's views: built with ATTNSCOPE_BUILD_APP
-#endif
+int render_command(const std::vector<std::string>& argv);  // render_unavailable.cpp without the render library
 
 // --model, or the embedded default model when none is given.
 std::shared_ptr<const Model> open_model(const std::optional<std::string>& path);

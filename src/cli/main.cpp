@@ -29,13 +29,11 @@ const char* kUsage =
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
     "  attnscope-cli export [--model PATH] [--text TEXT] --format bertviz|npy|csv --out FILE\n"
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
-#ifdef ATTNSCOPE_WITH_RENDER
     "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"
     "                    [--mask-key I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
     "                    [--hide-special] [--scale 1|2|4] [--size WxH] [--light] --out FILE.png [--force]\n"
     "  attnscope-cli render --batch FILE.jsonl [options as defaults]   (one JSON object per line, same names)\n"
-#endif
     "PATH is a Hugging Face model folder, a llama2.c folder, or a llama2.c .bin checkpoint.\n";
 
 }  // namespace
@@ -52,14 +50,7 @@ int main(int argc, char** argv) {
     if (command == "run") return attnscope::cli::run_command(args);
     if (command == "generate") return attnscope::cli::generate_command(args);
     if (command == "export") return attnscope::cli::export_command(args);
-#ifdef ATTNSCOPE_WITH_RENDER
     if (command == "render") return attnscope::cli::render_command(args);
-#else
-    if (command == "render") {
-      std::cerr << "attnscope-cli: render needs the app's views: build with -DATTNSCOPE_BUILD_APP=ON\n";
-      return 2;
-    }
-#endif
     std::cerr << "attnscope-cli: unknown command '" << command << "' (see attnscope-cli --help)\n";
     return 2;
   } catch (const attnscope::Error& e) {

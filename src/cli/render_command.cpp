@@ -1,114 +1,72 @@
 // attnscope-cli render: figures with no window and no display, drawn by the
-// app's own views into an offscreen framebuffer of an EGL surfaceless context.
-// One figure from options, or many from a JSONL file (one object per line,
-// with the options' names as keys) in one process, sharing the GL context and
-// the loaded models. Built only with the app (ATTNSCOPE_BUILD_APP).
+// views of the render library into an offscreen framebuffer of an EGL
+// surfaceless context. One figure from options, or many from a JSONL file (one
+// object per line, with the options' names as keys) in one process, sharing
+// the GL context and the loaded models.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <map>
+#include <set>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
-#include "app/headless_figures.h"
-#include "app/svg_figure.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/default_model.h"
-#include "app/gl_heatmap.h"
 #include "core/error.h"
 #include "core/export_data.h"
+#include "render/gl_heatmap.h"
+#include "render/headless_figures.h"
+#include "scene/scene_options.h"
 
 namespace attnscope::cli {
 
 namespace {
 
-using app::FigureJob;
 using Fields = std::map<std::string, std::string>;  // option name without "--" -> value ("" for a switch)
 
-const std::set<std::string> kValued = {"model", "text", "view", "layer", "head", "head-mode", "query", "ablate",
-                                       "mask-key", "colormap", "color-scale", "scale", "size", "out"};
-const std::set<std::string> kSwitches = {"causal", "no-causal", "hide-special", "light", "force", "sidecar"};
+// The render command's own options; everything else is a scene option.
+const std::set<std::string> kOwnValued = {"out"};
+const std::set<std::string> kOwnSwitches = {"force", "sidecar"};
+bool is_switch(const std::string& name) { return kOwnSwitches.count(name) || scene_switch_options().count(name); }
+bool is_valued(const std::string& name) { return kOwnValued.count(name) || scene_valued_options().count(name); }
 
-int to_int(const std::string& name, const std::string& text, int lo, int hi) {
-  try {
-    size_t used = 0;
-    const long value = std::stol(text, &used);
-    if (used == text.size() && value >= lo && value <= hi) return static_cast<int>(value);
-  } catch (const std::exception&) {
-  }
-  throw Error("--" + name + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + text + "'");
-}
-
-FigureJob job_from_fields(const Fields& f) {
-  const auto get = [&](const std::string& name) -> std::optional<std::string> {
-    auto it = f.find(name);
-    if (it == f.end()) return std::nullopt;
-    return it->second;
-  };
+FigureJob job_from_fields(const Fields& fields) {
+  SceneOverrides overrides;
+  for (const auto& [name, value] : fields)
+    if (is_scene_option(name)) take_scene_option(name, value, &overrides);
   FigureJob job;
-  if (auto m = get("model")) job.model = *m;
-  else if (auto fallback = default_model_path()) job.model = fallback->string();
-  else throw Error("no --model given and no default model is installed");
-  if (auto t = get("text")) job.text = *t;
-  const std::string view = get("view").value_or("heatmap");
-  if (!app::view_from_key(view, &job.view))
-    throw Error("--view: unknown view '" + view + "' (expected heatmap, head, model, qkv or predictions)");
-  job.preset_head = !get("layer") && !get("head");
-  if (auto v = get("layer")) job.selection.layer = to_int("layer", *v, 0, 1 << 20);
-  if (auto v = get("head")) job.selection.head = to_int("head", *v, 0, 1 << 20);
-  if (auto v = get("query")) job.selection.query = to_int("query", *v, 0, 1 << 20);
-  if (auto v = get("head-mode")) {
-    if (*v == "single") job.selection.mode = app::HeadMode::Single;
-    else if (*v == "mean") job.selection.mode = app::HeadMode::Mean;
-    else if (*v == "max") job.selection.mode = app::HeadMode::Max;
-    else throw Error("--head-mode: expected single, mean or max, got '" + *v + "'");
+  job.scene.figure.view = ViewId::Heatmap;
+  apply_overrides(overrides, &job.scene);
+  if (job.scene.model_path.empty()) {
+    auto fallback = default_model_path();
+    if (!fallback) throw Error(ErrorKind::NotFound, "no --model given and no default model is installed");
+    job.scene.model_path = fallback->string();
   }
-  if (auto v = get("ablate")) job.interventions.ablated_heads = parse_head_list(*v);
-  if (auto v = get("mask-key")) job.interventions.masked_keys = parse_index_list(*v);
-  if (f.count("causal") && f.count("no-causal")) throw Error("--causal and --no-causal together");
-  if (f.count("causal")) job.interventions.causal = true;
-  if (f.count("no-causal")) job.interventions.causal = false;
-  if (auto v = get("colormap"); v && !colormap_from_name(*v, &job.display.colormap))
-    throw Error("--colormap: unknown colormap '" + *v + "'");
-  if (auto v = get("color-scale")) {
-    if (*v == "linear") job.display.scale = app::ColorScale::Linear;
-    else if (*v == "log") job.display.scale = app::ColorScale::Log;
-    else if (*v == "per-row") job.display.scale = app::ColorScale::PerRow;
-    else throw Error("--color-scale: expected linear, log or per-row, got '" + *v + "'");
-  }
-  job.display.hide_special = f.count("hide-special") > 0;
-  if (auto v = get("scale")) {
-    const int s = to_int("scale", *v, 1, 4);
-    if (s == 3) throw Error("--scale: expected 1, 2 or 4, got 3");
-    job.scale = static_cast<float>(s);
-  }
-  if (auto v = get("size")) {
-    const auto x = v->find('x');
-    if (x == std::string::npos) throw Error("--size: expected WIDTHxHEIGHT, got '" + *v + "'");
-    job.width = static_cast<float>(to_int("size", v->substr(0, x), 64, 16384));
-    job.height = static_cast<float>(to_int("size", v->substr(x + 1), 64, 16384));
-  }
-  job.light = f.count("light") > 0;
-  job.overwrite = f.count("force") > 0;
-  if (auto v = get("out")) job.out = *v;
-  else throw Error(ErrorKind::Usage, "missing required option --out");
+  job.preset_head = !overrides.selects_head();
+  job.overwrite = fields.count("force") > 0;
+  auto out = fields.find("out");
+  if (out == fields.end()) throw Error(ErrorKind::Usage, "missing required option --out");
+  job.out = out->second;
   return job;
 }
 
 Fields fields_from_args(const std::vector<std::string>& argv, std::optional<std::string>* batch) {
   std::set<std::string> valued = {"--batch"}, flags;
-  for (const auto& name : kValued) valued.insert("--" + name);
-  for (const auto& name : kSwitches) flags.insert("--" + name);
+  for (const auto& name : kOwnValued) valued.insert("--" + name);
+  for (const auto& name : scene_valued_options()) valued.insert("--" + name);
+  for (const auto& name : kOwnSwitches) flags.insert("--" + name);
+  for (const auto& name : scene_switch_options()) flags.insert("--" + name);
   Args args(argv, valued, flags);
   *batch = args.get("--batch");
   Fields fields;
-  for (const auto& name : kValued)
-    if (auto v = args.get("--" + name)) fields[name] = *v;
-  for (const auto& name : kSwitches)
-    if (args.has("--" + name)) fields[name] = "";
+  for (const auto& name : valued)
+    if (auto v = args.get(name); v && name != "--batch") fields[name.substr(2)] = *v;
+  for (const auto& name : flags)
+    if (args.has(name)) fields[name.substr(2)] = "";
   return fields;
 }
 
@@ -121,11 +79,11 @@ Fields fields_from_json(const std::string& line, Fields fields) {
     std::string name = key;
     for (char& c : name)
       if (c == '_') c = '-';
-    if (kSwitches.count(name)) {
+    if (is_switch(name)) {
       if (!value.is_boolean()) throw Error("'" + key + "' must be true or false");
       if (value.get<bool>()) fields[name] = "";
       else fields.erase(name);
-    } else if (kValued.count(name)) {
+    } else if (is_valued(name)) {
       if (value.is_string()) fields[name] = value.get<std::string>();
       else if (value.is_number_integer()) fields[name] = std::to_string(value.get<long long>());
       else throw Error("'" + key + "' must be a string or an integer");
@@ -137,58 +95,63 @@ Fields fields_from_json(const std::string& line, Fields fields) {
 }
 
 // out + ".json": where the heatmap's cells are, as the app's scripted export writes it.
-void write_sidecar(const FigureJob& job, const app::HeadlessFigures& figures) {
-  nlohmann::json data = {{"png", job.out.filename().string()}, {"view", app::view_key(job.view)}};
-  if (job.view == app::ViewId::Heatmap) {
-    const app::HeatmapLayout& l = figures.heatmap_layout();
+void write_sidecar(const FigureJob& job, const HeadlessFigures& figures) {
+  const ViewId view = job.scene.figure.view;
+  nlohmann::json data = {{"png", job.out.filename().string()}, {"view", view_key(view)}};
+  if (view == ViewId::Heatmap) {
+    const HeatmapLayout& l = figures.heatmap_layout();
     data["heatmap"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h}, {"rows", l.rows}, {"cols", l.cols}};
   }
-  write_export(job.out.string() + ".json", data.dump(2) + "\n", /*overwrite=*/true);
+  write_export(job.out.string() + ".json", data.dump(2) + "\n", job.overwrite);
 }
 
-int run_batch(const std::string& path, const Fields& defaults) {
+std::vector<FigureJob> read_batch(const std::string& path, const Fields& defaults) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) throw Error(ErrorKind::NotFound, path + ": no such batch file");
+  if (!S_ISREG(info.st_mode)) throw Error(ErrorKind::BadFormat, path + ": not a regular file (a batch is a JSONL file)");
   std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open the batch file");
+  if (!in) throw Error(ErrorKind::Io, path + ": cannot open the batch file");
   std::vector<FigureJob> jobs;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
       jobs.push_back(job_from_fields(fields_from_json(line, defaults)));
-    } catch (const std::exception& e) {
-      throw Error(path + ":" + std::to_string(number) + ": " + e.what());
-    }
-  }
-  const auto start = std::chrono::steady_clock::now();
-  app::HeadlessFigures figures;
-  // Encoding a PNG takes longer than drawing it, so each figure is encoded
-  // on a second thread while the GL thread draws the next one.
-  const auto failed = [&](size_t i, const std::exception& e) {
-    return Error(path + ": figure " + std::to_string(i + 1) + " (" + jobs[i].out.string() + "): " + e.what());
-  };
-  std::future<void> encoding;  // after `failed`: an unwinding exit waits for it while `failed` still exists
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const FigureJob& job = jobs[i];
-    try {
-      if (app::is_svg_path(job.out)) {
-        figures.render_to_file(job);
-        continue;
-      }
-      std::error_code ec;
-      if (!job.overwrite && std::filesystem::exists(job.out, ec))
-        throw Error(job.out.string() + ": already exists (not overwritten; --force replaces it)");
-      app::RgbaImage image = figures.render(job);
-      if (encoding.valid()) encoding.get();
-      encoding = std::async(std::launch::async, [i, &failed, out = job.out, image = std::move(image)] {
-        std::string error;
-        if (!app::write_png(out, image, &error)) throw failed(i, Error(error));
-      });
     } catch (const Error& e) {
-      if (std::string(e.what()).rfind(path + ": figure ", 0) == 0) throw;  // already says which figure
-      throw failed(i, e);
+      throw Error(e.kind(), path + ":" + std::to_string(number) + ": " + e.what());
     }
   }
-  if (encoding.valid()) encoding.get();
+  if (jobs.empty()) throw Error(ErrorKind::BadFormat, path + ": the batch holds no figure");
+  return jobs;
+}
+
+// Every output is checked before any figure is drawn: a batch never writes
+// half its figures and then stops on a name that was taken from the start.
+void check_batch_outputs(const std::string& path, const std::vector<FigureJob>& jobs) {
+  std::map<std::string, size_t> first_use;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const std::string out = std::filesystem::absolute(jobs[i].out).lexically_normal().string();
+    const std::string where = path + ": figure " + std::to_string(i + 1) + " (" + jobs[i].out.string() + ")";
+    if (auto [it, fresh] = first_use.emplace(out, i); !fresh)
+      throw Error(ErrorKind::Usage, where + ": figure " + std::to_string(it->second + 1) + " writes the same file");
+    std::error_code ec;
+    if (!jobs[i].overwrite && std::filesystem::exists(jobs[i].out, ec))
+      throw Error(ErrorKind::Io, where + ": already exists (not overwritten; --force replaces it)");
+  }
+}
+
+int run_batch(const std::string& path, const Fields& defaults) {
+  const std::vector<FigureJob> jobs = read_batch(path, defaults);
+  check_batch_outputs(path, jobs);
+  const auto start = std::chrono::steady_clock::now();
+  HeadlessFigures figures;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    try {
+      figures.render_to_file(jobs[i]);
+    } catch (const Error& e) {
+      throw Error(e.kind(), path + ": figure " + std::to_string(i + 1) + " (" + jobs[i].out.string() + "): " + e.what());
+    }
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "rendered %zu figures in %.2f s (%.1f figures/s)\n", jobs.size(), seconds,
                seconds > 0 ? static_cast<double>(jobs.size()) / seconds : 0.0);
@@ -202,7 +165,7 @@ int render_command(const std::vector<std::string>& argv) {
   const Fields fields = fields_from_args(argv, &batch);
   if (batch) return run_batch(*batch, fields);
   const FigureJob job = job_from_fields(fields);
-  app::HeadlessFigures figures;
+  HeadlessFigures figures;
   figures.render_to_file(job);
   if (fields.count("sidecar")) write_sidecar(job, figures);
   std::cerr << "wrote " << job.out.string() << "\n";

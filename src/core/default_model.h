@@ -6,6 +6,9 @@
 
 namespace attnscope {
 
+// The sentence attnscope opens on: "it" resolves to "animal" because of "tired".
+inline constexpr const char* kDefaultSentence = "The animal didn't cross the street because it was too tired";
+
 // The first default model folder that exists, or nullopt.
 std::optional<std::filesystem::path> default_model_path();
 

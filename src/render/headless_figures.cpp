@@ -1,0 +1,50 @@
+#include "render/headless_figures.h"
+
+#include "core/error.h"
+#include "render/views.h"
+#include "scene/scene_run.h"
+
+namespace attnscope {
+
+HeadlessFigures::HeadlessFigures() : views_(std::make_unique<Views>()) {}
+HeadlessFigures::~HeadlessFigures() = default;
+
+const HeatmapLayout& HeadlessFigures::heatmap_layout() const { return views_->heatmap_layout(); }
+
+std::shared_ptr<const Model> HeadlessFigures::model(const std::string& path) {
+  auto it = models_.find(path);
+  if (it != models_.end()) return it->second;
+  auto loaded = load_model(path);
+  models_[path] = loaded;
+  return loaded;
+}
+
+AppState HeadlessFigures::prepare(const FigureJob& job) {
+  if (job.scene.model_path.empty()) throw Error(ErrorKind::Usage, "no model given");
+  AppState state;
+  static_cast<Scene&>(state) = job.scene;
+  state.model = model(job.scene.model_path);
+  if (job.preset_head && !state.model->presets.empty()) {
+    state.selection.layer = state.model->presets.front().layer;
+    state.selection.head = state.model->presets.front().head;
+  }
+  state.selection.hovered_token = -1;
+  view_visible(state.show, state.figure.view) = true;
+  validate_scene(state, state.model->config, 1 << 30);  // before a long run on a bad head
+  const SceneRun run = run_scene(state.model, state.text, state.interventions);
+  state.snapshot = run.snapshot;
+  state.baseline = run.baseline;
+  state.truncated = run.truncated;
+  validate_scene(state, state.model->config, state.snapshot->n_tokens);
+  return state;
+}
+
+void HeadlessFigures::render_to_file(const FigureJob& job) {
+  if (job.out.empty()) throw Error(ErrorKind::Usage, "no output file given");
+  AppState state = prepare(job);
+  const FigureOptions& f = state.figure;
+  const FigureSpec spec = make_figure_spec(state, f.view, f.width, f.height, f.scale, f.light);
+  write_figure(*views_, state, f.view, spec, job.out, job.overwrite);
+}
+
+}  // namespace attnscope

@@ -1,0 +1,243 @@
+#include "render/view_head.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "render/figure_record.h"
+
+namespace attnscope {
+
+ImU32 head_color(int head, int n_heads, float alpha) {
+  // Okabe-Ito without black, then a neutral grey for the eighth head.
+  static const Rgb8 kPalette[] = {{230, 159, 0},  {86, 180, 233},  {0, 158, 115},  {240, 228, 66},
+                                  {0, 114, 178},  {213, 94, 0},    {204, 121, 167}, {153, 153, 153}};
+  if (n_heads <= 8) return to_color(kPalette[std::clamp(head, 0, 7)], alpha);
+  ImVec4 c(0, 0, 0, std::clamp(alpha, 0.0f, 1.0f));
+  ImGui::ColorConvertHSVtoRGB(static_cast<float>(head) / static_cast<float>(n_heads), 0.65f, 0.95f, c.x, c.y, c.z);
+  return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+namespace {
+
+void refresh(const AppState& state, HeadViewState& view) {
+  const Selection& sel = state.selection;
+  const DisplaySettings& d = state.display;
+  if (view.shown == state.snapshot && view.shown_layer == sel.layer && view.shown_head == sel.head &&
+      view.shown_mode == sel.mode && view.shown_top_k == d.head_view_top_k &&
+      view.shown_threshold == d.head_view_threshold && view.shown_hide_special == d.hide_special)
+    return;
+  const AttentionSnapshot& snap = *state.snapshot;
+  view.lines.clear();
+  view.heads.clear();
+  view.tokens = kept_tokens(snap, d.hide_special);
+  view.labels.clear();
+  for (int t : view.tokens) view.labels.push_back(token_label(snap.tokens[static_cast<size_t>(t)], 18));
+  if (sel.mode == HeadMode::Single) {
+    view.heads.push_back(sel.head);
+  } else {
+    for (int h = 0; h < snap.n_heads; ++h)
+      if (!snap.ablated(sel.layer, h)) view.heads.push_back(h);
+  }
+  std::vector<int> order;
+  for (int h : view.heads) {
+    const DisplayMatrix m = build_display_matrix(snap, sel.layer, h, HeadMode::Single, d);
+    for (int r = 0; r < m.n_rows(); ++r) {
+      order.clear();
+      for (int c = 0; c < m.n_cols(); ++c)
+        if (m.weights(r, c) > 0 && m.weights(r, c) >= d.head_view_threshold) order.push_back(c);
+      const size_t keep = d.head_view_top_k > 0 ? std::min(order.size(), static_cast<size_t>(d.head_view_top_k))
+                                                : order.size();
+      std::partial_sort(order.begin(), order.begin() + static_cast<long>(keep), order.end(),
+                        [&](int a, int b) { return m.weights(r, a) > m.weights(r, b); });
+      for (size_t n = 0; n < keep; ++n) view.lines.push_back({h, r, order[n], m.weights(r, order[n])});
+    }
+  }
+  // Strong lines last, so they are drawn on top of faint ones.
+  std::sort(view.lines.begin(), view.lines.end(),
+            [](const HeadViewLine& a, const HeadViewLine& b) { return a.weight < b.weight; });
+  view.shown = state.snapshot;
+  view.shown_layer = sel.layer;
+  view.shown_head = sel.head;
+  view.shown_mode = sel.mode;
+  view.shown_top_k = d.head_view_top_k;
+  view.shown_threshold = d.head_view_threshold;
+  view.shown_hide_special = d.hide_special;
+}
+
+void draw_controls(AppState& state) {
+  bool all_heads = state.selection.mode != HeadMode::Single;
+  if (ImGui::Checkbox("All heads, one colour each", &all_heads))
+    state.selection.mode = all_heads ? HeadMode::Mean : HeadMode::Single;
+  ImGui::SameLine();
+  const float width = ImGui::GetFontSize() * 6;
+  ImGui::SetNextItemWidth(width);
+  ImGui::SliderInt("Top-k", &state.display.head_view_top_k, 0, 20,
+                   state.display.head_view_top_k == 0 ? "all" : "%d per query");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(width);
+  ImGui::SliderFloat("Min weight", &state.display.head_view_threshold, 0.0f, 0.5f, "%.2f");
+}
+
+// Text at the cursor, recorded for an SVG copy when there is a record.
+void legend_text(const std::string& text, const ViewDrawOptions& options) {
+  ImGui::TextUnformatted(text.c_str());
+  record_item_text(options.record, text, style_color(ImGuiCol_Text));
+}
+
+void draw_legend(const AppState& state, const HeadViewState& view, const ViewDrawOptions& options) {
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  pen.group("legend");
+  const float em = ImGui::GetFontSize();
+  const float thick = 2.5f * options.scale;
+  legend_text("Line opacity = attention weight:", options);
+  ImGui::SameLine();
+  const ImU32 base_head = static_cast<ImU32>(view.heads.size() == 1 ? view.heads[0] : 1);
+  for (float w : {0.1f, 0.25f, 0.5f, 1.0f}) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float y = p.y + ImGui::GetTextLineHeight() * 0.5f;
+    pen.line(ImVec2(p.x, y), ImVec2(p.x + em * 2.0f, y),
+             head_color(static_cast<int>(base_head), state.snapshot->n_heads, w), thick);
+    ImGui::Dummy(ImVec2(em * 2.2f, ImGui::GetTextLineHeight()));
+    ImGui::SameLine();
+    char number[16];
+    std::snprintf(number, sizeof number, "%g", w);
+    legend_text(number, options);
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  if (view.heads.size() <= 1) return;
+  legend_text("Heads:", options);
+  for (int h : view.heads) {
+    ImGui::SameLine();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float s = ImGui::GetTextLineHeight();
+    pen.fill(ImVec2(p.x, p.y + s * 0.15f), ImVec2(p.x + s * 0.7f, p.y + s * 0.85f), head_color(h, state.snapshot->n_heads));
+    ImGui::Dummy(ImVec2(s * 0.8f, s));
+    ImGui::SameLine(0, 2 * options.scale);
+    legend_text(std::to_string(h), options);
+  }
+}
+
+}  // namespace
+
+void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const ViewDrawOptions& options) {
+  if (draw_view_placeholder(state)) return;
+  const AttentionSnapshot& snap = *state.snapshot;
+  if (!options.exporting) draw_controls(state);
+  refresh(state, view);
+  const std::string caption = state.selection.mode == HeadMode::Single
+                                  ? head_caption(snap, state.selection)
+                                  : "Layer " + std::to_string(state.selection.layer) + ", all heads";
+  if (!options.exporting || state.selection.mode != HeadMode::Single) {
+    if (options.record) options.record->begin_group("caption");
+    legend_text(caption, options);
+  }
+  if (!options.exporting)
+    help_marker("Queries on the left, keys on the right: a line's opacity is how much the query attends to the "
+                "key. Hover a token to see only its lines; click a query (left) to keep it selected.");
+  const int rows = static_cast<int>(view.tokens.size());
+  if (rows == 0) {
+    ImGui::TextDisabled("Every token is a special token: nothing left to show.");
+    return;
+  }
+
+  // Geometry: two label columns with the lines between them.
+  const float em = ImGui::GetFontSize();
+  const float legend_h = ImGui::GetTextLineHeightWithSpacing() * ((view.heads.size() > 1 ? 2.0f : 1.0f) +
+                                                                  0.3f);
+  float label_w = 0;
+  for (const std::string& l : view.labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
+  label_w = std::min(label_w, em * 10) + em * 0.6f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float row_h = std::clamp((avail.y - legend_h) / rows, em * 1.05f, em * 1.8f);
+  const float gap = std::clamp(avail.x - 2 * label_w - em * 6.0f, em * 6.0f, em * 22.0f);
+  // Room for a percentage beside each label when one token's lines are shown.
+  const float number_w = ImGui::CalcTextSize("100%").x + em * 0.5f;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float left_x = origin.x + number_w + label_w;  // right edge of the query labels
+  const float right_x = left_x + gap;                  // left edge of the key labels
+  const ImVec2 size(2 * (label_w + number_w) + gap, rows * row_h);
+  auto row_y = [&](int r) { return origin.y + (r + 0.5f) * row_h; };
+
+  // Canvas: which token is under the mouse, and on which side.
+  int hover_query = -1, hover_key = -1;
+  ImGui::InvisibleButton("##tokens", size);
+  if (!options.exporting && ImGui::IsItemHovered()) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const int r = static_cast<int>((mouse.y - origin.y) / row_h);
+    if (r >= 0 && r < rows) {
+      if (mouse.x < left_x + em) hover_query = r;
+      else if (mouse.x > right_x - em) hover_key = r;
+    }
+    if (hover_query >= 0 || hover_key >= 0) state.selection.hovered_token = view.tokens[static_cast<size_t>(r)];
+    if (hover_query >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+      const int token = view.tokens[static_cast<size_t>(hover_query)];
+      state.selection.query = state.selection.query == token ? -1 : token;
+    }
+  }
+
+  // Which lines to show: a hovered key, else a hovered / selected query, else all.
+  auto display_row = [&](int token) {
+    const auto it = std::find(view.tokens.begin(), view.tokens.end(), token);
+    return it == view.tokens.end() ? -1 : static_cast<int>(it - view.tokens.begin());
+  };
+  int filter_query = hover_query, filter_key = hover_key;
+  if (filter_query < 0 && filter_key < 0) {
+    if (!options.exporting && state.selection.hovered_token >= 0) filter_query = display_row(state.selection.hovered_token);
+    if (filter_query < 0 && state.selection.query >= 0) filter_query = display_row(state.selection.query);
+  }
+
+  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+  FigurePen pen(draw_list, options.record);
+  pen.group("lines");
+  const float thick = 2.5f * options.scale;
+  const float pad = em * 0.3f;
+  std::vector<float> shown_weight(static_cast<size_t>(rows), -1.0f);  // per row on the far side of the filter
+  // Lines wholly above or below the visible part of a long sentence are skipped.
+  const float clip_top = draw_list->GetClipRectMin().y, clip_bottom = draw_list->GetClipRectMax().y;
+  for (const HeadViewLine& line : view.lines) {
+    if (filter_query >= 0 && line.row != filter_query) continue;
+    if (filter_key >= 0 && line.col != filter_key) continue;
+    const float y0 = row_y(line.row), y1 = row_y(line.col);
+    if ((y0 < clip_top && y1 < clip_top) || (y0 > clip_bottom && y1 > clip_bottom)) continue;
+    pen.line(ImVec2(left_x + pad, y0), ImVec2(right_x - pad, y1), head_color(line.head, snap.n_heads, line.weight),
+             thick);
+    if (view.heads.size() == 1) {
+      if (filter_query >= 0) shown_weight[static_cast<size_t>(line.col)] = line.weight;
+      if (filter_key >= 0) shown_weight[static_cast<size_t>(line.row)] = line.weight;
+    }
+  }
+
+  // Token labels: queries right-aligned on the left, keys on the right.
+  const int query_token = state.effective_query();
+  pen.group("tokens");
+  for (int r = 0; r < rows; ++r) {
+    const int token = view.tokens[static_cast<size_t>(r)];
+    const std::string& text = view.labels[static_cast<size_t>(r)];
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    const float y = row_y(r) - ts.y * 0.5f;
+    const ImVec2 lp(left_x - pad - ts.x, y), rp(right_x + pad, y);
+    const bool query_lit = r == filter_query || (filter_query < 0 && filter_key < 0 && token == query_token &&
+                                                 state.selection.query >= 0);
+    if (query_lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
+    if (r == filter_key)
+      pen.fill(ImVec2(right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
+    const bool masked = state.snapshot->key_masked(token);
+    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);  // queries: right-aligned
+    pen.text(rp, style_color(masked ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
+    const float w = shown_weight[static_cast<size_t>(r)];
+    if (w >= 0) {
+      char number[16];
+      std::snprintf(number, sizeof number, "%.0f%%", 100.0f * w);
+      if (filter_query >= 0)
+        pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), style_color(ImGuiCol_TextDisabled), number);
+      else
+        pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), style_color(ImGuiCol_TextDisabled), number,
+                 TextAnchor::End);
+    }
+  }
+  draw_legend(state, view, options);
+}
+
+}  // namespace attnscope

@@ -1,0 +1,32 @@
+// The five views with their GL resources and per-view state. A view only
+// draws content into the current ImGui window; the window around it (the
+// app's, or a figure's offscreen one) belongs to the caller.
+#pragma once
+#include <memory>
+
+#include "scene/view_state.h"
+
+namespace attnscope {
+
+struct AppState;
+struct HeatmapLayout;
+struct ViewDrawOptions;
+
+class Views {
+ public:
+  Views();   // compiles shaders and creates textures: needs a current GL context
+  ~Views();  // must run while the GL context still exists
+  Views(const Views&) = delete;
+  Views& operator=(const Views&) = delete;
+
+  // One view's content into the current ImGui window.
+  void draw_content(ViewId view, AppState& state, const ViewDrawOptions& options);
+  // Where the heatmap's cells were drawn by the last draw_content call.
+  const HeatmapLayout& heatmap_layout() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace attnscope

@@ -1,0 +1,36 @@
+#include "scene/inference_worker.h"
+
+#include <exception>
+
+namespace attnscope {
+
+InferenceWorker::InferenceWorker()
+    : mailbox_([this](const InferenceRequest& r, const std::atomic<bool>& cancel) { return run(r, cancel); },
+               Superseded::Keep) {}
+
+std::optional<InferenceResult> InferenceWorker::poll() {
+  auto delivery = mailbox_.poll();
+  if (!delivery) return std::nullopt;
+  delivery->result.id = delivery->id;
+  delivery->result.submitted = delivery->submitted;
+  return std::move(delivery->result);
+}
+
+InferenceResult InferenceWorker::run(const InferenceRequest& request, const std::atomic<bool>& cancel) {
+  InferenceResult result;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_);
+    if (result.run.baseline) cached_baseline_ = result.run.baseline;
+  } catch (const Cancelled&) {
+    result.run = {};
+    result.error = "cancelled";
+  } catch (const std::exception& e) {
+    result.run = {};
+    result.error = e.what();
+  }
+  result.run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,27 @@
+// The names of the scene's choices as sessions, sidecars and every command
+// line spell them, one table each, both directions.
+#pragma once
+#include <string_view>
+
+namespace attnscope {
+
+enum class HeadMode { Single, Mean, Max };     // one head, or every head of the layer combined
+enum class ColorScale { Linear, Log, PerRow };  // how weights map to colours
+enum class ViewId { Heatmap, HeadView, ModelView, Qkv, Predictions };
+constexpr int kViewCount = 5;
+constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap, ViewId::HeadView, ViewId::ModelView, ViewId::Qkv,
+                                          ViewId::Predictions};
+
+// "single", "mean", "max".
+const char* head_mode_key(HeadMode mode);
+bool head_mode_from_key(std::string_view key, HeadMode* out);
+// "linear", "log", "per-row".
+const char* color_scale_key(ColorScale scale);
+bool color_scale_from_key(std::string_view key, ColorScale* out);
+// The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions".
+const char* view_title(ViewId view);
+// The command-line and file-name form: heatmap, head, model, qkv, predictions.
+const char* view_key(ViewId view);
+bool view_from_key(std::string_view key, ViewId* out);
+
+}  // namespace attnscope

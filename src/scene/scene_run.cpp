@@ -1,0 +1,40 @@
+#include "scene/scene_run.h"
+
+namespace attnscope {
+
+namespace {
+
+bool same_inputs(const AttentionSnapshot& s, const std::shared_ptr<const Model>& model, const std::string& text,
+                 const Interventions& without_ablation) {
+  return s.model == model && s.interventions.causal == without_ablation.causal &&
+         s.interventions.masked_keys == without_ablation.masked_keys && s.text == text;
+}
+
+}  // namespace
+
+SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
+                   const Interventions& interventions, const std::atomic<bool>* cancel,
+                   const std::shared_ptr<const AttentionSnapshot>& reuse) {
+  RunOptions options;
+  options.interventions = interventions;
+  options.top_k = kSceneTopK;
+  options.predict = RunOptions::Predict::All;
+  options.cancel = cancel;
+  SceneRun run;
+  run.snapshot = run_text(model, text, options, &run.truncated);
+  if (interventions.ablated_heads.empty()) return run;
+
+  Interventions without_ablation = interventions;
+  without_ablation.ablated_heads.clear();
+  // The snapshot's text is the (possibly cut) input: the baseline sees the same tokens.
+  const std::string& seen = run.snapshot->text;
+  if (reuse && same_inputs(*reuse, model, seen, without_ablation)) {
+    run.baseline = reuse;
+    return run;
+  }
+  options.interventions = without_ablation;
+  run.baseline = run_text(model, seen, options);
+  return run;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,42 @@
+// What the app remembers between runs, as a plain struct with defaults.
+// Loading checks each field on its own: a missing or out-of-range field keeps
+// its default, and a file that is not JSON at all gives the defaults plus a
+// notice for the status bar.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/colormap.h"
+
+namespace attnscope {
+
+constexpr int kMaxRecentModels = 8;
+constexpr float kMinFontScale = 0.5f;
+constexpr float kMaxFontScale = 3.0f;
+
+struct Settings {
+  Colormap colormap = Colormap::Viridis;
+  float font_scale = 1.0f;
+  bool presenter = false;                 // large fonts for a projector
+  std::string last_model;                 // folder or file, empty = none
+  std::string last_text;                  // empty = the app's default sentence
+  std::vector<std::string> recent_models; // most recent first, at most kMaxRecentModels
+  std::string export_dir;                 // empty = the current directory
+};
+
+// $XDG_CONFIG_HOME/attnscope, else ~/.config/attnscope (created on save).
+std::filesystem::path config_dir();
+std::filesystem::path settings_path();
+
+// Never throws. `notice` receives a one-line message when the file exists but
+// could not be used (or only partly), and stays empty otherwise.
+Settings load_settings(const std::filesystem::path& path, std::string* notice);
+
+// Writes atomically (temp file + rename). Returns false and fills `error` on failure.
+bool save_settings(const std::filesystem::path& path, const Settings& settings, std::string* error);
+
+// Puts `model` first in the recent list, dropping duplicates and the oldest beyond the limit.
+void remember_model(Settings& settings, const std::string& model);
+
+}  // namespace attnscope

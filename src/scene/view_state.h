@@ -1,0 +1,91 @@
+// What is being looked at (Scene) and what the UI shows of it (AppState).
+// A Scene is pure input: it is what sessions save, what the command lines set
+// and what a figure job renders. AppState adds the loaded model and the runs.
+//
+// Shape legend: L layers, H heads, T tokens, D model dim, Dh head dim, V vocab.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/colormap.h"
+#include "core/default_model.h"
+#include "core/interventions.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+#include "scene/names.h"
+
+namespace attnscope {
+
+struct Selection {
+  int layer = 0;
+  int head = 0;
+  HeadMode mode = HeadMode::Single;
+  int query = -1;          // selected query token, -1 = none (views then use the last token)
+  int hovered_token = -1;  // token under the mouse in any view, -1 = none; reset every frame
+};
+
+struct DisplaySettings {
+  Colormap colormap = Colormap::Viridis;
+  ColorScale scale = ColorScale::Linear;
+  bool hide_special = false;  // display only: drop [CLS]/[SEP]/BOS and renormalise rows
+  float font_scale = 1.0f;
+  bool presenter = false;     // large fonts for a projector
+  int head_view_top_k = 5;    // lines kept per query in the head view (0 = use threshold)
+  float head_view_threshold = 0.05f;
+};
+
+struct ViewVisibility {
+  bool heatmap = true;
+  bool head_view = true;
+  bool model_view = true;
+  bool qkv = false;
+  bool predictions = true;
+};
+
+// How one view becomes a picture file.
+struct FigureOptions {
+  ViewId view = ViewId::Heatmap;
+  float scale = 1;                  // 1, 2 or 4 pixels per logical unit
+  float width = 960, height = 720;  // logical size
+  bool light = false;               // light background for print
+};
+
+struct Scene {
+  std::string model_path;        // folder or file; empty = none chosen
+  std::string text = kDefaultSentence;
+  Selection selection;
+  Interventions interventions;   // switched-off heads, masked keys, causal override
+  ViewVisibility show;
+  DisplaySettings display;
+  FigureOptions figure;
+};
+
+// Throws Error (OutOfRange) when the selection, a switched-off head, a masked
+// key or the figure scale does not fit the model and a text of n_tokens.
+void validate_scene(const Scene& scene, const ModelConfig& config, int n_tokens);
+
+struct AppState : Scene {
+  std::shared_ptr<const Model> model;                  // nullptr until one is loaded
+
+  std::shared_ptr<const AttentionSnapshot> snapshot;   // latest run with the interventions
+  std::shared_ptr<const AttentionSnapshot> baseline;   // same text without ablations (prediction deltas); may be null
+  bool truncated = false;                              // the text was cut to the model's context
+  bool run_requested = true;                           // set by any change that needs a new forward pass
+
+  std::string status;                                  // one-line message in the status bar
+  std::string error_popup;                             // non-empty: a modal shows it once
+
+  void request_run() { run_requested = true; }
+  int n_tokens() const { return snapshot ? snapshot->n_tokens : 0; }
+  // The query the views show: the selected one, else the last token.
+  int effective_query() const {
+    if (!snapshot) return -1;
+    if (selection.query >= 0 && selection.query < snapshot->n_tokens) return selection.query;
+    return snapshot->n_tokens - 1;
+  }
+};
+
+bool& view_visible(ViewVisibility& show, ViewId view);
+
+}  // namespace attnscope
