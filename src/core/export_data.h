@@ -35,7 +35,7 @@ NpyArray parse_npy(const std::string& bytes);
 // One head's [T, T] matrix with token labels on both axes ("i:token").
 std::string attention_csv(const AttentionSnapshot& snapshot, int layer, int head);
 
-// Writes bytes to a file; refuses to overwrite an existing file unless asked.
+// Writes bytes to a file atomically; refuses to overwrite an existing file unless asked.
 void write_export(const std::filesystem::path& path, const std::string& bytes, bool overwrite);
 
 }  // namespace attnscope
