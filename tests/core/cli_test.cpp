@@ -113,8 +113,9 @@ TEST(Cli, GreedyGenerationMatchesStories260KByteForByte) {
 TEST(Cli, ExportsNpyCsvAndBertViz) {
   auto dir = testing::temp_dir("cli-export");
   const std::string model = testing::fixture("gpt2").string();
-  for (const char* format : {"npy", "csv", "bertviz"}) {
-    const std::string out = (dir / (std::string("a.") + format)).string();
+  const std::pair<const char*, const char*> formats[] = {{"npy", "a.npy"}, {"csv", "a.csv"}, {"bertviz", "a.json"}};
+  for (const auto& [format, name] : formats) {
+    const std::string out = (dir / name).string();
     Result r = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out, "--layer", "1", "--head", "2"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_GT(testing::read_file(out).size(), 50u);
