@@ -30,6 +30,7 @@ json bertviz_json(const AttentionSnapshot& snap) {
                {"causal", snap.causal},
                {"ablated_heads", std::move(ablated)},
                {"masked_keys", snap.interventions.masked_keys}};
+  if (!snap.warnings.empty()) meta["warnings"] = snap.warnings;  // NaN is written as null: say why
   return {{"tokens", std::move(tokens)}, {"attn", attention_to_json(snap)}, {"attnscope", std::move(meta)}};
 }
 

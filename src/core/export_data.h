@@ -16,7 +16,7 @@
 namespace attnscope {
 
 // {"tokens": [T strings], "attn": [L][H][T][T], "attnscope": {model, text, layers, heads,
-//  token spans, interventions}} — BertViz's head_view/model_view take `attn` and `tokens`.
+//  token spans, interventions, warnings when a value is not finite}} — BertViz's head_view/model_view take `attn` and `tokens`.
 nlohmann::json bertviz_json(const AttentionSnapshot& snapshot);
 
 enum class NpyTensor { Attention, Q, K, V };
