@@ -256,7 +256,7 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
     bind_weights(store, *model, family->names, tie, scan);
     for (std::string& warning : scan.warnings(folder.string())) model->warnings.push_back(std::move(warning));
   } catch (const Error& e) {
-    rethrow_with_context("error loading model weights", e);
+    rethrow_with_context(folder.string() + ": error loading model weights", e);
   }
   try {
     model->tokenizer = load_hf_tokenizer(folder, model->config.family);
