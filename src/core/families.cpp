@@ -11,8 +11,11 @@ using nlohmann::json;
 int require_int(const json& config, const char* key) {
   auto it = config.find(key);
   if (it == config.end()) throw Error(ErrorKind::NotFound, std::string("config.json: missing integer field '") + key + "'");
-  if (!it->is_number_integer())
-    throw Error(std::string("config.json: field '") + key + "' must be an integer, got " + it->dump());
+  if (!it->is_number_integer()) {
+    std::string got = it->dump(-1, ' ', true, json::error_handler_t::replace);  // ASCII: safe to cut
+    if (got.size() > 40) got = got.substr(0, 37) + "...";
+    throw Error(std::string("config.json: field '") + key + "' must be an integer, got " + got);
+  }
   long long v = it->get<long long>();
   if (v <= 0 || v > (1LL << 30))
     throw Error(ErrorKind::OutOfRange, std::string("config.json: field '") + key + "' must be from 1 to 2^30, got " + std::to_string(v));

@@ -33,7 +33,7 @@ std::string vocab_json() {
     vocab[utf8(printable ? static_cast<char32_t>(b) : next++)] = b;
   }
   int id = 256;
-  for (const char* piece : {"\xC4\xA0t", "he", "\xC4\xA0the", "in", "er", "\xC4\xA0a", "is", "<|endoftext|>"}) vocab[piece] = id++;
+  for (const char* piece : {"\xC4\xA0" "t", "he", "\xC4\xA0" "the", "in", "er", "\xC4\xA0" "a", "is", "<|endoftext|>"}) vocab[piece] = id++;
   return vocab.dump();
 }
 
