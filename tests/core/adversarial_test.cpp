@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "core/safetensors.h"
@@ -143,6 +144,18 @@ TEST(Adversarial, InfWeightIsNamedAsInf) {
   const Result run = cli(dir, {"run", "--model", model.string(), "--text", "the"});
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.err.find("ln_f.bias' holds -inf at element 3"), std::string::npos) << run.err;
+}
+
+TEST(Adversarial, NanInALlama2cCheckpointIsNamed) {
+  testing::ScopedTempDir dir("adv-nan-llama2c");
+  fs::copy_file(testing::stories_dir() / "tok512.bin", dir / "tok512.bin");
+  std::string checkpoint = testing::read_file(testing::stories_dir() / "stories260K.bin");
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(checkpoint.data() + 28 + 3 * sizeof(float), &nan, sizeof nan);  // token_embedding[3], past the 28-byte header
+  testing::write_file(dir / "model.bin", checkpoint);
+  const Result run = cli(dir, {"run", "--model", (dir / "model.bin").string(), "--text", "Once"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.err.find("model.bin: tensor 'token_embedding' holds nan at element 3"), std::string::npos) << run.err;
 }
 
 TEST(Adversarial, FifoNamedLikeTheWeightsFailsAtOnce) {
