@@ -32,6 +32,7 @@ class ScopedTempDir {
   ~ScopedTempDir();
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  operator const std::filesystem::path&() const { return path_; }  // NOLINT: used where a path is expected
 
  private:
   std::filesystem::path path_;
