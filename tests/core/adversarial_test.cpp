@@ -211,15 +211,35 @@ TEST(Adversarial, DuplicateVocabEntryNamesTheLine) {
                  {"vocab.txt line " + std::to_string(std::max(target, cls_line)), "duplicate", "[CLS]"});
 }
 
-TEST(Adversarial, VocabularyFarSmallerThanTheModelIsAnError) {
-  testing::ScopedTempDir dir("adv-short-vocab");
-  const fs::path model = copy_fixture("bert", dir / "m");
+// The fixture's BERT folder with only the first `lines` lines of its vocab.txt (324 in all).
+fs::path bert_with_vocab_lines(const fs::path& to, int lines) {
+  const fs::path model = copy_fixture("bert", to);
   const std::string vocab = testing::read_file(model / "vocab.txt");
   size_t end = 0;
-  for (int line = 0; line < 100; ++line) end = vocab.find('\n', end) + 1;
+  for (int line = 0; line < lines; ++line) end = vocab.find('\n', end) + 1;
   fs::remove(model / "vocab.txt");
   testing::write_file(model / "vocab.txt", vocab.substr(0, end));
+  return model;
+}
+
+TEST(Adversarial, VocabularyFarSmallerThanTheModelIsAnError) {
+  testing::ScopedTempDir dir("adv-short-vocab");
+  const fs::path model = bert_with_vocab_lines(dir / "m", 100);
   expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"tokenizer has 100 tokens", "vocab_size is 324"});
+}
+
+TEST(Adversarial, PaddedEmbeddingsPassAndALargerGapIsAWarning) {
+  testing::ScopedTempDir dir("adv-padded-vocab");
+  // 300 tokens round up to 384 >= 324: an embedding table padded to a multiple of 128.
+  const Result padded = cli(dir, {"run", "--model", bert_with_vocab_lines(dir / "padded", 300).string(), "--text", "hi"});
+  EXPECT_EQ(padded.status, 0) << padded.err;
+  EXPECT_EQ(padded.err.find("warning"), std::string::npos) << padded.err;
+  // 200 tokens: more than padding explains, yet what Hugging Face accepts.
+  const Result gap = cli(dir, {"run", "--model", bert_with_vocab_lines(dir / "gap", 200).string(), "--text", "hi"});
+  EXPECT_EQ(gap.status, 0) << gap.err;
+  EXPECT_NE(gap.err.find("warning: " + (dir / "gap").string() + ": tokenizer has 200 tokens but the model's vocab_size is 324"),
+            std::string::npos)
+      << gap.err;
 }
 
 TEST(Adversarial, EmptyMergesIsAnError) {
