@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/snapshot.h"
 
 namespace attnscope::cli {
 
@@ -17,5 +18,7 @@ int render_command(const std::vector<std::string>& argv);  // render_unavailable
 // --model, or the embedded default model when none is given.
 std::shared_ptr<const Model> open_model(const std::optional<std::string>& path);
 std::string default_text();
+// The run's warnings (non-finite values, with layer and position) on stderr.
+void print_warnings(const AttentionSnapshot& snapshot);
 
 }  // namespace attnscope::cli

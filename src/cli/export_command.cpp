@@ -4,6 +4,8 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/text_input.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/export_data.h"
 #include "core/forward.h"
@@ -12,11 +14,15 @@ namespace attnscope::cli {
 
 int export_command(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"--model", "--text", "--format", "--tensor", "--layer", "--head", "--out", "--ablate", "--mask-key"},
+            {"--model", "--text", "--text-file", "--format", "--tensor", "--layer", "--head", "--out", "--ablate", "--mask-key"},
             {"--no-causal", "--causal", "--force"});
   const std::string format = args.require("--format");
   const std::string out = args.require("--out");
   if (format != "bertviz" && format != "npy" && format != "csv") throw Error("--format must be bertviz, npy or csv");
+  // Checked before the model loads: a data file under a name that promises
+  // another format, or over an existing file, is refused up front.
+  check_output_extension(out, {format == "bertviz" ? ".json" : format == "npy" ? ".npy" : ".csv"});
+  check_output_path(out, args.has("--force") ? Overwrite::Allow : Overwrite::Refuse);
   NpyTensor tensor = NpyTensor::Attention;
   if (!npy_tensor_from_name(args.get_or("--tensor", "attention"), &tensor)) throw Error("--tensor must be attention, q, k or v");
 
@@ -27,7 +33,8 @@ int export_command(const std::vector<std::string>& argv) {
   options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
   if (args.has("--no-causal")) options.interventions.causal = false;
   if (args.has("--causal")) options.interventions.causal = true;
-  auto snap = run_text(model, args.get_or("--text", default_text()), options);
+  auto snap = run_text(model, read_input_text(args.get("--text"), args.get("--text-file"), default_text()), options);
+  print_warnings(*snap);
 
   std::string bytes;
   if (format == "bertviz") bytes = bertviz_json(*snap).dump() + "\n";

@@ -10,10 +10,33 @@
 
 namespace attnscope::cli {
 
+namespace {
+
+// Anything the loaders let through that is not an Error (bad_alloc, a library
+// exception) still names the file and the stage.
+std::shared_ptr<const Model> load_model_named(const std::string& path) {
+  try {
+    return load_model(path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(path + ": error loading the model: " + e.what());
+  }
+}
+
+}  // namespace
+
 std::shared_ptr<const Model> open_model(const std::optional<std::string>& path) {
-  if (path) return load_model(*path);
-  if (auto fallback = default_model_path()) return load_model(*fallback);
-  throw Error("no --model given and no default model is installed");
+  std::shared_ptr<const Model> model;
+  if (path) model = load_model_named(*path);
+  else if (auto fallback = default_model_path()) model = load_model_named(fallback->string());
+  else throw Error("no --model given and no default model is installed");
+  for (const std::string& warning : model->warnings) std::cerr << "attnscope-cli: warning: " << warning << "\n";
+  return model;
+}
+
+void print_warnings(const AttentionSnapshot& snapshot) {
+  for (const std::string& warning : snapshot.warnings) std::cerr << "attnscope-cli: warning: " << warning << "\n";
 }
 
 std::string default_text() { return "The animal didn't cross the street because it was too tired"; }
@@ -24,16 +47,18 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  attnscope-cli run [--model PATH] [--text TEXT] [--json FILE] [--top-k K] [--ablate L:H,...]\n"
-    "                    [--no-causal|--causal] [--mask-key I,...]\n"
+    "  attnscope-cli run [--model PATH] [--text TEXT|--text-file PATH] [--json FILE.json] [--force] [--top-k K]\n"
+    "                    [--ablate L:H,...] [--no-causal|--causal] [--mask-keys I,...]\n"
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
-    "  attnscope-cli export [--model PATH] [--text TEXT] --format bertviz|npy|csv --out FILE\n"
+    "  attnscope-cli export [--model PATH] [--text TEXT|--text-file PATH] --format bertviz|npy|csv\n"
+    "                    --out FILE.json|FILE.npy|FILE.csv\n"
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
     "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"
-    "                    [--mask-key I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
+    "                    [--mask-keys I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
     "                    [--hide-special] [--scale 1|2|4] [--size WxH] [--light] --out FILE.png [--force]\n"
     "  attnscope-cli render --batch FILE.jsonl [options as defaults]   (one JSON object per line, same names)\n"
+    "--text - and --text-file - read standard input. Existing files are never overwritten without --force.\n"
     "PATH is a Hugging Face model folder, a llama2.c folder, or a llama2.c .bin checkpoint.\n";
 
 }  // namespace
@@ -57,7 +82,7 @@ int main(int argc, char** argv) {
     std::cerr << "attnscope-cli: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "attnscope-cli: " << e.what() << "\n";
+    std::cerr << "attnscope-cli: " << command << ": unexpected failure: " << e.what() << "\n";
     return 2;
   }
 }

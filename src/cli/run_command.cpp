@@ -1,11 +1,12 @@
 // attnscope-cli run: one forward pass, printed as tokens and top predictions,
 // optionally written as JSON.
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/text_input.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/export_json.h"
 #include "core/forward.h"
@@ -46,8 +47,14 @@ void print_snapshot(const AttentionSnapshot& snap, bool truncated) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--model", "--text", "--json", "--top-k", "--ablate", "--mask-key"}, {"--no-causal", "--causal"});
+  Args args(argv, {"--model", "--text", "--text-file", "--json", "--top-k", "--ablate", "--mask-key"},
+            {"--no-causal", "--causal", "--force"});
   if (args.has("--no-causal") && args.has("--causal")) throw Error("--causal and --no-causal contradict each other");
+  const Overwrite overwrite = args.has("--force") ? Overwrite::Allow : Overwrite::Refuse;
+  if (auto path = args.get("--json")) {  // before the model loads, so a bad path costs nothing
+    check_output_extension(*path, {".json"});
+    check_output_path(*path, overwrite);
+  }
   auto model = open_model(args.get("--model"));
   RunOptions options;
   options.top_k = args.get_int("--top-k", 5, 1, 1000);
@@ -56,16 +63,13 @@ int run_command(const std::vector<std::string>& argv) {
   if (args.has("--no-causal")) options.interventions.causal = false;
   if (args.has("--causal")) options.interventions.causal = true;
 
-  const std::string text = args.get_or("--text", default_text());
+  const std::string text = read_input_text(args.get("--text"), args.get("--text-file"), default_text());
   bool truncated = false;
   auto snap = run_text(model, text, options, &truncated);
   print_snapshot(*snap, truncated);
+  print_warnings(*snap);
   if (auto path = args.get("--json")) {
-    std::ofstream out(*path, std::ios::binary);
-    if (!out) throw Error(ErrorKind::Io, *path + ": cannot write");
-    out << snapshot_to_json(*snap).dump() << "\n";
-    out.close();
-    if (!out) throw Error(*path + ": write failed");
+    write_file_atomically(*path, snapshot_to_json(*snap).dump() + "\n", overwrite);
     std::cerr << "wrote " << *path << "\n";
   }
   return 0;

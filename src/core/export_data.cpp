@@ -3,9 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "export_json.h"
 
@@ -30,6 +30,7 @@ json bertviz_json(const AttentionSnapshot& snap) {
                {"causal", snap.causal},
                {"ablated_heads", std::move(ablated)},
                {"masked_keys", snap.interventions.masked_keys}};
+  if (!snap.warnings.empty()) meta["warnings"] = snap.warnings;  // NaN is written as null: say why
   return {{"tokens", std::move(tokens)}, {"attn", attention_to_json(snap)}, {"attnscope", std::move(meta)}};
 }
 
@@ -140,13 +141,7 @@ std::string attention_csv(const AttentionSnapshot& snap, int layer, int head) {
 }
 
 void write_export(const std::filesystem::path& path, const std::string& bytes, bool overwrite) {
-  std::error_code ec;
-  if (!overwrite && std::filesystem::exists(path, ec)) throw Error(path.string() + ": already exists (not overwritten)");
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(path.string() + ": cannot write (" + std::strerror(errno) + ")");
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw Error(path.string() + ": write failed (disk full?)");
+  write_file_atomically(path, bytes, overwrite ? Overwrite::Allow : Overwrite::Refuse);
 }
 
 }  // namespace attnscope

@@ -16,7 +16,7 @@
 namespace attnscope {
 
 // {"tokens": [T strings], "attn": [L][H][T][T], "attnscope": {model, text, layers, heads,
-//  token spans, interventions}} — BertViz's head_view/model_view take `attn` and `tokens`.
+//  token spans, interventions, warnings when a value is not finite}} — BertViz's head_view/model_view take `attn` and `tokens`.
 nlohmann::json bertviz_json(const AttentionSnapshot& snapshot);
 
 enum class NpyTensor { Attention, Q, K, V };
@@ -35,7 +35,7 @@ NpyArray parse_npy(const std::string& bytes);
 // One head's [T, T] matrix with token labels on both axes ("i:token").
 std::string attention_csv(const AttentionSnapshot& snapshot, int layer, int head);
 
-// Writes bytes to a file; refuses to overwrite an existing file unless asked.
+// Writes bytes to a file atomically; refuses to overwrite an existing file unless asked.
 void write_export(const std::filesystem::path& path, const std::string& bytes, bool overwrite);
 
 }  // namespace attnscope

@@ -41,6 +41,7 @@ json snapshot_to_json(const AttentionSnapshot& snap) {
     predictions.push_back({{"position", t}, {"top", std::move(top)}});
   }
   out["predictions"] = std::move(predictions);
+  if (!snap.warnings.empty()) out["warnings"] = snap.warnings;  // NaN is written as null: say why
   return out;
 }
 

@@ -2,7 +2,8 @@
 // {"model":{"type","layers","heads","dim"},
 //  "tokens":[{"id","text","start","end"}],
 //  "attention":[L][H][T][T]   (row = query, column = key),
-//  "predictions":[{"position","top":[{"id","text","prob","logit"}]}]}
+//  "predictions":[{"position","top":[{"id","text","prob","logit"}]}],
+//  "warnings":[string]}   (only when a value is not finite: it explains the nulls)
 #pragma once
 #include <nlohmann/json.hpp>
 

@@ -10,9 +10,15 @@ using nlohmann::json;
 // Reads a required positive integer field; errors name the field.
 int require_int(const json& config, const char* key) {
   auto it = config.find(key);
-  if (it == config.end() || !it->is_number_integer()) throw Error(std::string("config.json: missing integer field '") + key + "'");
+  if (it == config.end()) throw Error(ErrorKind::NotFound, std::string("config.json: missing integer field '") + key + "'");
+  if (!it->is_number_integer()) {
+    std::string got = it->dump(-1, ' ', true, json::error_handler_t::replace);  // ASCII: safe to cut
+    if (got.size() > 40) got = got.substr(0, 37) + "...";
+    throw Error(std::string("config.json: field '") + key + "' must be an integer, got " + got);
+  }
   long long v = it->get<long long>();
-  if (v <= 0 || v > (1LL << 30)) throw Error(std::string("config.json: field '") + key + "' must be positive, got " + std::to_string(v));
+  if (v <= 0 || v > (1LL << 30))
+    throw Error(ErrorKind::OutOfRange, std::string("config.json: field '") + key + "' must be from 1 to 2^30, got " + std::to_string(v));
   return static_cast<int>(v);
 }
 

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "error.h"
+#include "finite_check.h"
 #include "ops.h"
 #include "parallel.h"
 
@@ -245,6 +246,7 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
       predict(model, output_logits(model, snap->final_hidden.middleRows(r, rows)), r, options.top_k, snap->top);
     }
   }
+  snap->warnings = snapshot_non_finite_warnings(*snap);
   return snap;
 }
 

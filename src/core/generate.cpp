@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "error.h"
+#include "finite_check.h"
 #include "forward.h"
 
 namespace attnscope {
@@ -135,6 +136,11 @@ std::vector<int> generate(const std::shared_ptr<const Model>& model, std::vector
                     std::to_string(logits.cols()) + "], expected [" + std::to_string(tokens.size()) + ", " +
                     std::to_string(V) + "]");
       const float* last = logits.data() + (logits.rows() - 1) * logits.cols();
+      // NaN logits would make every sampler pick token 0 and print its bytes.
+      if (first_non_finite(last, static_cast<size_t>(V)))
+        throw Error("generate: the logits at position " + std::to_string(tokens.size() - 1) +
+                    " are not finite (" + (snapshot->warnings.empty() ? "NaN/Inf" : snapshot->warnings.front()) +
+                    "); stopped instead of printing garbage");
       next = sample_next(std::span<const float>(last, static_cast<size_t>(V)), sampling, rng_state);
       // A generated BOS ends the sequence; a BOS inside the prompt is kept.
       if (next == bos) break;

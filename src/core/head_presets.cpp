@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "error.h"
+#include "regular_file.h"
 #include "tokenizer_specs.h"
 #include "strict_json.h"
 
@@ -10,8 +11,7 @@ namespace attnscope {
 
 std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, int n_layers, int n_heads) {
   const std::filesystem::path path = folder / "attnscope.json";
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return {};
+  if (!entry_exists(path)) return {};
   const std::string file = path.string();
   const nlohmann::json root = parse_json_strict(read_text_file(path), file, "presets");
   if (!root.is_object() || !root.contains("presets") || !root["presets"].is_array())

@@ -7,6 +7,8 @@
 
 #include "error.h"
 #include "families.h"
+#include "finite_check.h"
+#include "regular_file.h"
 
 namespace attnscope {
 namespace {
@@ -15,16 +17,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_regular_file(path);
 }
 
 json read_config(const fs::path& folder) {
   const fs::path path = folder / "config.json";
-  if (!fs::exists(path)) throw Error(folder.string() + ": no config.json (is this a Hugging Face model folder?)");
+  if (!entry_exists(path)) throw Error(ErrorKind::NotFound, folder.string() + ": no config.json (is this a Hugging Face model folder?)");
   json config = json::parse(read_text(path), nullptr, /*allow_exceptions=*/false);
   if (config.is_discarded()) throw Error(path.string() + ": not valid JSON");
   if (!config.is_object()) throw Error(path.string() + ": expected a JSON object");
@@ -43,8 +41,8 @@ bool is_bare_encoder(const json& config) {
 // every mapping or converted copy alive in the model's storage.
 class WeightBinder {
  public:
-  WeightBinder(const TensorStore& store, Model& model, const TensorNameTable& names)
-      : store_(store), model_(model), names_(names) {
+  WeightBinder(const TensorStore& store, Model& model, const TensorNameTable& names, WeightScan& scan)
+      : store_(store), model_(model), names_(names), scan_(scan) {
     for (const auto& prefix : names.prefixes) {
       prefix_ = prefix;
       if (store.contains(resolve(names.token_embedding, -1) + ".weight")) return;
@@ -67,6 +65,9 @@ class WeightBinder {
 
   const float* tensor(const std::string& name, std::initializer_list<std::int64_t> shape) {
     FloatTensor t = store_.load(name, shape);
+    std::size_t count = 1;
+    for (std::int64_t d : shape) count *= static_cast<std::size_t>(d);
+    scan_.scan(name, t.data, count);
     model_.storage.push_back(t.owner);
     return t.data;
   }
@@ -116,16 +117,34 @@ class WeightBinder {
   const TensorStore& store_;
   Model& model_;
   const TensorNameTable& names_;
+  WeightScan& scan_;
   std::string prefix_;
 };
 
-void bind_weights(const TensorStore& store, Model& model, const TensorNameTable& names, bool tie_lm_head) {
+// The config's layer count is checked against the tensors present before
+// anything is sized by it, so an absurd count is a named error at once.
+void check_layer_count(const WeightBinder& bind, const TensorNameTable& names, Model& model) {
+  const int configured = model.config.n_layers;
+  int present = 0;
+  while (bind.has(names.wo, present)) ++present;
+  if (configured > present)
+    throw Error(ErrorKind::OutOfRange, "config.json sets " + std::to_string(configured) +
+                                           " layers but the checkpoint holds " + std::to_string(present) + " (no tensor '" +
+                                           bind.resolve(names.wo, present) + ".weight')");
+  if (configured < present)
+    model.warnings.push_back("the checkpoint holds " + std::to_string(present) + " layers; config.json uses only the first " +
+                             std::to_string(configured));
+}
+
+void bind_weights(const TensorStore& store, Model& model, const TensorNameTable& names, bool tie_lm_head,
+                  WeightScan& scan) {
   const ModelConfig& c = model.config;
   const bool biases = c.family != Family::Llama;
   const bool layer_norm = c.norm == NormKind::LayerNorm;
   const int D = c.dim, F = c.ffn_dim, V = c.vocab_size, qd = c.n_heads * c.head_dim, kvd = c.n_kv_heads * c.head_dim;
-  WeightBinder bind(store, model, names);
+  WeightBinder bind(store, model, names, scan);
   ModelWeights& w = model.weights;
+  check_layer_count(bind, names, model);
 
   w.token_embedding = bind.tensor(bind.resolve(names.token_embedding, -1) + ".weight", {V, D});
   if (!names.position_embedding.empty())
@@ -181,11 +200,29 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
     case Family::Bert:
     case Family::DistilBert: return load_wordpiece(folder);
     case Family::Llama:
-      if (fs::exists(folder / "tokenizer.json")) return make_tokenizer_from_json(read_text(folder / "tokenizer.json"), true);
-      if (fs::exists(folder / "vocab.json")) return load_gpt2_bpe(folder);
+      if (entry_exists(folder / "tokenizer.json")) return make_tokenizer_from_json(read_text(folder / "tokenizer.json"), true);
+      if (entry_exists(folder / "vocab.json")) return load_gpt2_bpe(folder);
       throw Error(folder.string() + ": no tokenizer.json or vocab.json + merges.txt");
   }
   throw Error("unknown family");
+}
+
+// A tokenizer larger than the embedding table would index past it. A smaller
+// one is what Hugging Face accepts for tables padded to a round size, so it
+// passes silently up to the next multiple of 128 and with a warning up to
+// twice the vocabulary; beyond that it is almost surely the wrong file, and
+// every word would become an unknown token.
+void check_vocabulary_size(const fs::path& folder, Model& model) {
+  const long tokens = model.tokenizer->vocab_size(), table = model.config.vocab_size;
+  const std::string sizes = "tokenizer has " + std::to_string(tokens) + " tokens but the model's vocab_size is " +
+                            std::to_string(table);
+  if (tokens > table) throw Error(ErrorKind::OutOfRange, folder.string() + ": " + sizes);
+  const long padded = (tokens + 127) / 128 * 128;
+  if (table <= padded) return;
+  if (tokens * 2 < table)
+    throw Error(ErrorKind::OutOfRange, folder.string() + ": " + sizes + " (is this the model's own tokenizer?)");
+  model.warnings.push_back(folder.string() + ": " + sizes + "; ids from " + std::to_string(tokens) +
+                           " up are never produced");
 }
 
 }  // namespace
@@ -215,18 +252,18 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   model->config.has_lm_head = !is_bare_encoder(config);
   try {
     TensorStore store = TensorStore::open_folder(folder);
-    bind_weights(store, *model, family->names, tie);
+    WeightScan scan;
+    bind_weights(store, *model, family->names, tie, scan);
+    for (std::string& warning : scan.warnings(folder.string())) model->warnings.push_back(std::move(warning));
   } catch (const Error& e) {
-    rethrow_with_context("error loading model weights", e);
+    rethrow_with_context(folder.string() + ": error loading model weights", e);
   }
   try {
     model->tokenizer = load_hf_tokenizer(folder, model->config.family);
   } catch (const Error& e) {
     rethrow_with_context("error loading tokenizer", e);
   }
-  if (model->tokenizer->vocab_size() > model->config.vocab_size)
-    throw Error(folder.string() + ": tokenizer has " + std::to_string(model->tokenizer->vocab_size()) +
-                " tokens but the model's vocab_size is " + std::to_string(model->config.vocab_size));
+  check_vocabulary_size(folder, *model);
   // A bad presets file must not cost the user the model: it is reported instead.
   try {
     model->presets = read_head_presets(folder, model->config.n_layers, model->config.n_heads);

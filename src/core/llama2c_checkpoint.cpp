@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "error.h"
+#include "finite_check.h"
 #include "mapped_file.h"
 #include "tokenizer_sentencepiece.h"
 
@@ -182,6 +183,11 @@ std::shared_ptr<const Model> load_llama2c(const fs::path& checkpoint) {
   c.causal = true;
 
   enum { kEmb, kRmsAtt, kWq, kWk, kWv, kWo, kRmsFfn, kW1, kW2, kW3, kRmsFinal, kFreqReal, kFreqImag, kWcls };
+  WeightScan scan;
+  for (std::size_t i = 0; i < plan.size(); ++i)
+    if (i != kFreqReal && i != kFreqImag)  // unused: the forward pass computes its own RoPE tables
+      scan.scan(plan[i].name, data[i], static_cast<std::size_t>(plan[i].count));
+  model->warnings = scan.warnings(source);
   const std::int64_t D = h.dim, F = h.hidden_dim, kv_dim = static_cast<std::int64_t>(c.head_dim) * h.n_kv_heads;
   ModelWeights& w = model->weights;
   w.token_embedding = data[kEmb];

@@ -10,16 +10,17 @@
 #include <utility>
 
 #include "error.h"
+#include "regular_file.h"
 
 namespace attnscope {
 
 MappedFile MappedFile::open(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::Io, path.string() + ": cannot open: " + std::strerror(errno));
+  const int fd = open_regular_file(path);
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
     ::close(fd);
-    throw Error(path.string() + ": not a regular file");
+    throw Error(ErrorKind::Io, path.string() + ": cannot stat: " + std::strerror(err));
   }
   MappedFile file;
   file.path_ = path;

@@ -100,6 +100,7 @@ struct Model {
   std::vector<std::shared_ptr<const void>> storage;  // keeps mappings and converted copies alive
   std::vector<HeadPreset> presets;                 // from the folder's attnscope.json
   std::string presets_problem;                     // why attnscope.json was not used, or empty
+  std::vector<std::string> warnings;               // loaded, but suspect (e.g. a weight tensor holds NaN/Inf)
 };
 
 // Opens a Hugging Face folder (config.json + safetensors + tokenizer files), a

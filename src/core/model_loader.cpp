@@ -1,11 +1,15 @@
 // load_model: decides what kind of model a path holds and hands it to the
 // matching loader.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <system_error>
 
 #include "error.h"
 #include "hf_loader.h"
 #include "llama2c_checkpoint.h"
 #include "model.h"
+#include "regular_file.h"
 
 namespace attnscope {
 
@@ -13,9 +17,12 @@ namespace fs = std::filesystem;
 
 std::shared_ptr<const Model> load_model(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error(ErrorKind::NotFound, path.string() + ": no such file or folder");
+  if (!entry_exists(path)) throw Error(ErrorKind::NotFound, path.string() + ": no such file or folder");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ELOOP)
+    throw Error(ErrorKind::Io, path.string() + ": symlink loop (too many levels of symbolic links)");
   if (fs::is_directory(path, ec)) {
-    if (fs::exists(path / "config.json", ec)) return load_hf_folder(path);
+    if (entry_exists(path / "config.json")) return load_hf_folder(path);
     if (auto checkpoint = find_llama2c_checkpoint(path)) return load_llama2c(*checkpoint);
     throw Error(path.string() +
                 ": not a model folder (expected config.json with model.safetensors, or a llama2.c *.bin with its tokenizer)");

@@ -4,11 +4,11 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "float16.h"
 
@@ -104,27 +104,23 @@ std::vector<std::uint8_t> safetensors_bytes(const std::vector<NamedTensor>& tens
 }
 
 void write_safetensors(const std::filesystem::path& path, const std::vector<NamedTensor>& tensors,
-                       const std::map<std::string, std::string>& metadata) {
+                       const std::map<std::string, std::string>& metadata, Overwrite overwrite) {
   Layout layout = plan_layout(tensors, metadata, path.string());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(ErrorKind::Io, path.string() + ": cannot open for writing: " + std::strerror(errno));
-  out.write(layout.prefix_and_header.data(), static_cast<std::streamsize>(layout.prefix_and_header.size()));
+  AtomicFileWriter out(path, overwrite);
+  out.write(layout.prefix_and_header);
   // F32 goes straight from the caller's vector; only F16/BF16 need a buffer,
   // one tensor at a time, so a large checkpoint is never held twice.
   std::vector<std::uint8_t> buffer;
   for (const NamedTensor* tensor : layout.order) {
-    if (!out) break;
     if (tensor->dtype == DType::F32) {
-      out.write(reinterpret_cast<const char*>(tensor->data.data()),
-                static_cast<std::streamsize>(tensor->data.size() * sizeof(float)));
+      out.write(std::as_bytes(std::span(tensor->data)));
     } else {
       buffer.clear();
       encode_tensor(*tensor, buffer);
-      out.write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+      out.write(std::as_bytes(std::span(buffer)));
     }
   }
-  out.close();
-  if (!out) throw Error(ErrorKind::Io, path.string() + ": cannot write: " + std::strerror(errno));
+  out.commit();
 }
 
 }  // namespace attnscope

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.h"
 #include "safetensors.h"
 
 namespace attnscope {
@@ -21,8 +22,10 @@ struct NamedTensor {
 
 // Throws Error naming the path (and the tensor, for a shape/data mismatch, an
 // unsupported dtype or a duplicate name) when the file cannot be written.
+// Written atomically; an existing file is replaced only with Overwrite::Allow.
 void write_safetensors(const std::filesystem::path& path, const std::vector<NamedTensor>& tensors,
-                       const std::map<std::string, std::string>& metadata = {});
+                       const std::map<std::string, std::string>& metadata = {},
+                       Overwrite overwrite = Overwrite::Refuse);
 
 // The same file as bytes in memory.
 std::vector<std::uint8_t> safetensors_bytes(const std::vector<NamedTensor>& tensors,

@@ -44,6 +44,7 @@ struct AttentionSnapshot {
   MatrixRM final_hidden;                 // [T, D] what the output head reads (after final norm where there is one)
   std::vector<std::vector<Prediction>> top;  // [T][k] by logit, descending
   MatrixRM logits;                       // [T, V] only when RunOptions::keep_logits
+  std::vector<std::string> warnings;     // e.g. the first non-finite value, with its layer and position
 
   const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
   bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "float16.h"
 #include "safetensors.h"
+#include "regular_file.h"
 #include "strict_json.h"
 
 namespace attnscope {
@@ -45,9 +46,8 @@ TensorStore TensorStore::from_file(std::shared_ptr<const SafetensorsFile> file) 
 TensorStore TensorStore::open_folder(const std::filesystem::path& folder) {
   const auto single = folder / "model.safetensors";
   const auto index_path = folder / "model.safetensors.index.json";
-  std::error_code ignored;
-  if (std::filesystem::exists(single, ignored)) return from_file(SafetensorsFile::open(single));
-  if (!std::filesystem::exists(index_path, ignored))
+  if (entry_exists(single)) return from_file(SafetensorsFile::open(single));
+  if (!entry_exists(index_path))
     throw Error("no model.safetensors or model.safetensors.index.json in " + folder.string());
 
   const std::string source = index_path.string();

@@ -1,6 +1,7 @@
 // GPT-2 tokenizer files: merges.txt, and the folder loader that prefers
 // vocab.json + merges.txt over tokenizer.json (as transformers' GPT2Tokenizer).
 #include "error.h"
+#include "regular_file.h"
 #include "tokenizer_specs.h"
 
 namespace attnscope {
@@ -59,20 +60,25 @@ std::unique_ptr<Tokenizer> make_gpt2_bpe(std::string_view vocab_json, std::strin
 
 std::unique_ptr<Tokenizer> load_gpt2_bpe(const std::filesystem::path& folder) {
   const auto vocab_path = folder / "vocab.json", merges_path = folder / "merges.txt";
-  if (std::filesystem::exists(vocab_path) && std::filesystem::exists(merges_path)) {
+  if (entry_exists(vocab_path) && entry_exists(merges_path)) {
     bool add_prefix_space = false;
     const auto config_path = folder / "tokenizer_config.json";
-    if (std::filesystem::exists(config_path)) {
+    if (entry_exists(config_path)) {
       const nlohmann::json config = parse_json_text(read_text_file(config_path), config_path.string());
       if (config.is_object() && config.contains("add_prefix_space") && config["add_prefix_space"].is_boolean()) {
         add_prefix_space = config["add_prefix_space"].get<bool>();
       }
     }
-    return gpt2_bpe_from_files(read_text_file(vocab_path), read_text_file(merges_path), vocab_path.string(),
-                               merges_path.string(), add_prefix_space);
+    const std::string merges = read_text_file(merges_path);
+    // An empty file is a lost download, not a byte-level vocabulary: that one
+    // still says "#version" on its first line.
+    if (merges.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw Error(merges_path.string() + ": empty (expected a '#version' line and one merge per line)");
+    return gpt2_bpe_from_files(read_text_file(vocab_path), merges, vocab_path.string(), merges_path.string(),
+                               add_prefix_space);
   }
   const auto json_path = folder / "tokenizer.json";
-  if (std::filesystem::exists(json_path)) {
+  if (entry_exists(json_path)) {
     return byte_level_bpe_from_json(parse_json_text(read_text_file(json_path), json_path.string()), json_path.string());
   }
   throw Error(folder.string() + ": no GPT-2 tokenizer (expected vocab.json + merges.txt, or tokenizer.json)");

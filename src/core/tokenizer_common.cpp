@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "regular_file.h"
 #include "tokenizer_specs.h"
 #include "unicode.h"
 
@@ -45,12 +46,7 @@ std::string json_excerpt(const nlohmann::json& value) {
 }
 
 std::string read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, "cannot open " + path.string());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) throw Error("cannot read " + path.string());
-  return contents.str();
+  return read_regular_file(path);
 }
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& source) {

@@ -80,7 +80,7 @@ std::unique_ptr<Tokenizer> build_wordpiece(WordPieceSpec spec);
 PieceIds parse_vocab_json(std::string_view vocab_json, const std::string& source);
 PieceIds vocab_from_json_object(const nlohmann::json& object, const std::string& where);
 std::vector<BpeMerge> parse_merges_txt(std::string_view merges_txt, const std::string& source);
-PieceIds parse_vocab_txt(std::string_view vocab_txt);
+PieceIds parse_vocab_txt(std::string_view vocab_txt, const std::string& source = "vocab.txt");
 nlohmann::json parse_json_text(std::string_view text, const std::string& source);
 std::string read_text_file(const std::filesystem::path& path);
 

@@ -14,6 +14,7 @@
 #include <span>
 
 #include "error.h"
+#include "regular_file.h"
 #include "tokenizer_specs.h"
 #include "unicode.h"
 
@@ -264,8 +265,10 @@ void WordPieceTokenizer::encode_word(std::span<const NormalizedChar> word, std::
 
 }  // namespace
 
-PieceIds parse_vocab_txt(std::string_view vocab_txt) {
+PieceIds parse_vocab_txt(std::string_view vocab_txt, const std::string& source) {
   PieceIds vocab;
+  // A repeated entry would silently give a token (even [CLS]) another id.
+  std::unordered_map<std::string_view, std::size_t> first_line;
   std::size_t pos = 0;
   while (pos < vocab_txt.size()) {
     std::size_t newline = vocab_txt.find('\n', pos);
@@ -274,6 +277,11 @@ PieceIds parse_vocab_txt(std::string_view vocab_txt) {
     pos = newline + 1;
     // Hugging Face trims trailing whitespace, which also handles CRLF files.
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    const std::size_t line_number = vocab.size() + 1;
+    auto [seen, inserted] = first_line.emplace(line, line_number);
+    if (!inserted)
+      throw Error(source + " line " + std::to_string(line_number) + ": duplicate entry " + quote_for_error(line) +
+                  " (first on line " + std::to_string(seen->second) + ")");
     vocab.emplace_back(std::string(line), static_cast<int>(vocab.size()));
   }
   return vocab;
@@ -309,12 +317,12 @@ bool read_bool(const nlohmann::json& config, const char* key, bool fallback) {
 
 std::unique_ptr<Tokenizer> load_wordpiece(const std::filesystem::path& folder) {
   const auto vocab_path = folder / "vocab.txt";
-  if (std::filesystem::exists(vocab_path)) {
+  if (entry_exists(vocab_path)) {
     WordPieceSpec spec;
     spec.source = vocab_path.string();
-    spec.vocab = parse_vocab_txt(read_text_file(vocab_path));
+    spec.vocab = parse_vocab_txt(read_text_file(vocab_path), spec.source);
     const auto config_path = folder / "tokenizer_config.json";
-    if (std::filesystem::exists(config_path)) {
+    if (entry_exists(config_path)) {
       const nlohmann::json config = parse_json_text(read_text_file(config_path), config_path.string());
       if (!config.is_object()) throw Error(config_path.string() + ": expected a JSON object");
       // BertTokenizer's defaults: do_lower_case true; strip_accents null follows it.
@@ -330,7 +338,7 @@ std::unique_ptr<Tokenizer> load_wordpiece(const std::filesystem::path& folder) {
     return build_wordpiece(std::move(spec));
   }
   const auto json_path = folder / "tokenizer.json";
-  if (std::filesystem::exists(json_path)) {
+  if (entry_exists(json_path)) {
     return wordpiece_from_json(parse_json_text(read_text_file(json_path), json_path.string()), json_path.string());
   }
   throw Error(folder.string() + ": no WordPiece tokenizer (expected vocab.txt or tokenizer.json)");

@@ -2,12 +2,12 @@
 // each with the printable stand-ins of its bytes, learn merges.
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <map>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/tokenizer_specs.h"
 #include "core/unicode.h"
@@ -33,9 +33,7 @@ std::array<std::string, 256> byte_symbols() {
 std::string concat(const std::string& left, const std::string& right) { return left + right; }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(path.string() + ": cannot write");
+  write_file_atomically(path, text, Overwrite::Allow);
 }
 
 }  // namespace

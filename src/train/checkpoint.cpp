@@ -55,9 +55,8 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointState& s
                                                        {"seed", std::to_string(state.seed)},
                                                        {"step", std::to_string(state.step)}};
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  const auto temporary = std::filesystem::path(path.string() + ".tmp");
-  write_safetensors(temporary, tensors, metadata);
-  std::filesystem::rename(temporary, path);
+  // Replaced atomically: a crash mid-write keeps the previous checkpoint.
+  write_safetensors(path, tensors, metadata, Overwrite::Allow);
 }
 
 CheckpointState load_checkpoint(const std::filesystem::path& path) {

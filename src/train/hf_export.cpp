@@ -1,9 +1,9 @@
 #include "train/hf_export.h"
 
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace attnscope::train {
@@ -126,11 +126,9 @@ std::vector<NamedTensor> hf_tensors(const ModelShape& shape, const ParamLayout& 
 void export_hf_model(const std::filesystem::path& folder, const ModelShape& shape, const ParamLayout& layout,
                      const std::vector<float>& params, const SpecialIds& ids) {
   std::filesystem::create_directories(folder);
-  const auto config_path = folder / "config.json";
-  std::ofstream config(config_path);
-  config << hf_config(shape, ids).dump(2) << "\n";
-  if (!config) throw Error(config_path.string() + ": cannot write");
-  write_safetensors(folder / "model.safetensors", hf_tensors(shape, layout, params), {{"format", "pt"}});
+  // A re-export replaces the folder's files on purpose, each one atomically.
+  write_file_atomically(folder / "config.json", hf_config(shape, ids).dump(2) + "\n", Overwrite::Allow);
+  write_safetensors(folder / "model.safetensors", hf_tensors(shape, layout, params), {{"format", "pt"}}, Overwrite::Allow);
 }
 
 }  // namespace attnscope::train

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "train/corpus_generator.h"
 #include "train/corpus_mix.h"
@@ -145,14 +146,15 @@ int run_corpus(Args& args) {
   const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
   const std::string dir = args.str("--corpora", default_corpora());
   args.finish();
-  std::ofstream file(out, std::ios::binary);
+  AtomicFileWriter file(out, Overwrite::Allow);
   std::size_t bytes = 0, count = 0;
   for (const corpus::Document& doc : corpus::build_corpus(dir, mix, seed)) {
-    file << doc.text << "\n\n";
+    file.write(doc.text);
+    file.write(std::string_view("\n\n"));
     bytes += doc.text.size();
     ++count;
   }
-  if (!file) throw Error(out + ": cannot write");
+  file.commit();
   std::cout << "wrote " << count << " documents, " << bytes << " bytes (" << corpus::mix_string(mix) << ") to " << out << "\n";
   return 0;
 }
@@ -176,9 +178,7 @@ int run_probe(Args& args) {
   const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
   const std::string items = probe_items(args, count, seed);
   args.finish();
-  std::ofstream file(out, std::ios::binary);
-  file << items;
-  if (!file) throw Error(out + ": cannot write");
+  write_file_atomically(out, items, Overwrite::Allow);
   std::cout << "wrote " << count << " held-out probe items to " << out << "\n";
   return 0;
 }
@@ -204,9 +204,7 @@ int run_probe_eval(Args& args) {
   for (const HeadChoice& p : presets) std::cout << p.name << ": layer " << p.layer << ", head " << p.head << "\n";
   if (write_presets) {
     const std::string out = model_dir + "/attnscope.json";
-    std::ofstream file(out, std::ios::binary);
-    file << presets_json(presets);
-    if (!file) throw Error(out + ": cannot write");
+    write_file_atomically(out, presets_json(presets), Overwrite::Allow);
     std::cout << "wrote " << out << "\n";
   }
   return 0;
@@ -219,9 +217,7 @@ int run_plot(Args& args) {
   std::ifstream in(log_file, std::ios::binary);
   if (!in) throw Error(log_file + ": cannot read");
   const std::string log(std::istreambuf_iterator<char>(in), {});
-  std::ofstream file(out, std::ios::binary);
-  file << loss_curve_svg(parse_training_log(log), title);
-  if (!file) throw Error(out + ": cannot write");
+  write_file_atomically(out, loss_curve_svg(parse_training_log(log), title), Overwrite::Allow);
   std::cout << "wrote " << out << "\n";
   return 0;
 }

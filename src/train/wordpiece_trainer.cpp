@@ -4,13 +4,13 @@
 // whitespace, punctuation and CJK stay in one place. Each word is then
 // lowercased with accents stripped, as BertNormalizer does.
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/tokenizer.h"
 #include "core/unicode.h"
@@ -109,18 +109,14 @@ void save_wordpiece(const std::filesystem::path& folder, const std::vector<std::
   std::string text;
   for (const auto& piece : vocab) text += piece + "\n";
   const auto vocab_path = folder / "vocab.txt";
-  std::ofstream out(vocab_path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(vocab_path.string() + ": cannot write");
+  write_file_atomically(vocab_path, text, Overwrite::Allow);
   const nlohmann::json config = {{"tokenizer_class", "BertTokenizer"}, {"do_lower_case", true},
                                  {"strip_accents", nullptr},          {"tokenize_chinese_chars", true},
                                  {"unk_token", "[UNK]"},              {"cls_token", "[CLS]"},
                                  {"sep_token", "[SEP]"},              {"pad_token", "[PAD]"},
                                  {"mask_token", "[MASK]"},            {"model_max_length", max_length}};
   const auto config_path = folder / "tokenizer_config.json";
-  std::ofstream cfg(config_path);
-  cfg << config.dump(2) << "\n";
-  if (!cfg) throw Error(config_path.string() + ": cannot write");
+  write_file_atomically(config_path, config.dump(2) + "\n", Overwrite::Allow);
 }
 
 }  // namespace attnscope::train

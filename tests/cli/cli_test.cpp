@@ -25,7 +25,8 @@ std::string shell_quote(const std::string& s) {
 }
 
 Result cli(const std::vector<std::string>& args) {
-  auto err_file = testing::temp_dir("cli") / "stderr.txt";
+  const testing::ScopedTempDir scratch("cli");
+  const auto err_file = scratch / "stderr.txt";
   std::string command = shell_quote(ATTNSCOPE_CLI);
   for (const auto& a : args) command += " " + shell_quote(a);
   command += " 2>" + shell_quote(err_file.string());
@@ -87,7 +88,7 @@ TEST(Cli, BertSpecialTokensHaveEmptySpans) {
 }
 
 TEST(Cli, InterventionsReachTheForwardPass) {
-  auto dir = testing::temp_dir("cli-ablate");
+  const testing::ScopedTempDir dir("cli-ablate");
   const std::string model = testing::fixture("gpt2").string();
   ASSERT_EQ(cli({"run", "--model", model, "--text", "the cat sat", "--ablate", "0:1", "--mask-key", "1", "--no-causal", "--json",
                  (dir / "a.json").string()})
@@ -111,10 +112,11 @@ TEST(Cli, GreedyGenerationMatchesStories260KByteForByte) {
 }
 
 TEST(Cli, ExportsNpyCsvAndBertViz) {
-  auto dir = testing::temp_dir("cli-export");
+  const testing::ScopedTempDir dir("cli-export");
   const std::string model = testing::fixture("gpt2").string();
-  for (const char* format : {"npy", "csv", "bertviz"}) {
-    const std::string out = (dir / (std::string("a.") + format)).string();
+  const std::pair<const char*, const char*> formats[] = {{"npy", "a.npy"}, {"csv", "a.csv"}, {"bertviz", "a.json"}};
+  for (const auto& [format, name] : formats) {
+    const std::string out = (dir / name).string();
     Result r = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out, "--layer", "1", "--head", "2"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_GT(testing::read_file(out).size(), 50u);

@@ -80,7 +80,7 @@ TEST(Csv, LabelsBothAxesAndQuotesWhereNeeded) {
 }
 
 TEST(WriteExport, RefusesToOverwriteAndNamesUnwritablePaths) {
-  auto dir = testing::temp_dir("export");
+  const testing::ScopedTempDir dir("export");
   write_export(dir / "a.csv", "x", false);
   EXPECT_THROW(write_export(dir / "a.csv", "y", false), Error);
   write_export(dir / "a.csv", "y", true);

@@ -24,7 +24,7 @@ std::string error_of(const std::filesystem::path& folder, int layers, int heads)
 }
 
 TEST(HeadPresets, ReadsNamedHeads) {
-  const auto dir = temp_dir("presets");
+  const testing::ScopedTempDir dir("presets");
   write_file(dir / "attnscope.json",
              R"({"presets":[{"name":"pronoun \u2192 antecedent","layer":1,"head":0},{"name":"previous token","layer":0,"head":1}]})");
   const auto presets = read_head_presets(dir, 2, 2);
@@ -37,7 +37,7 @@ TEST(HeadPresets, ReadsNamedHeads) {
 }
 
 TEST(HeadPresets, BadFilesNameTheProblem) {
-  const auto dir = temp_dir("bad-presets");
+  const testing::ScopedTempDir dir("bad-presets");
   const auto check = [&](const std::string& json, const std::string& expected) {
     write_file(dir / "attnscope.json", json);
     const std::string message = error_of(dir, 2, 2);
@@ -55,7 +55,7 @@ TEST(HeadPresets, BadFilesNameTheProblem) {
 }
 
 TEST(HeadPresets, ABadFileDoesNotStopTheModelLoading) {
-  const auto dir = temp_dir("model-bad-presets");
+  const testing::ScopedTempDir dir("model-bad-presets");
   std::filesystem::copy(fixture("bert"), dir, std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
   write_file(dir / "attnscope.json", R"({"presets":[{"name":"x","layer":99,"head":0}]})");
   const auto model = load_model(dir);

@@ -65,7 +65,7 @@ std::vector<float> values(const FloatTensor& t) { return std::vector<float>(t.da
 // Round trips through the writer and the reader
 
 TEST(Safetensors, RoundTripF32KeepsValuesAndMapsInPlace) {
-  fs::path dir = temp_dir("st-f32");
+  const testing::ScopedTempDir dir("st-f32");
   std::vector<NamedTensor> tensors = {
       {"b.weight", {2, 3}, {1.5f, -2.0f, 3.25f, 0.0f, -0.0f, 1e-40f}},
       {"a.bias", {3}, {7.0f, 8.0f, 9.0f}},
@@ -96,7 +96,7 @@ TEST(Safetensors, RoundTripF32KeepsValuesAndMapsInPlace) {
 }
 
 TEST(Safetensors, AlignedF32IsAViewOwnedByTheFile) {
-  fs::path dir = temp_dir("st-view");
+  const testing::ScopedTempDir dir("st-view");
   write_safetensors(dir / "model.safetensors", {{"w", {4}, {1, 2, 3, 4}}});
   auto file = SafetensorsFile::open(dir / "model.safetensors");
   TensorStore store = TensorStore::from_file(file);
@@ -112,7 +112,7 @@ TEST(Safetensors, RoundTripF16) {
                               std::ldexp(3.0f, -24), std::ldexp(1023.0f, -24), 0.333251953125f, inf, -inf};
   std::vector<float> rounded = {0.1f, -3.14159265f, 1000.7f, 1e-6f};
   std::vector<float> with_nan = {std::nanf("")};
-  fs::path dir = temp_dir("st-f16");
+  const testing::ScopedTempDir dir("st-f16");
   write_safetensors(dir / "model.safetensors", {{"exact", {3, 4}, exact, DType::F16},
                                                 {"rounded", {4}, rounded, DType::F16},
                                                 {"nan", {1}, with_nan, DType::F16}});
@@ -135,7 +135,7 @@ TEST(Safetensors, RoundTripBF16) {
   std::vector<float> exact = {1.0f, -2.0f, 0.15625f, 3.0f * std::ldexp(1.0f, 100), -0.0f,
                               std::numeric_limits<float>::infinity()};
   std::vector<float> rounded = {0.1f, -3.14159265f, 12345.678f, 1e-30f};
-  fs::path dir = temp_dir("st-bf16");
+  const testing::ScopedTempDir dir("st-bf16");
   write_safetensors(dir / "model.safetensors",
                     {{"exact", {6}, exact, DType::BF16}, {"rounded", {2, 2}, rounded, DType::BF16}});
   TensorStore store = TensorStore::open_folder(dir);
@@ -156,7 +156,7 @@ TEST(Safetensors, MisalignedF32IsCopied) {
   float expected[2] = {1.25f, -6.5f};
   const auto* raw = reinterpret_cast<const std::uint8_t*>(expected);
   bytes.insert(bytes.end(), raw, raw + sizeof expected);
-  fs::path dir = temp_dir("st-misaligned");
+  const testing::ScopedTempDir dir("st-misaligned");
   write_file(dir / "model.safetensors", as_string(bytes));
 
   auto file = SafetensorsFile::open(dir / "model.safetensors");
@@ -203,7 +203,7 @@ void write_index(const fs::path& dir, const std::string& weight_map) {
 }
 
 TEST(Safetensors, ShardedFolderThroughIndex) {
-  fs::path dir = temp_dir("st-sharded");
+  const testing::ScopedTempDir dir("st-sharded");
   write_safetensors(dir / "model-00001-of-00002.safetensors", {{"a", {2}, {1, 2}}, {"b", {3}, {3, 4, 5}}});
   write_safetensors(dir / "model-00002-of-00002.safetensors", {{"c", {2, 2}, {6, 7, 8, 9}, DType::F16}});
   write_index(dir, R"({"a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
@@ -221,14 +221,14 @@ TEST(Safetensors, ShardedFolderThroughIndex) {
 }
 
 TEST(Safetensors, IndexedTensorAbsentFromItsShard) {
-  fs::path dir = temp_dir("st-absent");
+  const testing::ScopedTempDir dir("st-absent");
   write_safetensors(dir / "shard1.safetensors", {{"a", {1}, {1}}});
   write_index(dir, R"({"a": "shard1.safetensors", "ghost": "shard1.safetensors"})");
   expect_contains(error_of([&] { TensorStore::open_folder(dir); }), {"'ghost'", "shard1.safetensors", "missing"});
 }
 
 TEST(Safetensors, ShardNameMustStayInsideTheFolder) {
-  fs::path dir = temp_dir("st-escape");
+  const testing::ScopedTempDir dir("st-escape");
   write_safetensors(dir / "shard1.safetensors", {{"a", {1}, {1}}});
   write_index(dir, R"({"a": "../shard1.safetensors"})");
   expect_contains(error_of([&] { TensorStore::open_folder(dir); }), {"../shard1.safetensors", "plain file name"});
@@ -239,7 +239,7 @@ TEST(Safetensors, ShardNameMustStayInsideTheFolder) {
 }
 
 TEST(Safetensors, BrokenIndexFiles) {
-  fs::path dir = temp_dir("st-bad-index");
+  const testing::ScopedTempDir dir("st-bad-index");
   write_index(dir, R"({"a": "missing.safetensors"})");
   expect_contains(error_of([&] { TensorStore::open_folder(dir); }), {"index.json", "missing.safetensors"});
   write_file(dir / "model.safetensors.index.json", R"({"weight_map": {"a": "x", "a": "y"}})");
@@ -251,9 +251,9 @@ TEST(Safetensors, BrokenIndexFiles) {
 }
 
 TEST(Safetensors, FolderWithoutWeights) {
-  fs::path dir = temp_dir("st-nothing");
+  const testing::ScopedTempDir dir("st-nothing");
   expect_contains(error_of([&] { TensorStore::open_folder(dir); }),
-                  {"no model.safetensors or model.safetensors.index.json in", dir.string().c_str()});
+                  {"no model.safetensors or model.safetensors.index.json in", dir.path().string().c_str()});
 }
 
 // ---------------------------------------------------------------------------
@@ -358,7 +358,7 @@ TEST(SafetensorsBroken, MetadataMustMapStringsToStrings) {
 }
 
 TEST(SafetensorsBroken, OpenNamesThePath) {
-  fs::path dir = temp_dir("st-open");
+  const testing::ScopedTempDir dir("st-open");
   write_file(dir / "model.safetensors", "abc");
   expect_contains(error_of([&] { SafetensorsFile::open(dir / "model.safetensors"); }),
                   {(dir / "model.safetensors").string().c_str(), "truncated"});
@@ -369,7 +369,7 @@ TEST(SafetensorsBroken, OpenNamesThePath) {
 // Loading by name and shape
 
 TEST(TensorStoreLoad, MissingTensorAndWrongShape) {
-  fs::path dir = temp_dir("st-load");
+  const testing::ScopedTempDir dir("st-load");
   write_safetensors(dir / "model.safetensors", {{"w", {2, 3}, {1, 2, 3, 4, 5, 6}}, {"ids", {2}, {1, 2}}});
   TensorStore store = TensorStore::open_folder(dir);
   const std::string path = (dir / "model.safetensors").string();
@@ -382,7 +382,7 @@ TEST(TensorStoreLoad, MissingTensorAndWrongShape) {
 TEST(TensorStoreLoad, UnsupportedDtypeIsNamed) {
   std::string header = R"({"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}})";
   header.append((8 - header.size() % 8) % 8, ' ');
-  fs::path dir = temp_dir("st-i64");
+  const testing::ScopedTempDir dir("st-i64");
   write_file(dir / "model.safetensors", as_string(handmade(header, 16)));
   TensorStore store = TensorStore::open_folder(dir);
   expect_contains(error_of([&] { store.load("ids", {2}); }), {"tensor 'ids'", "I64"});
@@ -392,7 +392,7 @@ TEST(TensorStoreLoad, UnsupportedDtypeIsNamed) {
 // Writer errors
 
 TEST(SafetensorsWriter, RejectsBadInputAndNamesThePath) {
-  fs::path dir = temp_dir("st-writer");
+  const testing::ScopedTempDir dir("st-writer");
   expect_contains(error_of([&] { write_safetensors(dir / "m.safetensors", {{"w", {2, 3}, {1, 2}}}); }),
                   {"m.safetensors", "tensor 'w'", "[2, 3]", "6 values", "data has 2"});
   expect_contains(error_of([&] { write_safetensors(dir / "m.safetensors", {{"w", {1}, {1}}, {"w", {1}, {2}}}); }),
@@ -405,7 +405,7 @@ TEST(SafetensorsWriter, RejectsBadInputAndNamesThePath) {
 
 TEST(SafetensorsWriter, BytesMatchTheWrittenFile) {
   std::vector<NamedTensor> tensors = {{"z", {2}, {1, 2}, DType::BF16}, {"y", {1}, {3}}};
-  fs::path dir = temp_dir("st-bytes");
+  const testing::ScopedTempDir dir("st-bytes");
   write_safetensors(dir / "model.safetensors", tensors, {{"format", "pt"}});
   EXPECT_EQ(as_string(safetensors_bytes(tensors, {{"format", "pt"}})), testing::read_file(dir / "model.safetensors"));
 }

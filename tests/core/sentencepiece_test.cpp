@@ -177,7 +177,7 @@ TEST(Llama2cTokenizer, BrokenFilesNameTheTokenAndFile) {
   }
   expect_error(good, 0, "vocab_size");
 
-  fs::path dir = temp_dir("l2c-tok");
+  const testing::ScopedTempDir dir("l2c-tok");
   write_file(dir / "tok.bin", good.substr(0, good.size() - 1));
   try {
     load_llama2c_tokenizer(dir / "tok.bin", true);

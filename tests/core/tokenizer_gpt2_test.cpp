@@ -271,7 +271,7 @@ TEST(Gpt2Tokenizer, TokenizerJsonGivesTheSameIdsInBothMergeFormats) {
   for (bool pairs : {false, true}) {
     const std::string text_json = tokenizer_json_from_fixture(pairs).dump();
     const auto from_text = make_tokenizer_from_json(text_json, false);
-    const fs::path folder = testing::temp_dir("gpt2-json");
+    const testing::ScopedTempDir folder("gpt2-json");
     testing::write_file(folder / "tokenizer.json", text_json);
     const auto from_folder = load_gpt2_bpe(folder);
     for (const json& c : golden["cases"]) {

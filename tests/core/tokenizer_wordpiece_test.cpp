@@ -80,7 +80,7 @@ TEST(WordPieceTokenizer, BertBaseUncasedFromVocabTxtMatchesGolden) {
 TEST(WordPieceTokenizer, BertBaseUncasedFromTokenizerJsonMatchesGolden) {
   const std::string text_json = testing::read_file(bert_dir() / "tokenizer.json");
   expect_matches_bert_golden(*make_tokenizer_from_json(text_json, false), "make_tokenizer_from_json");
-  const fs::path folder = testing::temp_dir("bert-json");
+  const testing::ScopedTempDir folder("bert-json");
   testing::write_file(folder / "tokenizer.json", text_json);
   expect_matches_bert_golden(*load_wordpiece(folder), "load_wordpiece(tokenizer.json)");
   fs::remove_all(folder);

@@ -16,6 +16,8 @@ artifacts="$build_dir/fuzz-artifacts"
 mkdir -p "$artifacts"
 work=$(mktemp -d -t attnscope-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Files a fuzz target writes go under the work folder too, and leave with it.
+export TMPDIR="$work"
 
 mapfile -t binaries < <(find "$build_dir" -type f -name 'fuzz_*' -perm -u+x | sort)
 if [[ ${#binaries[@]} -eq 0 ]]; then

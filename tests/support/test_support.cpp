@@ -29,13 +29,47 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+namespace {
+
+// One folder per test process holds every temp_dir; a static object removes
+// it at exit, so a run leaves nothing behind in the system temp folder.
+class ProcessTempRoot {
+ public:
+  ProcessTempRoot()
+      : path_(std::filesystem::temp_directory_path() / ("attnscope-tests-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ProcessTempRoot() {
+    if (::getpid() != owner_) return;  // a forked child must not take its parent's files
+    std::error_code ignored;           // a destructor at exit must not throw
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  pid_t owner_ = ::getpid();
+};
+
+const std::filesystem::path& process_temp_root() {
+  static const ProcessTempRoot root;
+  return root.path();
+}
+
+}  // namespace
+
 std::filesystem::path temp_dir(const std::string& prefix) {
   static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("attnscope-" + prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  auto dir = process_temp_root() / (prefix + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+ScopedTempDir::~ScopedTempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 std::filesystem::path stories_dir() { return shared_dir() / "models" / "stories260K"; }

@@ -17,8 +17,26 @@ std::filesystem::path fixture(const std::string& name);  // shared/fixtures/<nam
 std::string read_file(const std::filesystem::path& path);
 nlohmann::json read_json(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
-// A fresh empty folder under the system temp dir, unique per call.
+// A fresh empty folder, unique per call, inside this test process's own
+// folder under the system temp dir; that folder is removed when the process
+// exits normally, whether its tests passed or failed.
 std::filesystem::path temp_dir(const std::string& prefix);
+
+// A fresh empty folder removed with everything in it when the object goes out
+// of scope, pass or fail: for tests that want it gone before the process ends.
+class ScopedTempDir {
+ public:
+  explicit ScopedTempDir(const std::string& prefix) : path_(temp_dir(prefix)) {}
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  ~ScopedTempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  operator const std::filesystem::path&() const { return path_; }  // NOLINT: used where a path is expected
+
+ private:
+  std::filesystem::path path_;
+};
 
 std::filesystem::path stories_dir();  // shared/models/stories260K
 std::vector<int> ids_of(const std::vector<Token>& tokens);
