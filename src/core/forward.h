@@ -29,4 +29,9 @@ std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Mo
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
                                                     const RunOptions& options);
 
+// Top-k by logit of each row of `logits` [R, V] (softmax probabilities
+// included), written to top[first_position + r].
+void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits, int first_position, int top_k,
+             std::vector<std::vector<Prediction>>& top);
+
 }  // namespace attnscope

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "families.h"
+#include "seq2seq_loader.h"
 
 namespace attnscope {
 namespace {
@@ -119,6 +120,8 @@ class WeightBinder {
   std::string prefix_;
 };
 
+int position_rows(const ModelConfig& c) { return c.positions_after_pad ? c.max_positions + c.pad_token_id + 1 : c.max_positions; }
+
 void bind_weights(const TensorStore& store, Model& model, const TensorNameTable& names, bool tie_lm_head) {
   const ModelConfig& c = model.config;
   const bool biases = c.family != Family::Llama;
@@ -129,7 +132,7 @@ void bind_weights(const TensorStore& store, Model& model, const TensorNameTable&
 
   w.token_embedding = bind.tensor(bind.resolve(names.token_embedding, -1) + ".weight", {V, D});
   if (!names.position_embedding.empty())
-    w.position_embedding = bind.tensor(bind.resolve(names.position_embedding, -1) + ".weight", {c.max_positions, D});
+    w.position_embedding = bind.tensor(bind.resolve(names.position_embedding, -1) + ".weight", {position_rows(c), D});
   if (!names.token_type_embedding.empty() && c.n_token_types > 0)
     w.token_type_embedding = bind.tensor(bind.resolve(names.token_type_embedding, -1) + ".weight", {c.n_token_types, D});
   if (!names.embedding_norm.empty()) w.embedding_norm = bind.norm(names.embedding_norm, -1, D, true);
@@ -180,6 +183,9 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
     case Family::Gpt2: return load_gpt2_bpe(folder);
     case Family::Bert:
     case Family::DistilBert: return load_wordpiece(folder);
+    case Family::Roberta: return load_roberta_bpe(folder);
+    case Family::Marian:
+    case Family::T5: break;
     case Family::Llama:
       if (fs::exists(folder / "tokenizer.json")) return make_tokenizer_from_json(read_text(folder / "tokenizer.json"), true);
       if (fs::exists(folder / "vocab.json")) return load_gpt2_bpe(folder);
@@ -204,6 +210,7 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   } catch (const Error& e) {
     rethrow_with_context(folder.string(), e);
   }
+  if (is_seq2seq_model_type(type)) return load_seq2seq_folder(folder, config);
   if (!family)
     throw Error((folder / "config.json").string() + ": unknown model_type '" + type + "' (supported: " +
                 supported_model_types() + ")");

@@ -32,6 +32,8 @@ struct Prediction {
   float logit = 0;
 };
 
+struct DecoderCapture;  // decoder_capture.h
+
 struct AttentionSnapshot {
   std::shared_ptr<const Model> model;
   std::string text;                      // the input as given (after any cut to the context)
@@ -44,6 +46,9 @@ struct AttentionSnapshot {
   MatrixRM final_hidden;                 // [T, D] what the output head reads (after final norm where there is one)
   std::vector<std::vector<Prediction>> top;  // [T][k] by logit, descending
   MatrixRM logits;                       // [T, V] only when RunOptions::keep_logits
+  // Encoder-decoder models: the decoder's self- and cross-attention; null otherwise.
+  // Everything above then describes the encoder (T = source tokens, top stays empty).
+  std::shared_ptr<const DecoderCapture> decoder;
 
   const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
   bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }
