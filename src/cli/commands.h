@@ -11,6 +11,7 @@ namespace attnscope::cli {
 
 int run_command(const std::vector<std::string>& argv);
 int generate_command(const std::vector<std::string>& argv);
+int translate_command(const std::vector<std::string>& argv);
 int export_command(const std::vector<std::string>& argv);
 #ifdef ATTNSCOPE_WITH_RENDER
 int render_command(const std::vector<std::string>& argv);  // needs the app's views: built with ATTNSCOPE_BUILD_APP

@@ -26,7 +26,10 @@ const char* kUsage =
     "usage:\n"
     "  attnscope-cli run [--model PATH] [--text TEXT] [--json FILE] [--top-k K] [--ablate L:H,...]\n"
     "                    [--no-causal|--causal] [--mask-key I,...]\n"
+    "                    encoder-decoder models: [--target TEXT] [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
+    "                    (TEXT is the source; without --target the target is the greedy translation)\n"
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
+    "  attnscope-cli translate --model PATH --text SOURCE [--steps N]\n"
     "  attnscope-cli export [--model PATH] [--text TEXT] --format bertviz|npy|csv --out FILE\n"
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
 #ifdef ATTNSCOPE_WITH_RENDER
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return attnscope::cli::run_command(args);
     if (command == "generate") return attnscope::cli::generate_command(args);
+    if (command == "translate") return attnscope::cli::translate_command(args);
     if (command == "export") return attnscope::cli::export_command(args);
 #ifdef ATTNSCOPE_WITH_RENDER
     if (command == "render") return attnscope::cli::render_command(args);

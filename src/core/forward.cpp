@@ -14,6 +14,7 @@
 #include "error.h"
 #include "ops.h"
 #include "parallel.h"
+#include "seq2seq.h"
 
 namespace attnscope {
 namespace {
@@ -261,11 +262,18 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
 
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
                                                     const RunOptions& options) {
+  if (model->encoder_decoder)
+    throw Error(ErrorKind::Unsupported, model->source.string() + ": an encoder-decoder model needs a source and a target (run_seq2seq_tokens)");
   return run(model, std::move(tokens), std::string(), options);
 }
 
 std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
                                                   const RunOptions& options, bool* truncated) {
+  // Encoder-decoder models: the text is the source, the target the greedy translation.
+  if (model->encoder_decoder) {
+    if (truncated) *truncated = false;
+    return run_translation(model, text, std::nullopt, options);
+  }
   std::vector<Token> tokens = model->tokenizer->encode(text);
   const size_t context = static_cast<size_t>(model->config.max_positions);
   const bool cut = tokens.size() > context;

@@ -31,6 +31,7 @@ std::vector<Token> decoder_input_for(const Model& model, std::string_view target
 std::string decode_translation(const Model& model, const std::vector<int>& ids, std::vector<Token>* tokens) {
   const Tokenizer& tokenizer = target_tokenizer(model);
   std::string text;
+  bool first_piece = true;
   if (tokens) tokens->clear();
   for (int id : ids) {
     if (id < 0 || id >= tokenizer.vocab_size()) throw Error(ErrorKind::OutOfRange, "token id " + std::to_string(id) + " is outside the vocabulary");
@@ -39,8 +40,9 @@ std::string decode_translation(const Model& model, const std::vector<int>& ids, 
       if (tokens) tokens->push_back(special_token(tokenizer, id, text.size()));
       continue;
     }
-    // SentencePiece's dummy prefix: the text does not start with the space.
-    if (text.empty() && piece.front() == ' ') piece.erase(0, 1);
+    // SentencePiece's dummy prefix: the first piece loses its leading space.
+    if (first_piece && piece.front() == ' ') piece.erase(0, 1);
+    first_piece = false;
     const std::size_t start = text.size();
     text += piece;
     if (tokens) tokens->push_back(Token{id, tokenizer.piece(id), tokenizer.display_piece(id), start, text.size(), false});
