@@ -56,7 +56,7 @@ struct AttentionSnapshot {
 
   // Derived exactly from the stored tensors instead of stored, to keep a
   // T = 1024 capture within memory:
-  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh, -inf where masked
+  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
   MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
 };
 

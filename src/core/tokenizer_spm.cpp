@@ -154,6 +154,13 @@ MarianTokenizers load_marian_tokenizers(const fs::path& folder) {
   for (const char* name : {"source.spm", "target.spm", "vocab.json"})
     if (!fs::exists(folder / name))
       throw Error(ErrorKind::NotFound, (folder / name).string() + ": missing (a Marian folder needs source.spm, target.spm and vocab.json)");
+  const fs::path config_path = folder / "tokenizer_config.json";
+  if (fs::exists(config_path)) {
+    const nlohmann::json config = parse_json_text(read_text_file(config_path), config_path.string());
+    auto separate = config.is_object() ? config.find("separate_vocabs") : config.end();
+    if (config.is_object() && separate != config.end() && separate->is_boolean() && separate->get<bool>())
+      throw Error(ErrorKind::Unsupported, config_path.string() + ": separate_vocabs = true (a target_vocab.json) is not supported");
+  }
   const PieceIds vocab = parse_vocab_json(read_text_file(vocab_path), vocab_path.string());
   MarianTokenizers out;
   out.source = marian_side(folder / "source.spm", vocab, vocab_path.string());

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 
+#include "core/ops.h"
 #include "core/seq2seq.h"
 #include "test_support.h"
 
@@ -219,6 +220,21 @@ TEST_P(Seq2SeqFixture, TokenizerCasesMatchTheSentencePieceLibrary) {
     for (const Token& t : tokens) pieces.push_back(t.piece);
     EXPECT_EQ(pieces, tc["tokens"].get<std::vector<std::string>>()) << "text: " << tc["text"];
   }
+}
+
+// The encoder's derived pre-softmax scores (what the Q/K/V view shows) give
+// back its probabilities: T5's have no 1/sqrt(Dh) and carry the position bias.
+TEST_P(Seq2SeqFixture, EncoderScoresReproduceTheProbabilities) {
+  auto snap = run(golden_["cases"][0]);
+  for (int l = 0; l < L(); ++l)
+    for (int h = 0; h < H(); ++h) {
+      MatrixRM p = snap->scores(l, h);
+      softmax_rows(p);
+      const MatrixRM& probs = snap->head(l, h).probs;
+      const int T = snap->n_tokens;
+      EXPECT_TRUE(all_close("softmax(scores) L" + std::to_string(l) + " H" + std::to_string(h), T * T,
+                            [&](int i) { return p(i / T, i % T); }, [&](int i) { return probs(i / T, i % T); }, 1e-6, 0));
+    }
 }
 
 // T5 only: Marian has absolute sinusoid positions.
