@@ -204,11 +204,31 @@ const Seq2SeqNameTable& seq2seq_names_for(const Seq2SeqConfig& config) {
   return config.decoder.gated_ffn ? kT5GatedNames : kT5Names;
 }
 
+namespace {
+
+// Token ids the decoder embeds or generation compares must lie in the vocabulary.
+void check_token_ids(const Seq2SeqConfig& c) {
+  const int V = c.encoder.vocab_size;
+  auto check = [&](int id, const char* field) {
+    if (id < 0 || id >= V)
+      throw Error(ErrorKind::OutOfRange, std::string("config.json: ") + field + " " + std::to_string(id) +
+                                             " is outside the vocabulary (0.." + std::to_string(V - 1) + ")");
+  };
+  check(c.decoder.decoder_start_id, "decoder_start_token_id");
+  check(c.decoder.eos_id, "eos_token_id");
+  for (int id : c.decoder.suppressed_ids) check(id, "bad_words_ids / pad_token_id");
+}
+
+}  // namespace
+
 Seq2SeqConfig read_seq2seq_config(const json& config, const json& generation) {
   const std::string type = config_model_type(config);
-  if (type == "marian") return read_marian(config, generation);
-  if (type == "t5") return read_t5(config);
-  throw Error(ErrorKind::Unsupported, "config.json: model_type '" + type + "' is not an encoder-decoder family attnscope knows");
+  Seq2SeqConfig out;
+  if (type == "marian") out = read_marian(config, generation);
+  else if (type == "t5") out = read_t5(config);
+  else throw Error(ErrorKind::Unsupported, "config.json: model_type '" + type + "' is not an encoder-decoder family attnscope knows");
+  check_token_ids(out);
+  return out;
 }
 
 }  // namespace attnscope

@@ -44,6 +44,7 @@ struct SpmSpec {
   std::vector<std::string> pieces;     // [V] vocabulary string of each model id
   StringIdMap id_of_piece;             // piece -> model id
   std::vector<AddedToken> added;       // matched literally in the text first
+  bool library_ids = false;            // T5: the library's ids are the model's; Marian: look pieces up
   int unk_id = -1, eos_id = -1, pad_id = -1;
 };
 
@@ -92,7 +93,7 @@ class SpmTokenizer final : public Tokenizer {
     const auto encoded = spec_.processor->EncodeAsImmutableProto(run);
     for (const auto& sp : encoded.pieces()) {
       auto it = spec_.id_of_piece.find(sp.piece());
-      const int id = it != spec_.id_of_piece.end() ? it->second : unk_id;
+      const int id = spec_.library_ids ? static_cast<int>(sp.id()) : it != spec_.id_of_piece.end() ? it->second : unk_id;
       tokens.push_back(make_token(id, sp.piece(), base + sp.begin(), base + sp.end(), false));
     }
   }
@@ -135,6 +136,7 @@ std::unique_ptr<Tokenizer> marian_side(const fs::path& spm_path, const PieceIds&
 std::unique_ptr<Tokenizer> load_t5_tokenizer(const fs::path& folder) {
   SpmSpec spec;
   spec.processor = load_processor(folder / "spiece.model");
+  spec.library_ids = true;
   const int n = spec.processor->GetPieceSize(), extra = extra_id_count(folder);
   for (int id = 0; id < n; ++id) spec.pieces.push_back(spec.processor->IdToPiece(id));
   for (int id = n; id < n + extra; ++id) spec.pieces.push_back("<extra_id_" + std::to_string(n + extra - 1 - id) + ">");

@@ -84,6 +84,16 @@ TEST(Seq2SeqLoader, T5HeadsTimesDkvDisagreeingWithTensorsIsOneClearError) {
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
 }
 
+TEST(Seq2SeqLoader, StartTokenOutsideTheVocabularyIsOneClearError) {
+  BrokenFolder folder("marian");
+  auto config = testing::read_json(folder.path() / "config.json");
+  config["decoder_start_token_id"] = 9999;
+  testing::write_file(folder.path() / "config.json", config.dump());
+  const Error e = load_error(folder.path());
+  EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+  EXPECT_NE(std::string(e.what()).find("decoder_start_token_id 9999"), std::string::npos) << e.what();
+}
+
 TEST(Seq2SeqLoader, SpiecePathThatIsNotAModelIsOneClearError) {
   BrokenFolder folder("t5");
   testing::write_file(folder.path() / "spiece.model", "not a protobuf");
