@@ -7,32 +7,42 @@
 #include "core/error.h"
 #include "core/export_data.h"
 #include "core/forward.h"
+#include "core/seq2seq.h"
 
 namespace attnscope::cli {
 
 int export_command(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"--model", "--text", "--format", "--tensor", "--layer", "--head", "--out", "--ablate", "--mask-key"},
+            {"--model", "--text", "--target", "--attention", "--format", "--tensor", "--layer", "--head", "--out", "--ablate",
+             "--ablate-decoder", "--ablate-cross", "--mask-key"},
             {"--no-causal", "--causal", "--force"});
   const std::string format = args.require("--format");
   const std::string out = args.require("--out");
   if (format != "bertviz" && format != "npy" && format != "csv") throw Error("--format must be bertviz, npy or csv");
   NpyTensor tensor = NpyTensor::Attention;
   if (!npy_tensor_from_name(args.get_or("--tensor", "attention"), &tensor)) throw Error("--tensor must be attention, q, k or v");
+  AttentionKind kind = AttentionKind::Self;
+  if (!attention_kind_from_name(args.get_or("--attention", "self"), &kind)) throw Error("--attention must be self, decoder or cross");
 
   auto model = open_model(args.get("--model"));
   RunOptions options;
   options.predict = RunOptions::Predict::None;
   options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
+  options.interventions.ablated_decoder_heads = parse_head_list(args.get_or("--ablate-decoder", ""));
+  options.interventions.ablated_cross_heads = parse_head_list(args.get_or("--ablate-cross", ""));
   options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
   if (args.has("--no-causal")) options.interventions.causal = false;
   if (args.has("--causal")) options.interventions.causal = true;
-  auto snap = run_text(model, args.get_or("--text", default_text()), options);
+  if (args.get("--target") && !is_encoder_decoder(*model))
+    throw Error(ErrorKind::Usage, "--target needs an encoder-decoder model (Marian, T5)");
+  const std::string text = args.get_or("--text", default_text());
+  auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options) : run_text(model, text, options);
 
+  // bertviz holds every kind; npy and csv hold the one --attention names.
   std::string bytes;
   if (format == "bertviz") bytes = bertviz_json(*snap).dump() + "\n";
-  else if (format == "npy") bytes = npy_bytes(snapshot_array(*snap, tensor));
-  else bytes = attention_csv(*snap, args.get_int("--layer", 0, 0, 1 << 20), args.get_int("--head", 0, 0, 1 << 20));
+  else if (format == "npy") bytes = npy_bytes(snapshot_array(attention_of_kind(*snap, kind), tensor));
+  else bytes = attention_csv(attention_of_kind(*snap, kind), args.get_int("--layer", 0, 0, 1 << 20), args.get_int("--head", 0, 0, 1 << 20));
   write_export(out, bytes, args.has("--force"));
   std::cerr << "wrote " << out << "\n";
   return 0;

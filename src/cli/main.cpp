@@ -32,6 +32,8 @@ const char* kUsage =
     "  attnscope-cli translate --model PATH --text SOURCE [--steps N]\n"
     "  attnscope-cli export [--model PATH] [--text TEXT] --format bertviz|npy|csv --out FILE\n"
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
+    "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross]\n"
+    "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
 #ifdef ATTNSCOPE_WITH_RENDER
     "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cli_runner.h"
+#include "core/export_data.h"
 #include "test_support.h"
 
 namespace attnscope {
@@ -128,6 +129,31 @@ TEST(CliSeq2Seq, TranslatePrintsOnlyTheGreedyText) {
   EXPECT_EQ(r.out, expected + "\n");
 }
 
+TEST(CliSeq2Seq, ExportsCrossAttentionAsNpyCsvAndBertViz) {
+  const json gc = golden_case("marian", "cat");  // Ts = 14, Tt = 13
+  const auto dir = testing::temp_dir("cli-seq2seq-export");
+  auto export_as = [&](const std::string& format) {
+    const std::string out = (dir / ("cross." + format)).string();
+    const testing::CliResult r = run_cli({"export", "--model", testing::fixture("marian").string(), "--text", gc["text"].get<std::string>(),
+                                          "--target", gc["target_text"].get<std::string>(), "--attention", "cross", "--format", format,
+                                          "--out", out, "--layer", "1", "--head", "2"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return out;
+  };
+  const NpyArray npy = parse_npy(testing::read_file(export_as("npy")));
+  ASSERT_EQ(npy.shape, (std::vector<std::int64_t>{2, 4, 13, 14}));  // [Ld, H, Tt, Ts]
+  const json& golden = gc["cross_attentions"];
+  EXPECT_TRUE(testing::all_close("exported cross attention", static_cast<int>(npy.data.size()), [&](int i) { return npy.data[static_cast<size_t>(i)]; },
+                                 [&](int i) { return golden[i / (4 * 13 * 14)][i / (13 * 14) % 4][i / 14 % 13][i % 14].get<float>(); }, 1e-4, 0));
+  const std::string csv = testing::read_file(export_as("csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 14);  // a header, then one row per decoder position
+  const json bertviz = testing::read_json(export_as("bertviz"));
+  EXPECT_EQ(bertviz["encoder_tokens"].size(), 14u);
+  EXPECT_EQ(bertviz["decoder_tokens"].size(), 13u);
+  EXPECT_EQ(bertviz["cross_attention"][1][2].size(), 13u);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliSeq2Seq, MisuseIsOneLineWithStatus2) {
   const std::string gpt2 = testing::fixture("gpt2").string(), marian = testing::fixture("marian").string();
   const std::vector<std::vector<std::string>> bad = {
@@ -137,6 +163,7 @@ TEST(CliSeq2Seq, MisuseIsOneLineWithStatus2) {
       {"translate", "--model", gpt2, "--text", "hi"},
       {"translate", "--model", marian},
       {"generate", "--model", marian, "--steps", "3"},
+      {"export", "--model", gpt2, "--text", "hi", "--attention", "cross", "--format", "npy", "--out", "/tmp/never-written.npy"},
   };
   for (const auto& args : bad) {
     const testing::CliResult r = run_cli(args);
