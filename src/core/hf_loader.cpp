@@ -8,6 +8,7 @@
 #include "error.h"
 #include "families.h"
 #include "seq2seq_loader.h"
+#include "tokenizer_spm.h"
 
 namespace attnscope {
 namespace {
@@ -189,7 +190,8 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
     case Family::Llama:
       if (fs::exists(folder / "tokenizer.json")) return make_tokenizer_from_json(read_text(folder / "tokenizer.json"), true);
       if (fs::exists(folder / "vocab.json")) return load_gpt2_bpe(folder);
-      throw Error(folder.string() + ": no tokenizer.json or vocab.json + merges.txt");
+      if (fs::exists(folder / "tokenizer.model")) return load_llama_sentencepiece(folder / "tokenizer.model", true);
+      throw Error(ErrorKind::NotFound, folder.string() + ": no tokenizer.json, vocab.json + merges.txt or tokenizer.model");
   }
   throw Error("unknown family");
 }

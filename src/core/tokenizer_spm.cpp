@@ -44,45 +44,61 @@ struct SpmSpec {
   std::vector<std::string> pieces;     // [V] vocabulary string of each model id
   StringIdMap id_of_piece;             // piece -> model id
   std::vector<AddedToken> added;       // matched literally in the text first
-  bool library_ids = false;            // T5: the library's ids are the model's; Marian: look pieces up
-  int unk_id = -1, eos_id = -1, pad_id = -1;
+  bool library_ids = false;            // T5, Llama: the library's ids are the model's; Marian: look pieces up
+  std::vector<int> prefix_ids;         // added before the text (Llama: BOS)
+  std::vector<int> suffix_ids;         // added after it (T5, Marian: </s>)
+  int unk_id = -1, eos_id = -1, pad_id = -1, bos_id = -1;
 };
 
 class SpmTokenizer final : public Tokenizer {
  public:
   explicit SpmTokenizer(SpmSpec spec) : spec_(std::move(spec)) {
     unk_id = spec_.unk_id;
+    bos_id = spec_.bos_id;
     eos_id = spec_.eos_id;
     pad_id = spec_.pad_id;
     special_.assign(spec_.pieces.size(), false);
     for (const AddedToken& token : spec_.added) special_[static_cast<std::size_t>(token.id)] = true;
+    raw_.resize(spec_.pieces.size());
+    for (std::size_t id = 0; id < spec_.pieces.size(); ++id) raw_[id] = raw_text(static_cast<int>(id));
   }
 
   std::vector<Token> encode(std::string_view text) const override {
     return encode_between_added_tokens(
-        text, {}, spec_.added, {eos_id},
+        text, spec_.prefix_ids, spec_.added, spec_.suffix_ids,
         [this](int id, std::size_t start, std::size_t end, bool special) { return make_token(id, spec_.pieces[static_cast<std::size_t>(id)], start, end, special); },
         [this](std::string_view run, std::size_t base, std::vector<Token>& tokens) { encode_run(run, base, tokens); });
   }
 
   int vocab_size() const override { return static_cast<int>(spec_.pieces.size()); }
   std::string piece(int id) const override { return spec_.pieces[checked(id)]; }
-  std::string decode_piece(int id) const override {
-    return special_[checked(id)] ? std::string() : piece_text(spec_.pieces[checked(id)]);
-  }
+  std::string decode_piece(int id) const override { return raw_[checked(id)]; }
   std::string display_piece(int id) const override {
-    return special_[checked(id)] ? spec_.pieces[checked(id)] : display_bytes_as_text(decode_piece(id));
+    return special_[checked(id)] ? spec_.pieces[checked(id)] : display_bytes_as_text(raw_[checked(id)]);
   }
 
  private:
+  // The text an id stands for: "" for control and unknown symbols, the byte of
+  // a byte-fallback piece ("<0xE2>"), otherwise the piece with '▁' as a space.
+  std::string raw_text(int id) {
+    const auto& sp = *spec_.processor;
+    const bool in_library = spec_.library_ids && id < sp.GetPieceSize();
+    if (in_library && (sp.IsControl(id) || sp.IsUnknown(id))) special_[static_cast<std::size_t>(id)] = true;
+    if (special_[static_cast<std::size_t>(id)]) return {};
+    if (in_library && sp.IsByte(id)) return std::string(1, static_cast<char>(std::stoi(spec_.pieces[static_cast<std::size_t>(id)].substr(3, 2), nullptr, 16)));
+    return piece_text(spec_.pieces[static_cast<std::size_t>(id)]);
+  }
+
   std::size_t checked(int id) const {
     if (id < 0 || id >= vocab_size())
       throw Error(ErrorKind::OutOfRange, "token id " + std::to_string(id) + " is outside 0.." + std::to_string(vocab_size() - 1));
     return static_cast<std::size_t>(id);
   }
 
+  // `piece` is the library's string, which for an unknown stretch is its surface text.
   Token make_token(int id, const std::string& piece, std::size_t start, std::size_t end, bool special) const {
-    std::string display = special ? piece : display_bytes_as_text(piece_text(piece));
+    const bool byte_piece = spec_.library_ids && id < spec_.processor->GetPieceSize() && spec_.processor->IsByte(id);
+    std::string display = special ? piece : display_bytes_as_text(byte_piece ? raw_[static_cast<std::size_t>(id)] : piece_text(piece));
     return Token{id, piece, std::move(display), start, end, special};
   }
 
@@ -99,7 +115,8 @@ class SpmTokenizer final : public Tokenizer {
   }
 
   SpmSpec spec_;
-  std::vector<bool> special_;  // [V]
+  std::vector<bool> special_;     // [V]
+  std::vector<std::string> raw_;  // [V] decode_piece
 };
 
 int require_id(const StringIdMap& ids, const std::string& piece, const std::string& source) {
@@ -128,6 +145,7 @@ std::unique_ptr<Tokenizer> marian_side(const fs::path& spm_path, const PieceIds&
   spec.unk_id = require_id(spec.id_of_piece, "<unk>", vocab_source);
   spec.pad_id = require_id(spec.id_of_piece, "<pad>", vocab_source);
   for (int id : {spec.eos_id, spec.unk_id, spec.pad_id}) spec.added.push_back({spec.pieces[static_cast<std::size_t>(id)], id});
+  spec.suffix_ids = {spec.eos_id};
   return std::make_unique<SpmTokenizer>(std::move(spec));
 }
 
@@ -148,6 +166,20 @@ std::unique_ptr<Tokenizer> load_t5_tokenizer(const fs::path& folder) {
   for (int id : {spec.eos_id, spec.unk_id, spec.pad_id}) spec.added.push_back({spec.pieces[static_cast<std::size_t>(id)], id});
   // T5Tokenizer: AddedToken(f"<extra_id_{i}>", lstrip=True, rstrip=True).
   for (int id = n; id < n + extra; ++id) spec.added.push_back({spec.pieces[static_cast<std::size_t>(id)], id, true, true});
+  spec.suffix_ids = {spec.eos_id};
+  return std::make_unique<SpmTokenizer>(std::move(spec));
+}
+
+std::unique_ptr<Tokenizer> load_llama_sentencepiece(const fs::path& tokenizer_model, bool add_bos) {
+  SpmSpec spec;
+  spec.processor = load_processor(tokenizer_model);
+  spec.library_ids = true;
+  for (int id = 0; id < spec.processor->GetPieceSize(); ++id) spec.pieces.push_back(spec.processor->IdToPiece(id));
+  spec.unk_id = spec.processor->unk_id();
+  spec.eos_id = spec.processor->eos_id();
+  spec.pad_id = spec.processor->pad_id();
+  spec.bos_id = spec.processor->bos_id();
+  if (add_bos && spec.bos_id >= 0) spec.prefix_ids = {spec.bos_id};
   return std::make_unique<SpmTokenizer>(std::move(spec));
 }
 

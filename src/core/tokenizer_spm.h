@@ -17,6 +17,10 @@ namespace attnscope {
 // on both sides; </s>, <unk> and <pad> typed in the text are matched too.
 std::unique_ptr<Tokenizer> load_t5_tokenizer(const std::filesystem::path& folder);
 
+// A Llama-style tokenizer.model (BPE with byte fallback): the library's ids,
+// BOS before the text when `add_bos`; text is not scanned for "<s>".
+std::unique_ptr<Tokenizer> load_llama_sentencepiece(const std::filesystem::path& tokenizer_model, bool add_bos);
+
 // MarianTokenizer: source.spm (or target.spm) cuts the text into pieces and
 // vocab.json gives each piece its id (an unknown piece -> <unk>); the .spm's
 // own ids are never used. Appends </s>. Throws Error naming a missing file.
