@@ -85,7 +85,7 @@ int run_command(const std::vector<std::string>& argv) {
 
   const std::string text = args.get_or("--text", default_text());
   bool truncated = false;
-  auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options)
+  auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options, 64, &truncated)
                                          : run_text(model, text, options, &truncated);
   print_snapshot(*snap, truncated);
   if (snap->decoder) print_decoder(*snap->decoder);

@@ -270,10 +270,7 @@ std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const 
 std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
                                                   const RunOptions& options, bool* truncated) {
   // Encoder-decoder models: the text is the source, the target the greedy translation.
-  if (model->encoder_decoder) {
-    if (truncated) *truncated = false;
-    return run_translation(model, text, std::nullopt, options);
-  }
+  if (model->encoder_decoder) return run_translation(model, text, std::nullopt, options, 64, truncated);
   std::vector<Token> tokens = model->tokenizer->encode(text);
   const size_t context = static_cast<size_t>(model->config.max_positions);
   const bool cut = tokens.size() > context;

@@ -29,12 +29,13 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
                                                             std::vector<Token> decoder_input, const RunOptions& options,
                                                             std::string source_text = {}, std::string target_text = {});
 
-// Tokenizes the source; with a target, decodes it under teacher forcing (its
-// tokens' spans point into `target`), otherwise decodes the model's own greedy
-// translation of at most `max_new_tokens` tokens.
+// Tokenizes the source (cut to Marian's position table, see `truncated`);
+// with a target, decodes it under teacher forcing (its tokens' spans point
+// into `target`), otherwise decodes the model's own greedy translation of at
+// most `max_new_tokens` tokens.
 std::shared_ptr<const AttentionSnapshot> run_translation(const std::shared_ptr<const Model>& model, std::string_view source,
                                                          const std::optional<std::string>& target, const RunOptions& options,
-                                                         int max_new_tokens = 64);
+                                                         int max_new_tokens = 64, bool* truncated = nullptr);
 
 // The decoder's input for a target text: the start token (start == end == 0),
 // then the target's tokens without the </s> the tokenizer appends.

@@ -52,8 +52,17 @@ std::string decode_translation(const Model& model, const std::vector<int>& ids, 
 
 std::shared_ptr<const AttentionSnapshot> run_translation(const std::shared_ptr<const Model>& model, std::string_view source,
                                                          const std::optional<std::string>& target, const RunOptions& options,
-                                                         int max_new_tokens) {
+                                                         int max_new_tokens, bool* truncated) {
   std::vector<Token> source_tokens = model->tokenizer->encode(source);
+  // Marian's position table bounds the source: cut it, keeping the closing </s>.
+  const std::size_t limit = static_cast<std::size_t>(model->config.max_positions);
+  const bool cut = model->encoder_decoder && model->encoder_decoder->config.sinusoidal_positions && source_tokens.size() > limit;
+  if (cut) {
+    const Token last = source_tokens.back();
+    source_tokens.resize(limit);
+    if (last.special) source_tokens.back() = last;
+  }
+  if (truncated) *truncated = cut;
   if (target) return run_seq2seq_tokens(model, std::move(source_tokens), decoder_input_for(*model, *target), options, std::string(source), *target);
   const GreedyTranslation greedy = translate_greedy(model, source_tokens, max_new_tokens, options.interventions, options.cancel);
   std::vector<Token> decoder_input;

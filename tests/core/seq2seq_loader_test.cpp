@@ -111,5 +111,16 @@ TEST(Seq2SeqLoader, BadRunInputsAreErrors) {
   EXPECT_THROW(run_seq2seq_tokens(model, too_long, decoder_input_for(*model, "Bonjour"), RunOptions{}), Error);
 }
 
+TEST(Seq2SeqLoader, LongSourceTextIsCutToMariansPositionsKeepingEos) {
+  auto model = load_model(testing::fixture("marian"));
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "The cat sat. ";
+  bool truncated = false;
+  auto snap = run_translation(model, text, std::string("Le chat."), RunOptions{}, 8, &truncated);
+  EXPECT_TRUE(truncated);
+  EXPECT_EQ(snap->n_tokens, 64);
+  EXPECT_EQ(snap->tokens.back().id, model->encoder_decoder->config.eos_id);
+}
+
 }  // namespace
 }  // namespace attnscope
