@@ -224,9 +224,12 @@ void check_token_ids(const Seq2SeqConfig& c) {
 Seq2SeqConfig read_seq2seq_config(const json& config, const json& generation) {
   const std::string type = config_model_type(config);
   Seq2SeqConfig out;
-  if (type == "marian") out = read_marian(config, generation);
-  else if (type == "t5") out = read_t5(config);
-  else throw Error(ErrorKind::Unsupported, "config.json: model_type '" + type + "' is not an encoder-decoder family attnscope knows");
+  if (type == "marian")
+    out = read_marian(config, generation);
+  else if (type == "t5")
+    out = read_t5(config);
+  else
+    throw Error(ErrorKind::Unsupported, "config.json: model_type '" + type + "' is not an encoder-decoder family attnscope knows");
   check_token_ids(out);
   return out;
 }

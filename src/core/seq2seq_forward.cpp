@@ -39,7 +39,8 @@ MatrixRM embed(const Model& model, const std::vector<int>& ids, int first, const
   const float scale = decoder_of(model).config.embedding_scale;
   MatrixRM x(static_cast<int>(ids.size()), c.dim);  // [n, D]
   for (int t = 0; t < static_cast<int>(ids.size()); ++t) {
-    x.row(t) = Eigen::Map<const Eigen::RowVectorXf>(model.weights.token_embedding + static_cast<std::int64_t>(ids[t]) * c.dim, c.dim) * scale;
+    x.row(t) =
+        Eigen::Map<const Eigen::RowVectorXf>(model.weights.token_embedding + static_cast<std::int64_t>(ids[t]) * c.dim, c.dim) * scale;
     if (positions) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(positions + static_cast<std::int64_t>(first + t) * c.dim, c.dim);
   }
   return x;
@@ -83,11 +84,11 @@ void append_keys(const MatrixRM& x, const Linear& wk, const Linear& wv, int H, i
 
 struct AttentionCall {
   int layer = 0;
-  int first = 0;                              // position of the first query row
-  bool causal = false;                        // a query at position p sees keys 0..p
+  int first = 0;                                // position of the first query row
+  bool causal = false;                          // a query at position p sees keys 0..p
   const std::vector<MatrixRM>* bias = nullptr;  // [H] each [n, Tk], or null
-  const HeadSet* ablated = nullptr;           // (layer, head) pairs to zero
-  HeadCapture* captures = nullptr;            // [H] or null
+  const HeadSet* ablated = nullptr;             // (layer, head) pairs to zero
+  HeadCapture* captures = nullptr;              // [H] or null
 };
 
 // Multi-head attention of query rows x over `kv`, output projected.   x [n, D] -> [n, D]
@@ -100,12 +101,13 @@ MatrixRM attend(const Model& model, const MatrixRM& x, const Linear& wq, const L
   parallel_for(c.n_heads, [&](int h) {
     const MatrixRM& k = kv.k[static_cast<size_t>(h)];  // [Tk, Dh]
     const MatrixRM& v = kv.v[static_cast<size_t>(h)];  // [Tk, Dh]
-    MatrixRM qh = q.middleCols(h * Dh, Dh);              // [n, Dh]
-    MatrixRM probs = qh * k.transpose();                 // [n, Tk] scores
+    MatrixRM qh = q.middleCols(h * Dh, Dh);            // [n, Dh]
+    MatrixRM probs = qh * k.transpose();               // [n, Tk] scores
     probs *= scale;
     if (call.bias) probs += (*call.bias)[static_cast<size_t>(h)];
     if (call.causal)
-      for (int i = 0; i < n; ++i) probs.row(i).tail(probs.cols() - std::min<Eigen::Index>(call.first + i + 1, probs.cols())).setConstant(kNegInf);
+      for (int i = 0; i < n; ++i)
+        probs.row(i).tail(probs.cols() - std::min<Eigen::Index>(call.first + i + 1, probs.cols())).setConstant(kNegInf);
     softmax_rows(probs);
     // head_mask: the probabilities times 0 after the softmax, as transformers does.
     if (call.ablated && call.ablated->count({call.layer, h})) probs.setZero();
@@ -121,8 +123,10 @@ MatrixRM attend(const Model& model, const MatrixRM& x, const Linear& wq, const L
 // Marian's "swish" is read as Activation::SwiGlu, but its FFN is not gated:
 // only the SiLU applies here.
 void activate(MatrixRM& x, Activation act) {
-  if (act == Activation::SwiGlu) silu(x);
-  else apply_activation(x, act);
+  if (act == Activation::SwiGlu)
+    silu(x);
+  else
+    apply_activation(x, act);
 }
 
 // wo(act(wi x)), or T5 v1.1's wo(act(wi_0 x) * wi_1 x).     x [n, D] -> [n, D]
@@ -171,8 +175,8 @@ EncoderRun encode(const Model& model, const std::vector<int>& ids, const HeadSet
   for (int l = 0; l < c.n_layers; ++l) {
     check_cancel(cancel);
     const LayerWeights& lw = model.weights.layers[static_cast<size_t>(l)];
-    AttentionCall call{l, 0, false, run.position_bias.empty() ? nullptr : &run.position_bias, &ablated,
-                       captures ? captures + l * c.n_heads : nullptr};
+    AttentionCall call{
+        l, 0, false, run.position_bias.empty() ? nullptr : &run.position_bias, &ablated, captures ? captures + l * c.n_heads : nullptr};
     residual_block(model, x, lw.attn_norm, [&](const MatrixRM& h) {
       KeyValues kv;
       append_keys(h, lw.wk, lw.wv, c.n_heads, c.head_dim, kv);
@@ -226,7 +230,8 @@ MatrixRM decode(const Model& model, const std::vector<int>& ids, DecoderState& s
   for (int l = 0; l < ed.config.n_decoder_layers; ++l) {
     check_cancel(request.cancel);
     const DecoderLayerWeights& lw = ed.weights.layers[static_cast<size_t>(l)];
-    AttentionCall self{l, first, true, bias.empty() ? nullptr : &bias, request.self_ablated, cap ? &cap->self_heads[static_cast<size_t>(l * H)] : nullptr};
+    AttentionCall self{
+        l, first, true, bias.empty() ? nullptr : &bias, request.self_ablated, cap ? &cap->self_heads[static_cast<size_t>(l * H)] : nullptr};
     residual_block(model, y, lw.self.attn_norm, [&](const MatrixRM& h) {
       append_keys(h, lw.self.wk, lw.self.wv, H, c.head_dim, state.self[static_cast<size_t>(l)]);
       return attend(model, h, lw.self.wq, lw.self.wo, state.self[static_cast<size_t>(l)], self);
@@ -268,7 +273,8 @@ void check_ids(const Model& model, const std::vector<Token>& tokens, const char*
                                            " tokens, more than the model's " + std::to_string(c.max_positions) + " positions");
   for (const Token& t : tokens)
     if (t.id < 0 || t.id >= c.vocab_size)
-      throw Error(ErrorKind::OutOfRange, "token id " + std::to_string(t.id) + " is outside the vocabulary (0.." + std::to_string(c.vocab_size - 1) + ")");
+      throw Error(ErrorKind::OutOfRange,
+                  "token id " + std::to_string(t.id) + " is outside the vocabulary (0.." + std::to_string(c.vocab_size - 1) + ")");
 }
 
 void check_heads(const HeadSet& heads, int layers, int n_heads, const char* kind) {
@@ -349,7 +355,8 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
   cap->cross_heads.resize(cap->self_heads.size());
   cap->encoder_position_bias = std::move(enc.position_bias);
   DecoderState state = start_decoder(model, enc.output);
-  DecoderRequest request{&options.interventions.ablated_decoder_heads, &options.interventions.ablated_cross_heads, cap.get(), options.cancel};
+  DecoderRequest request{&options.interventions.ablated_decoder_heads, &options.interventions.ablated_cross_heads, cap.get(),
+                         options.cancel};
   cap->final_hidden = decode(model, ids_of(cap->tokens), state, request);
   fill_predictions(model, *cap, options);
   snap->decoder = std::move(cap);

@@ -34,7 +34,8 @@ std::string decode_translation(const Model& model, const std::vector<int>& ids, 
   bool first_piece = true;
   if (tokens) tokens->clear();
   for (int id : ids) {
-    if (id < 0 || id >= tokenizer.vocab_size()) throw Error(ErrorKind::OutOfRange, "token id " + std::to_string(id) + " is outside the vocabulary");
+    if (id < 0 || id >= tokenizer.vocab_size())
+      throw Error(ErrorKind::OutOfRange, "token id " + std::to_string(id) + " is outside the vocabulary");
     std::string piece = tokenizer.decode_piece(id);  // "" for special tokens
     if (piece.empty()) {
       if (tokens) tokens->push_back(special_token(tokenizer, id, text.size()));
@@ -63,7 +64,8 @@ std::shared_ptr<const AttentionSnapshot> run_translation(const std::shared_ptr<c
     if (last.special) source_tokens.back() = last;
   }
   if (truncated) *truncated = cut;
-  if (target) return run_seq2seq_tokens(model, std::move(source_tokens), decoder_input_for(*model, *target), options, std::string(source), *target);
+  if (target)
+    return run_seq2seq_tokens(model, std::move(source_tokens), decoder_input_for(*model, *target), options, std::string(source), *target);
   const GreedyTranslation greedy = translate_greedy(model, source_tokens, max_new_tokens, options.interventions, options.cancel);
   std::vector<Token> decoder_input;
   std::string text = decode_translation(*model, greedy.ids, &decoder_input);

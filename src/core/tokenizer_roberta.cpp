@@ -32,7 +32,8 @@ int require_piece(const PieceIds& vocab, const std::string& piece, const std::st
 std::unique_ptr<Tokenizer> load_roberta_bpe(const std::filesystem::path& folder) {
   const auto vocab_path = folder / "vocab.json", merges_path = folder / "merges.txt";
   for (const auto& path : {vocab_path, merges_path})
-    if (!std::filesystem::exists(path)) throw Error(ErrorKind::NotFound, path.string() + ": missing (RoBERTa needs vocab.json and merges.txt)");
+    if (!std::filesystem::exists(path))
+      throw Error(ErrorKind::NotFound, path.string() + ": missing (RoBERTa needs vocab.json and merges.txt)");
   ByteLevelBpeSpec spec;
   spec.vocab_source = vocab_path.string();
   spec.merges_source = merges_path.string();

@@ -41,12 +41,12 @@ std::string piece_text(const std::string& piece) {
 // Everything that differs between T5 and Marian is data here.
 struct SpmSpec {
   std::shared_ptr<sentencepiece::SentencePieceProcessor> processor;
-  std::vector<std::string> pieces;     // [V] vocabulary string of each model id
-  StringIdMap id_of_piece;             // piece -> model id
-  std::vector<AddedToken> added;       // matched literally in the text first
-  bool library_ids = false;            // T5, Llama: the library's ids are the model's; Marian: look pieces up
-  std::vector<int> prefix_ids;         // added before the text (Llama: BOS)
-  std::vector<int> suffix_ids;         // added after it (T5, Marian: </s>)
+  std::vector<std::string> pieces;  // [V] vocabulary string of each model id
+  StringIdMap id_of_piece;          // piece -> model id
+  std::vector<AddedToken> added;    // matched literally in the text first
+  bool library_ids = false;         // T5, Llama: the library's ids are the model's; Marian: look pieces up
+  std::vector<int> prefix_ids;      // added before the text (Llama: BOS)
+  std::vector<int> suffix_ids;      // added after it (T5, Marian: </s>)
   int unk_id = -1, eos_id = -1, pad_id = -1, bos_id = -1;
 };
 
@@ -66,7 +66,9 @@ class SpmTokenizer final : public Tokenizer {
   std::vector<Token> encode(std::string_view text) const override {
     return encode_between_added_tokens(
         text, spec_.prefix_ids, spec_.added, spec_.suffix_ids,
-        [this](int id, std::size_t start, std::size_t end, bool special) { return make_token(id, spec_.pieces[static_cast<std::size_t>(id)], start, end, special); },
+        [this](int id, std::size_t start, std::size_t end, bool special) {
+          return make_token(id, spec_.pieces[static_cast<std::size_t>(id)], start, end, special);
+        },
         [this](std::string_view run, std::size_t base, std::vector<Token>& tokens) { encode_run(run, base, tokens); });
   }
 
@@ -85,7 +87,8 @@ class SpmTokenizer final : public Tokenizer {
     const bool in_library = spec_.library_ids && id < sp.GetPieceSize();
     if (in_library && (sp.IsControl(id) || sp.IsUnknown(id))) special_[static_cast<std::size_t>(id)] = true;
     if (special_[static_cast<std::size_t>(id)]) return {};
-    if (in_library && sp.IsByte(id)) return std::string(1, static_cast<char>(std::stoi(spec_.pieces[static_cast<std::size_t>(id)].substr(3, 2), nullptr, 16)));
+    if (in_library && sp.IsByte(id))
+      return std::string(1, static_cast<char>(std::stoi(spec_.pieces[static_cast<std::size_t>(id)].substr(3, 2), nullptr, 16)));
     return piece_text(spec_.pieces[static_cast<std::size_t>(id)]);
   }
 
@@ -187,7 +190,8 @@ MarianTokenizers load_marian_tokenizers(const fs::path& folder) {
   const fs::path vocab_path = folder / "vocab.json";
   for (const char* name : {"source.spm", "target.spm", "vocab.json"})
     if (!fs::exists(folder / name))
-      throw Error(ErrorKind::NotFound, (folder / name).string() + ": missing (a Marian folder needs source.spm, target.spm and vocab.json)");
+      throw Error(ErrorKind::NotFound,
+                  (folder / name).string() + ": missing (a Marian folder needs source.spm, target.spm and vocab.json)");
   const fs::path config_path = folder / "tokenizer_config.json";
   if (fs::exists(config_path)) {
     const nlohmann::json config = parse_json_text(read_text_file(config_path), config_path.string());

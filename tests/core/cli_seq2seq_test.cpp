@@ -70,7 +70,8 @@ TEST(CliSeq2Seq, RunWithTargetFollowsTheJsonContract) {
   const json& first = j["target_tokens"][0];
   EXPECT_EQ(first["start"], first["end"]);
   std::string joined;
-  for (const auto& t : j["target_tokens"]) joined += target.substr(t["start"].get<size_t>(), t["end"].get<size_t>() - t["start"].get<size_t>());
+  for (const auto& t : j["target_tokens"])
+    joined += target.substr(t["start"].get<size_t>(), t["end"].get<size_t>() - t["start"].get<size_t>());
   EXPECT_EQ(joined, target);
   // Attention of all three kinds, as the golden has it.
   EXPECT_LE(max_abs_difference(j["attention"], gc["encoder_attentions"]), 1e-4);
@@ -143,8 +144,9 @@ TEST(CliSeq2Seq, ExportsCrossAttentionAsNpyCsvAndBertViz) {
   const NpyArray npy = parse_npy(testing::read_file(export_as("npy")));
   ASSERT_EQ(npy.shape, (std::vector<std::int64_t>{2, 4, 13, 14}));  // [Ld, H, Tt, Ts]
   const json& golden = gc["cross_attentions"];
-  EXPECT_TRUE(testing::all_close("exported cross attention", static_cast<int>(npy.data.size()), [&](int i) { return npy.data[static_cast<size_t>(i)]; },
-                                 [&](int i) { return golden[i / (4 * 13 * 14)][i / (13 * 14) % 4][i / 14 % 13][i % 14].get<float>(); }, 1e-4, 0));
+  EXPECT_TRUE(testing::all_close(
+      "exported cross attention", static_cast<int>(npy.data.size()), [&](int i) { return npy.data[static_cast<size_t>(i)]; },
+      [&](int i) { return golden[i / (4 * 13 * 14)][i / (13 * 14) % 4][i / 14 % 13][i % 14].get<float>(); }, 1e-4, 0));
   const std::string csv = testing::read_file(export_as("csv"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 14);  // a header, then one row per decoder position
   const json bertviz = testing::read_json(export_as("bertviz"));

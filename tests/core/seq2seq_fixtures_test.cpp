@@ -41,16 +41,17 @@ void expect_attention(const std::function<const HeadCapture&(int, int)>& head, i
       ASSERT_EQ(static_cast<size_t>(p.rows()), g.size()) << label;
       ASSERT_EQ(static_cast<size_t>(p.cols()), g[0].size()) << label;
       const int cols = static_cast<int>(p.cols());
-      EXPECT_TRUE(all_close(label + " L" + std::to_string(l) + " H" + std::to_string(h), static_cast<int>(p.size()),
-                            [&](int i) { return p(i / cols, i % cols); }, [&](int i) { return g[i / cols][i % cols].get<float>(); },
-                            1e-4, 0, worst));
+      EXPECT_TRUE(all_close(
+          label + " L" + std::to_string(l) + " H" + std::to_string(h), static_cast<int>(p.size()),
+          [&](int i) { return p(i / cols, i % cols); }, [&](int i) { return g[i / cols][i % cols].get<float>(); }, 1e-4, 0, worst));
     }
 }
 
 void expect_hidden(const std::string& what, const Eigen::Ref<const Eigen::RowVectorXf>& actual, const json& golden, double* worst) {
   ASSERT_EQ(static_cast<size_t>(actual.size()), golden.size()) << what;
-  EXPECT_TRUE(all_close(what, static_cast<int>(actual.size()), [&](int i) { return actual(i); },
-                        [&](int i) { return golden[i].get<float>(); }, 1e-4, 1e-3, worst));
+  EXPECT_TRUE(all_close(
+      what, static_cast<int>(actual.size()), [&](int i) { return actual(i); }, [&](int i) { return golden[i].get<float>(); }, 1e-4, 1e-3,
+      worst));
 }
 
 // The engine's logit at each golden id, and its own five largest logits.
@@ -61,10 +62,12 @@ void expect_top5(const MatrixRM& logits, const json& ids, const json& values, co
     std::vector<float> mine(row.data(), row.data() + row.size());
     std::partial_sort(mine.begin(), mine.begin() + 5, mine.end(), std::greater<>());
     const std::string at = label + " position " + std::to_string(t);
-    EXPECT_TRUE(all_close(at + " logits at golden top-5 ids", 5, [&](int i) { return row(ids[t][i].get<int>()); },
-                          [&](int i) { return values[t][i].get<float>(); }, 1e-3, 1e-3));
-    EXPECT_TRUE(all_close(at + " own top-5 logits", 5, [&](int i) { return mine[static_cast<size_t>(i)]; },
-                          [&](int i) { return values[t][i].get<float>(); }, 1e-3, 1e-3));
+    EXPECT_TRUE(all_close(
+        at + " logits at golden top-5 ids", 5, [&](int i) { return row(ids[t][i].get<int>()); },
+        [&](int i) { return values[t][i].get<float>(); }, 1e-3, 1e-3));
+    EXPECT_TRUE(all_close(
+        at + " own top-5 logits", 5, [&](int i) { return mine[static_cast<size_t>(i)]; }, [&](int i) { return values[t][i].get<float>(); },
+        1e-3, 1e-3));
   }
 }
 
@@ -96,13 +99,16 @@ class Seq2SeqFixture : public ::testing::TestWithParam<std::string> {
   }
 
   void expect_encoder(const AttentionSnapshot& s, const json& golden, const std::string& label) {
-    expect_attention([&](int l, int h) -> const HeadCapture& { return s.head(l, h); }, L(), H(), golden, label + " encoder attention", &worst_.attention);
+    expect_attention([&](int l, int h) -> const HeadCapture& { return s.head(l, h); }, L(), H(), golden, label + " encoder attention",
+                     &worst_.attention);
   }
   void expect_decoder(const AttentionSnapshot& s, const json& golden, const std::string& label) {
-    expect_attention([&](int l, int h) -> const HeadCapture& { return s.decoder->self_head(l, h); }, Ld(), H(), golden, label + " decoder attention", &worst_.attention);
+    expect_attention([&](int l, int h) -> const HeadCapture& { return s.decoder->self_head(l, h); }, Ld(), H(), golden,
+                     label + " decoder attention", &worst_.attention);
   }
   void expect_cross(const AttentionSnapshot& s, const json& golden, const std::string& label) {
-    expect_attention([&](int l, int h) -> const HeadCapture& { return s.decoder->cross_head(l, h); }, Ld(), H(), golden, label + " cross attention", &worst_.attention);
+    expect_attention([&](int l, int h) -> const HeadCapture& { return s.decoder->cross_head(l, h); }, Ld(), H(), golden,
+                     label + " cross attention", &worst_.attention);
   }
 
   std::filesystem::path dir_;
@@ -136,7 +142,8 @@ TEST_P(Seq2SeqFixture, TeacherForcedCasesMatchGolden) {
     SCOPED_TRACE(label);
     EXPECT_EQ(testing::ids_of(model_->tokenizer->encode(gc["text"].get<std::string>())), gc["input_ids"].get<std::vector<int>>());
     EXPECT_EQ(testing::ids_of(target.encode(gc["target_text"].get<std::string>())), gc["labels"].get<std::vector<int>>());
-    EXPECT_EQ(testing::ids_of(decoder_input_for(*model_, gc["target_text"].get<std::string>())), gc["decoder_input_ids"].get<std::vector<int>>());
+    EXPECT_EQ(testing::ids_of(decoder_input_for(*model_, gc["target_text"].get<std::string>())),
+              gc["decoder_input_ids"].get<std::vector<int>>());
 
     auto snap = run(gc);
     const DecoderCapture& dec = *snap->decoder;
@@ -147,19 +154,22 @@ TEST_P(Seq2SeqFixture, TeacherForcedCasesMatchGolden) {
     for (int l = 0; l < L(); ++l)
       expect_hidden(label + " encoder hidden " + std::to_string(l), snap->residual[static_cast<size_t>(l)].row(Ts - 1),
                     gc["encoder_hidden_states_last_token"][l], &worst_.hidden);
-    expect_hidden(label + " encoder hidden last", snap->final_hidden.row(Ts - 1), gc["encoder_hidden_states_last_token"][L()], &worst_.hidden);
+    expect_hidden(label + " encoder hidden last", snap->final_hidden.row(Ts - 1), gc["encoder_hidden_states_last_token"][L()],
+                  &worst_.hidden);
     expect_hidden(label + " encoder output", snap->final_hidden.row(Ts - 1), gc["encoder_last_hidden_state_last_token"], &worst_.hidden);
     for (int l = 0; l < Ld(); ++l)
       expect_hidden(label + " decoder hidden " + std::to_string(l), dec.residual[static_cast<size_t>(l)].row(Tt - 1),
                     gc["decoder_hidden_states_last_token"][l], &worst_.hidden);
-    expect_hidden(label + " decoder hidden last", dec.final_hidden.row(Tt - 1), gc["decoder_hidden_states_last_token"][Ld()], &worst_.hidden);
+    expect_hidden(label + " decoder hidden last", dec.final_hidden.row(Tt - 1), gc["decoder_hidden_states_last_token"][Ld()],
+                  &worst_.hidden);
     expect_hidden(label + " decoder output", dec.final_hidden.row(Tt - 1), gc["decoder_last_hidden_state_last_token"], &worst_.hidden);
     expect_top5(dec.logits, gc["top5_ids"], gc["top5_logits"], label);
     if (ci == full_case) {
       const int V = model_->config.vocab_size;
       const json& logits = gc["logits"];
-      EXPECT_TRUE(all_close(label + " full logits", Tt * V, [&](int i) { return dec.logits(i / V, i % V); },
-                            [&](int i) { return logits[i / V][i % V].get<float>(); }, 1e-3, 1e-3));
+      EXPECT_TRUE(all_close(
+          label + " full logits", Tt * V, [&](int i) { return dec.logits(i / V, i % V); },
+          [&](int i) { return logits[i / V][i % V].get<float>(); }, 1e-3, 1e-3));
     }
   }
   std::cout << "[ " << GetParam() << " ] max |attention error| " << worst_.attention << ", max |hidden error| " << worst_.hidden << "\n";
@@ -181,20 +191,24 @@ TEST_P(Seq2SeqFixture, HeadMasksOfEachKind) {
     auto s = run(gc, enc);
     const json& ge = gc["head_masked_encoder"];
     expect_top5(s->decoder->logits, ge["top5_ids"], ge["top5_logits"], label + " encoder-masked");
-    expect_hidden(label + " encoder-masked encoder output", s->final_hidden.row(s->n_tokens - 1), ge["encoder_last_hidden_state_last_token"], &worst_.hidden);
-    expect_hidden(label + " encoder-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1), ge["decoder_last_hidden_state_last_token"], &worst_.hidden);
+    expect_hidden(label + " encoder-masked encoder output", s->final_hidden.row(s->n_tokens - 1),
+                  ge["encoder_last_hidden_state_last_token"], &worst_.hidden);
+    expect_hidden(label + " encoder-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1),
+                  ge["decoder_last_hidden_state_last_token"], &worst_.hidden);
     if (ci == full_case) expect_encoder(*s, ge["encoder_attentions"], label + " encoder-masked");
 
     s = run(gc, dec);
     const json& gd = gc["head_masked_decoder"];
     expect_top5(s->decoder->logits, gd["top5_ids"], gd["top5_logits"], label + " decoder-masked");
-    expect_hidden(label + " decoder-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1), gd["decoder_last_hidden_state_last_token"], &worst_.hidden);
+    expect_hidden(label + " decoder-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1),
+                  gd["decoder_last_hidden_state_last_token"], &worst_.hidden);
     if (ci == full_case) expect_decoder(*s, gd["decoder_attentions"], label + " decoder-masked");
 
     s = run(gc, cross);
     const json& gx = gc["head_masked_cross"];
     expect_top5(s->decoder->logits, gx["top5_ids"], gx["top5_logits"], label + " cross-masked");
-    expect_hidden(label + " cross-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1), gx["decoder_last_hidden_state_last_token"], &worst_.hidden);
+    expect_hidden(label + " cross-masked decoder output", s->decoder->final_hidden.row(s->decoder->n_tokens - 1),
+                  gx["decoder_last_hidden_state_last_token"], &worst_.hidden);
     if (ci == full_case) expect_cross(*s, gx["cross_attentions"], label + " cross-masked");
   }
 }
@@ -232,8 +246,9 @@ TEST_P(Seq2SeqFixture, EncoderScoresReproduceTheProbabilities) {
       softmax_rows(p);
       const MatrixRM& probs = snap->head(l, h).probs;
       const int T = snap->n_tokens;
-      EXPECT_TRUE(all_close("softmax(scores) L" + std::to_string(l) + " H" + std::to_string(h), T * T,
-                            [&](int i) { return p(i / T, i % T); }, [&](int i) { return probs(i / T, i % T); }, 1e-6, 0));
+      EXPECT_TRUE(all_close(
+          "softmax(scores) L" + std::to_string(l) + " H" + std::to_string(h), T * T, [&](int i) { return p(i / T, i % T); },
+          [&](int i) { return probs(i / T, i % T); }, 1e-6, 0));
     }
 }
 
@@ -262,9 +277,9 @@ TEST_P(T5Fixture, PositionBucketsAndBias) {
     for (int h = 0; h < H(); ++h) {
       const json& g = gc["position_bias"][side][h];
       ASSERT_EQ(bias[static_cast<size_t>(h)].rows(), T);
-      EXPECT_TRUE(all_close(std::string(side) + " position bias head " + std::to_string(h), T * T,
-                            [&](int i) { return bias[static_cast<size_t>(h)](i / T, i % T); },
-                            [&](int i) { return g[i / T][i % T].get<float>(); }, 1e-4, 0));
+      EXPECT_TRUE(all_close(
+          std::string(side) + " position bias head " + std::to_string(h), T * T,
+          [&](int i) { return bias[static_cast<size_t>(h)](i / T, i % T); }, [&](int i) { return g[i / T][i % T].get<float>(); }, 1e-4, 0));
     }
   }
 }

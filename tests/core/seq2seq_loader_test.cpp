@@ -43,8 +43,8 @@ TEST(Seq2SeqLoader, MissingConfigKeysTakeTransformersDefaults) {
   auto t5 = load_model(testing::fixture("t5"));  // no tie_word_embeddings, no relative_attention_max_distance
   ASSERT_TRUE(is_encoder_decoder(*t5));
   EXPECT_EQ(t5->encoder_decoder->config.relative_max_distance, 128);
-  EXPECT_EQ(t5->weights.lm_head, t5->weights.token_embedding);                 // tied by default
-  EXPECT_FLOAT_EQ(t5->encoder_decoder->config.logits_scale, 1.0f / 8.0f);    // d_model**-0.5 for the tied head
+  EXPECT_EQ(t5->weights.lm_head, t5->weights.token_embedding);             // tied by default
+  EXPECT_FLOAT_EQ(t5->encoder_decoder->config.logits_scale, 1.0f / 8.0f);  // d_model**-0.5 for the tied head
   EXPECT_FALSE(t5->encoder_decoder->config.scale_scores);
   auto v1_1 = load_model(testing::fixture("t5-v1_1"));
   EXPECT_NE(v1_1->weights.lm_head, v1_1->weights.token_embedding);

@@ -2,11 +2,12 @@
 // encoder-decoder fixtures (whose tokenizer goldens are in
 // seq2seq_fixtures_test.cpp): the real Llama-2 tokenizer.model agrees with
 // the llama2.c tokenizer.bin built from it.
+#include "core/tokenizer_spm.h"
+
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "core/generate.h"
-#include "core/tokenizer_spm.h"
 #include "test_support.h"
 
 namespace attnscope {
