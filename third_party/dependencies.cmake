@@ -20,6 +20,10 @@ attnscope_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")
 pkg_check_modules(ICU_UC QUIET IMPORTED_TARGET icu-uc)
 attnscope_require(ICU_UC_FOUND "ICU (icu-uc)" "libicu-dev")
 
+# SentencePiece model files (T5 spiece.model, Marian source.spm / target.spm).
+pkg_check_modules(SENTENCEPIECE QUIET IMPORTED_TARGET sentencepiece)
+attnscope_require(SENTENCEPIECE_FOUND "SentencePiece (sentencepiece)" "libsentencepiece-dev")
+
 if(ATTNSCOPE_BUILD_TESTS)
   find_package(GTest QUIET)
   attnscope_require(GTest_FOUND "GoogleTest" "libgtest-dev")

@@ -12,6 +12,7 @@ namespace attnscope::cli {
 
 int run_command(const std::vector<std::string>& argv);
 int generate_command(const std::vector<std::string>& argv);
+int translate_command(const std::vector<std::string>& argv);
 int export_command(const std::vector<std::string>& argv);
 int render_command(const std::vector<std::string>& argv);  // render_unavailable.cpp without the render library
 

@@ -9,12 +9,14 @@
 #include "core/error.h"
 #include "core/export_data.h"
 #include "core/forward.h"
+#include "core/seq2seq.h"
 
 namespace attnscope::cli {
 
 int export_command(const std::vector<std::string>& argv) {
   Args args(argv,
-            {"--model", "--text", "--text-file", "--format", "--tensor", "--layer", "--head", "--out", "--ablate", "--mask-key"},
+            {"--model", "--text", "--text-file", "--target", "--attention", "--format", "--tensor", "--layer", "--head",
+             "--out", "--ablate", "--ablate-decoder", "--ablate-cross", "--mask-keys", "--mask-key"},
             {"--no-causal", "--causal", "--force"});
   const std::string format = args.require("--format");
   const std::string out = args.require("--out");
@@ -25,21 +27,29 @@ int export_command(const std::vector<std::string>& argv) {
   check_output_path(out, args.has("--force") ? Overwrite::Allow : Overwrite::Refuse);
   NpyTensor tensor = NpyTensor::Attention;
   if (!npy_tensor_from_name(args.get_or("--tensor", "attention"), &tensor)) throw Error("--tensor must be attention, q, k or v");
+  AttentionKind kind = AttentionKind::Self;
+  if (!attention_kind_from_name(args.get_or("--attention", "self"), &kind)) throw Error("--attention must be self, decoder or cross");
 
   auto model = open_model(args.get("--model"));
   RunOptions options;
   options.predict = RunOptions::Predict::None;
   options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
-  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
+  options.interventions.ablated_decoder_heads = parse_head_list(args.get_or("--ablate-decoder", ""));
+  options.interventions.ablated_cross_heads = parse_head_list(args.get_or("--ablate-cross", ""));
+  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-keys", args.get_or("--mask-key", "")));
   if (args.has("--no-causal")) options.interventions.causal = false;
   if (args.has("--causal")) options.interventions.causal = true;
-  auto snap = run_text(model, read_input_text(args.get("--text"), args.get("--text-file"), default_text()), options);
+  if (args.get("--target") && !is_encoder_decoder(*model))
+    throw Error(ErrorKind::Usage, "--target needs an encoder-decoder model (Marian, T5)");
+  const std::string text = read_input_text(args.get("--text"), args.get("--text-file"), default_text());
+  auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options) : run_text(model, text, options);
   print_warnings(*snap);
 
+  // bertviz holds every kind; npy and csv hold the one --attention names.
   std::string bytes;
   if (format == "bertviz") bytes = bertviz_json(*snap).dump() + "\n";
-  else if (format == "npy") bytes = npy_bytes(snapshot_array(*snap, tensor));
-  else bytes = attention_csv(*snap, args.get_int("--layer", 0, 0, 1 << 20), args.get_int("--head", 0, 0, 1 << 20));
+  else if (format == "npy") bytes = npy_bytes(snapshot_array(attention_of_kind(*snap, kind), tensor));
+  else bytes = attention_csv(attention_of_kind(*snap, kind), args.get_int("--layer", 0, 0, 1 << 20), args.get_int("--head", 0, 0, 1 << 20));
   write_export(out, bytes, args.has("--force"));
   std::cerr << "wrote " << out << "\n";
   return 0;

@@ -13,6 +13,8 @@ int generate_command(const std::vector<std::string>& argv) {
   Args args(argv, {"--model", "--prompt", "--steps", "--temperature", "--top-p", "--seed"}, {});
   auto model = open_model(args.get("--model"));
   if (model->config.masked_lm) throw Error(model->source.string() + ": a masked language model cannot generate text");
+  if (model->encoder_decoder)
+    throw Error(ErrorKind::Usage, model->source.string() + ": an encoder-decoder model: use translate --text SOURCE");
   const int steps = args.get_int("--steps", 256, 1, 1 << 20);
   SamplingOptions sampling;
   sampling.temperature = static_cast<float>(args.get_double("--temperature", 0.0, 0.0, 100.0));

@@ -49,10 +49,15 @@ const char* kUsage =
     "usage:\n"
     "  attnscope-cli run [--model PATH] [--text TEXT|--text-file PATH] [--json FILE.json] [--force] [--top-k K]\n"
     "                    [--ablate L:H,...] [--no-causal|--causal] [--mask-keys I,...]\n"
+    "                    encoder-decoder models: [--target TEXT] [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
+    "                    (TEXT is the source; without --target the target is the greedy translation)\n"
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
+    "  attnscope-cli translate --model PATH --text SOURCE [--steps N]\n"
     "  attnscope-cli export [--model PATH] [--text TEXT|--text-file PATH] --format bertviz|npy|csv\n"
     "                    --out FILE.json|FILE.npy|FILE.csv\n"
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
+    "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross]\n"
+    "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
     "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"
     "                    [--mask-keys I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
@@ -74,6 +79,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return attnscope::cli::run_command(args);
     if (command == "generate") return attnscope::cli::generate_command(args);
+    if (command == "translate") return attnscope::cli::translate_command(args);
     if (command == "export") return attnscope::cli::export_command(args);
     if (command == "render") return attnscope::cli::render_command(args);
     std::cerr << "attnscope-cli: unknown command '" << command << "' (see attnscope-cli --help)\n";

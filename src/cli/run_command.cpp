@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/export_json.h"
 #include "core/forward.h"
+#include "core/seq2seq.h"
 
 namespace attnscope::cli {
 
@@ -44,10 +45,34 @@ void print_snapshot(const AttentionSnapshot& snap, bool truncated) {
   }
 }
 
+// Encoder-decoder runs also list the decoder's inputs and what each position predicts.
+void print_decoder(const DecoderCapture& dec) {
+  std::cout << "target: " << quoted(dec.target_text) << "\n";
+  std::cout << "decoder tokens (" << dec.n_tokens << "):";
+  for (int t = 0; t < dec.n_tokens; ++t) std::cout << " [" << t << "]" << quoted(dec.tokens[static_cast<size_t>(t)].display);
+  std::cout << "\nnext target-token predictions:\n";
+  for (int t = 0; t < dec.n_tokens; ++t) {
+    std::cout << "  [" << t << "] " << quoted(dec.tokens[static_cast<size_t>(t)].display) << " ->";
+    for (const Prediction& p : dec.top[static_cast<size_t>(t)]) std::cout << " " << quoted(p.text) << " " << std::fixed << std::setprecision(3) << p.prob;
+    std::cout << "\n";
+  }
+}
+
+// --target and the decoder / cross head lists need an encoder-decoder model.
+void check_seq2seq_options(const Args& args, const Model& model) {
+  if (is_encoder_decoder(model)) return;
+  for (const char* option : {"--target", "--ablate-decoder", "--ablate-cross"})
+    if (args.get(option))
+      throw Error(ErrorKind::Usage, std::string(option) + " needs an encoder-decoder model (Marian, T5); " + model.source.string() +
+                                        " is a " + model.config.model_type + " model");
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& argv) {
-  Args args(argv, {"--model", "--text", "--text-file", "--json", "--top-k", "--ablate", "--mask-key"},
+  Args args(argv,
+            {"--model", "--text", "--text-file", "--target", "--json", "--top-k", "--ablate", "--ablate-decoder",
+             "--ablate-cross", "--mask-keys", "--mask-key"},
             {"--no-causal", "--causal", "--force"});
   if (args.has("--no-causal") && args.has("--causal")) throw Error("--causal and --no-causal contradict each other");
   const Overwrite overwrite = args.has("--force") ? Overwrite::Allow : Overwrite::Refuse;
@@ -56,18 +81,23 @@ int run_command(const std::vector<std::string>& argv) {
     check_output_path(*path, overwrite);
   }
   auto model = open_model(args.get("--model"));
+  check_seq2seq_options(args, *model);
   RunOptions options;
   options.top_k = args.get_int("--top-k", 5, 1, 1000);
   options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
-  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-key", ""));
+  options.interventions.ablated_decoder_heads = parse_head_list(args.get_or("--ablate-decoder", ""));
+  options.interventions.ablated_cross_heads = parse_head_list(args.get_or("--ablate-cross", ""));
+  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-keys", args.get_or("--mask-key", "")));
   if (args.has("--no-causal")) options.interventions.causal = false;
   if (args.has("--causal")) options.interventions.causal = true;
 
   const std::string text = read_input_text(args.get("--text"), args.get("--text-file"), default_text());
   bool truncated = false;
-  auto snap = run_text(model, text, options, &truncated);
+  auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options, 64, &truncated)
+                                         : run_text(model, text, options, &truncated);
   print_snapshot(*snap, truncated);
   print_warnings(*snap);
+  if (snap->decoder) print_decoder(*snap->decoder);
   if (auto path = args.get("--json")) {
     write_file_atomically(*path, snapshot_to_json(*snap).dump() + "\n", overwrite);
     std::cerr << "wrote " << *path << "\n";

@@ -7,11 +7,30 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "decoder_capture.h"
 #include "export_json.h"
 
 namespace attnscope {
 
 using nlohmann::json;
+
+namespace {
+
+// BertViz's encoder-decoder form: head_view / model_view take encoder_attention,
+// decoder_attention, cross_attention, encoder_tokens and decoder_tokens.
+void add_bertviz_decoder(const AttentionSnapshot& snap, json& out) {
+  json decoder_tokens = json::array();
+  for (const Token& t : snap.decoder->tokens) decoder_tokens.push_back(t.display);
+  json decoder = json::object();
+  add_decoder_json(snap, decoder);
+  out["encoder_tokens"] = out["tokens"];
+  out["decoder_tokens"] = std::move(decoder_tokens);
+  out["encoder_attention"] = out["attn"];
+  out["decoder_attention"] = std::move(decoder["decoder_attention"]);
+  out["cross_attention"] = std::move(decoder["cross_attention"]);
+}
+
+}  // namespace
 
 json bertviz_json(const AttentionSnapshot& snap) {
   json tokens = json::array(), spans = json::array();
@@ -31,7 +50,9 @@ json bertviz_json(const AttentionSnapshot& snap) {
                {"ablated_heads", std::move(ablated)},
                {"masked_keys", snap.interventions.masked_keys}};
   if (!snap.warnings.empty()) meta["warnings"] = snap.warnings;  // NaN is written as null: say why
-  return {{"tokens", std::move(tokens)}, {"attn", attention_to_json(snap)}, {"attnscope", std::move(meta)}};
+  json out = {{"tokens", std::move(tokens)}, {"attn", attention_to_json(snap)}, {"attnscope", std::move(meta)}};
+  if (snap.decoder) add_bertviz_decoder(snap, out);
+  return out;
 }
 
 bool npy_tensor_from_name(const std::string& name, NpyTensor* out) {
@@ -44,16 +65,23 @@ bool npy_tensor_from_name(const std::string& name, NpyTensor* out) {
 }
 
 NpyArray snapshot_array(const AttentionSnapshot& snap, NpyTensor tensor) {
-  const std::int64_t L = snap.n_layers, H = snap.n_heads, T = snap.n_tokens;
-  const std::int64_t cols = tensor == NpyTensor::Attention ? T : snap.head_dim;
+  return snapshot_array(attention_of_kind(snap, AttentionKind::Self), tensor);
+}
+
+NpyArray snapshot_array(const AttentionKindView& view, NpyTensor tensor) {
+  const std::int64_t L = view.n_layers, H = view.n_heads;
+  // Queries give the rows of attention and q; keys those of k and v.
+  const bool key_rows = tensor == NpyTensor::K || tensor == NpyTensor::V;
+  const std::int64_t rows = key_rows ? view.n_keys() : view.n_queries();
+  const std::int64_t cols = tensor == NpyTensor::Attention ? view.n_keys() : view.head_dim;
   NpyArray a;
-  a.shape = {L, H, T, cols};
-  a.data.reserve(static_cast<size_t>(L * H * T * cols));
+  a.shape = {L, H, rows, cols};
+  a.data.reserve(static_cast<size_t>(L * H * rows * cols));
   for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
-      const HeadCapture& cap = snap.head(l, h);
+      const HeadCapture& cap = view.head(l, h);
       const MatrixRM& m = tensor == NpyTensor::Attention ? cap.probs : tensor == NpyTensor::Q ? cap.q : tensor == NpyTensor::K ? cap.k : cap.v;
-      a.data.insert(a.data.end(), m.data(), m.data() + m.size());  // row-major [T, cols]
+      a.data.insert(a.data.end(), m.data(), m.data() + m.size());  // row-major [rows, cols]
     }
   return a;
 }
@@ -116,22 +144,31 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+std::vector<std::string> csv_labels(const std::vector<Token>& tokens) {
+  std::vector<std::string> labels;
+  for (size_t t = 0; t < tokens.size(); ++t) labels.push_back(csv_field(std::to_string(t) + ":" + tokens[t].display));
+  return labels;
+}
+
 }  // namespace
 
 std::string attention_csv(const AttentionSnapshot& snap, int layer, int head) {
-  if (layer < 0 || layer >= snap.n_layers || head < 0 || head >= snap.n_heads)
-    throw Error("no layer " + std::to_string(layer) + " head " + std::to_string(head) + " in a model of " +
-                std::to_string(snap.n_layers) + " layers x " + std::to_string(snap.n_heads) + " heads");
-  std::vector<std::string> labels;
-  for (int t = 0; t < snap.n_tokens; ++t) labels.push_back(csv_field(std::to_string(t) + ":" + snap.tokens[static_cast<size_t>(t)].display));
+  return attention_csv(attention_of_kind(snap, AttentionKind::Self), layer, head);
+}
+
+std::string attention_csv(const AttentionKindView& view, int layer, int head) {
+  if (layer < 0 || layer >= view.n_layers || head < 0 || head >= view.n_heads)
+    throw Error(ErrorKind::OutOfRange, "no layer " + std::to_string(layer) + " head " + std::to_string(head) + " in " +
+                                           std::to_string(view.n_layers) + " layers x " + std::to_string(view.n_heads) + " heads");
+  const std::vector<std::string> rows = csv_labels(*view.queries), cols = csv_labels(*view.keys);
   std::string out = "query\\key";
-  for (const auto& l : labels) out += "," + l;
+  for (const auto& l : cols) out += "," + l;
   out += "\n";
-  const MatrixRM& p = snap.head(layer, head).probs;
+  const MatrixRM& p = view.head(layer, head).probs;
   char number[32];
-  for (int i = 0; i < snap.n_tokens; ++i) {
-    out += labels[static_cast<size_t>(i)];
-    for (int j = 0; j < snap.n_tokens; ++j) {
+  for (int i = 0; i < view.n_queries(); ++i) {
+    out += rows[static_cast<size_t>(i)];
+    for (int j = 0; j < view.n_keys(); ++j) {
       std::snprintf(number, sizeof number, ",%.9g", static_cast<double>(p(i, j)));
       out += number;
     }

@@ -33,15 +33,9 @@ json snapshot_to_json(const AttentionSnapshot& snap) {
 
   out["attention"] = attention_to_json(snap);
 
-  json predictions = json::array();
-  for (int t = 0; t < snap.n_tokens; ++t) {
-    json top = json::array();
-    for (const Prediction& p : snap.top[static_cast<size_t>(t)])
-      top.push_back({{"id", p.id}, {"text", p.text}, {"prob", p.prob}, {"logit", p.logit}});
-    predictions.push_back({{"position", t}, {"top", std::move(top)}});
-  }
-  out["predictions"] = std::move(predictions);
+  out["predictions"] = predictions_to_json(snap.top);
   if (!snap.warnings.empty()) out["warnings"] = snap.warnings;  // NaN is written as null: say why
+  if (snap.decoder) add_decoder_json(snap, out);
   return out;
 }
 

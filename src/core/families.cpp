@@ -3,7 +3,6 @@
 #include "error.h"
 
 namespace attnscope {
-namespace {
 
 using nlohmann::json;
 
@@ -57,6 +56,8 @@ Activation activation_named(const std::string& name, const char* field) {
   throw Error(ErrorKind::Unsupported, std::string("config.json: unsupported ") + field + " '" + name + "'");
 }
 
+namespace {
+
 void check_heads(const ModelConfig& c) {
   if (c.dim % c.n_heads != 0 && c.head_dim * c.n_heads != c.dim && c.family != Family::Llama)
     throw Error("config.json: hidden size " + std::to_string(c.dim) + " is not divisible by " +
@@ -109,6 +110,24 @@ ModelConfig read_bert(const json& j) {
   c.causal = false;
   c.masked_lm = true;
   check_heads(c);
+  return c;
+}
+
+// RoBERTa is BERT with fairseq's position numbering (rows pad+1, pad+2, ...),
+// one token type and LayerNorm eps 1e-5.
+ModelConfig read_roberta(const json& j) {
+  ModelConfig c = read_bert(j);
+  c.family = Family::Roberta;
+  c.model_type = "roberta";
+  c.norm_eps = optional_float(j, "layer_norm_eps", 1e-5f);
+  c.n_token_types = optional_int(j, "type_vocab_size", 1);
+  c.pad_token_id = optional_int(j, "pad_token_id", 1);
+  c.positions_after_pad = true;
+  const int table_rows = optional_int(j, "max_position_embeddings", 514);
+  if (table_rows <= c.pad_token_id + 1)
+    throw Error("config.json: max_position_embeddings " + std::to_string(table_rows) + " leaves no position after pad_token_id " +
+                std::to_string(c.pad_token_id));
+  c.max_positions = table_rows - c.pad_token_id - 1;
   return c;
 }
 
@@ -202,6 +221,16 @@ const TensorNameTable kBertNames = [] {
   return t;
 }();
 
+const TensorNameTable kRobertaNames = [] {
+  TensorNameTable t = kBertNames;
+  t.prefixes = {"roberta.", ""};
+  t.mlm_transform = "lm_head.dense";
+  t.mlm_norm = "lm_head.layer_norm";
+  t.lm_head = "lm_head.decoder";  // tied to word_embeddings when absent
+  t.lm_head_bias = "lm_head.bias";
+  return t;
+}();
+
 const TensorNameTable kDistilBertNames = [] {
   TensorNameTable t;
   t.prefixes = {"distilbert.", ""};
@@ -246,6 +275,7 @@ const FamilyInfo kFamilies[] = {
     {Family::Bert, "bert", read_bert, kBertNames},
     {Family::DistilBert, "distilbert", read_distilbert, kDistilBertNames},
     {Family::Llama, "llama", read_llama, kLlamaNames},
+    {Family::Roberta, "roberta", read_roberta, kRobertaNames},
 };
 
 }  // namespace
@@ -265,10 +295,12 @@ const FamilyInfo* find_family(const std::string& model_type) {
 std::string supported_model_types() {
   std::string out;
   for (const auto& f : kFamilies) out += (out.empty() ? "" : ", ") + std::string(f.model_type);
-  return out;
+  return out + ", marian, t5";  // the encoder-decoder families (families_seq2seq.cpp)
 }
 
 const char* family_name(Family family) {
+  if (family == Family::Marian) return "marian";
+  if (family == Family::T5) return "t5";
   for (const auto& f : kFamilies)
     if (f.family == family) return f.model_type;
   return "?";

@@ -32,6 +32,15 @@ struct FamilyInfo {
   const TensorNameTable& names;
 };
 
+// config.json field readers; errors name the field. The optional ones return
+// `fallback` when the key is missing or null.
+int require_int(const nlohmann::json& config, const char* key);  // positive
+int optional_int(const nlohmann::json& config, const char* key, int fallback);
+float optional_float(const nlohmann::json& config, const char* key, float fallback);
+std::string optional_string(const nlohmann::json& config, const char* key, const std::string& fallback);
+bool optional_bool(const nlohmann::json& config, const char* key, bool fallback);
+Activation activation_named(const std::string& name, const char* field);  // "gelu", "gelu_new", "relu", "silu"...
+
 // Fields every family reads the same way; errors name the field.
 std::string config_model_type(const nlohmann::json& config);
 bool tie_word_embeddings(const nlohmann::json& config, Family family);

@@ -15,6 +15,7 @@
 #include "finite_check.h"
 #include "ops.h"
 #include "parallel.h"
+#include "seq2seq.h"
 
 namespace attnscope {
 namespace {
@@ -29,9 +30,13 @@ MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
   const ModelWeights& w = model.weights;
   const int T = static_cast<int>(tokens.size());
   MatrixRM x(T, c.dim);  // [T, D]
+  int real_tokens = 0;  // RoBERTa: non-pad tokens so far
   for (int t = 0; t < T; ++t) {
     x.row(t) = Eigen::Map<const Eigen::RowVectorXf>(w.token_embedding + static_cast<std::int64_t>(tokens[t].id) * c.dim, c.dim);
-    if (w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(t) * c.dim, c.dim);
+    int position = t;
+    if (c.positions_after_pad)  // create_position_ids_from_input_ids: cumsum(id != pad) * (id != pad) + pad
+      position = tokens[t].id == c.pad_token_id ? c.pad_token_id : c.pad_token_id + ++real_tokens;
+    if (w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(position) * c.dim, c.dim);
     if (w.token_type_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.token_type_embedding, c.dim);
   }
   if (w.embedding_norm.weight) layer_norm(x, w.embedding_norm, c.norm_eps);
@@ -117,6 +122,8 @@ MatrixRM mlp(const Model& model, int layer, const MatrixRM& h) {
   return linear(up, lw.ffn_down);  // [T, D]
 }
 
+}  // namespace
+
 // Top-k by logit of each requested row, with softmax probabilities. Rows are
 // split over the pool: at V = 50257 the selection costs as much as a GEMM row.
 void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits /* [R, V] */, int first_position, int top_k,
@@ -155,6 +162,8 @@ void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits /* [R,
   });
 }
 
+namespace {
+
 // The output head on the rows it is asked for.   hidden [R, D] -> [R, V]
 MatrixRM output_logits(const Model& model, MatrixRM hidden) {
   const ModelConfig& c = model.config;
@@ -162,7 +171,8 @@ MatrixRM output_logits(const Model& model, MatrixRM hidden) {
   if (c.masked_lm) {
     // MLM head: norm(gelu(transform(x))) · Eᵀ + bias
     hidden = linear(hidden, w.mlm_transform);
-    apply_activation(hidden, c.activation);
+    // RobertaLMHead hard-codes the erf GELU whatever hidden_act says.
+    apply_activation(hidden, c.family == Family::Roberta ? Activation::GeluErf : c.activation);
     layer_norm(hidden, w.mlm_norm, c.norm_eps);
   }
   return matmul_transposed(hidden, w.lm_head, c.vocab_size, w.lm_head_bias);
@@ -254,11 +264,15 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
 
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
                                                     const RunOptions& options) {
+  if (model->encoder_decoder)
+    throw Error(ErrorKind::Unsupported, model->source.string() + ": an encoder-decoder model needs a source and a target (run_seq2seq_tokens)");
   return run(model, std::move(tokens), std::string(), options);
 }
 
 std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
                                                   const RunOptions& options, bool* truncated) {
+  // Encoder-decoder models: the text is the source, the target the greedy translation.
+  if (model->encoder_decoder) return run_translation(model, text, std::nullopt, options, 64, truncated);
   std::vector<Token> tokens = model->tokenizer->encode(text);
   const size_t context = static_cast<size_t>(model->config.max_positions);
   const bool cut = tokens.size() > context;

@@ -22,11 +22,19 @@ struct RunOptions {
 struct Cancelled {};
 
 // Tokenizes `text` (cut to the model's context, see `truncated`) and runs it.
+// For an encoder-decoder model the text is the source and the decoder runs on
+// the model's greedy translation (seq2seq.h: run_translation).
 std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
                                                   const RunOptions& options, bool* truncated = nullptr);
 
-// Runs given tokens; ids must be < V and T <= max_positions (throws Error otherwise).
+// Runs given tokens; ids must be < V and T <= max_positions (throws Error
+// otherwise, and for an encoder-decoder model: see seq2seq.h).
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
                                                     const RunOptions& options);
+
+// Top-k by logit of each row of `logits` [R, V] (softmax probabilities
+// included), written to top[first_position + r].
+void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits, int first_position, int top_k,
+             std::vector<std::vector<Prediction>>& top);
 
 }  // namespace attnscope

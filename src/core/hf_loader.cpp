@@ -9,6 +9,8 @@
 #include "families.h"
 #include "finite_check.h"
 #include "regular_file.h"
+#include "seq2seq_loader.h"
+#include "tokenizer_spm.h"
 
 namespace attnscope {
 namespace {
@@ -121,6 +123,8 @@ class WeightBinder {
   std::string prefix_;
 };
 
+int position_rows(const ModelConfig& c) { return c.positions_after_pad ? c.max_positions + c.pad_token_id + 1 : c.max_positions; }
+
 // The config's layer count is checked against the tensors present before
 // anything is sized by it, so an absurd count is a named error at once.
 void check_layer_count(const WeightBinder& bind, const TensorNameTable& names, Model& model) {
@@ -148,7 +152,7 @@ void bind_weights(const TensorStore& store, Model& model, const TensorNameTable&
 
   w.token_embedding = bind.tensor(bind.resolve(names.token_embedding, -1) + ".weight", {V, D});
   if (!names.position_embedding.empty())
-    w.position_embedding = bind.tensor(bind.resolve(names.position_embedding, -1) + ".weight", {c.max_positions, D});
+    w.position_embedding = bind.tensor(bind.resolve(names.position_embedding, -1) + ".weight", {position_rows(c), D});
   if (!names.token_type_embedding.empty() && c.n_token_types > 0)
     w.token_type_embedding = bind.tensor(bind.resolve(names.token_type_embedding, -1) + ".weight", {c.n_token_types, D});
   if (!names.embedding_norm.empty()) w.embedding_norm = bind.norm(names.embedding_norm, -1, D, true);
@@ -199,10 +203,14 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
     case Family::Gpt2: return load_gpt2_bpe(folder);
     case Family::Bert:
     case Family::DistilBert: return load_wordpiece(folder);
+    case Family::Roberta: return load_roberta_bpe(folder);
+    case Family::Marian:
+    case Family::T5: break;
     case Family::Llama:
       if (entry_exists(folder / "tokenizer.json")) return make_tokenizer_from_json(read_text(folder / "tokenizer.json"), true);
       if (entry_exists(folder / "vocab.json")) return load_gpt2_bpe(folder);
-      throw Error(folder.string() + ": no tokenizer.json or vocab.json + merges.txt");
+      if (entry_exists(folder / "tokenizer.model")) return load_llama_sentencepiece(folder / "tokenizer.model", true);
+      throw Error(ErrorKind::NotFound, folder.string() + ": no tokenizer.json, vocab.json + merges.txt or tokenizer.model");
   }
   throw Error("unknown family");
 }
@@ -241,6 +249,7 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   } catch (const Error& e) {
     rethrow_with_context(folder.string(), e);
   }
+  if (is_seq2seq_model_type(type)) return load_seq2seq_folder(folder, config);
   if (!family)
     throw Error((folder / "config.json").string() + ": unknown model_type '" + type + "' (supported: " +
                 supported_model_types() + ")");

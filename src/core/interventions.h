@@ -20,8 +20,17 @@ struct Interventions {
   // attends to nothing (an all-zero row).
   std::set<int> masked_keys;
 
+  // Encoder-decoder models: ablated_heads above is the encoder's self-attention
+  // (transformers' head_mask); these are decoder_head_mask and cross_attn_head_mask.
+  std::set<std::pair<int, int>> ablated_decoder_heads;  // (decoder layer, head) of the causal self-attention
+  std::set<std::pair<int, int>> ablated_cross_heads;    // (decoder layer, head) of the cross-attention
+
   bool is_ablated(int layer, int head) const { return ablated_heads.count({layer, head}) > 0; }
-  bool empty() const { return ablated_heads.empty() && !causal && masked_keys.empty(); }
+  bool is_decoder_ablated(int layer, int head) const { return ablated_decoder_heads.count({layer, head}) > 0; }
+  bool is_cross_ablated(int layer, int head) const { return ablated_cross_heads.count({layer, head}) > 0; }
+  bool empty() const {
+    return ablated_heads.empty() && !causal && masked_keys.empty() && ablated_decoder_heads.empty() && ablated_cross_heads.empty();
+  }
 };
 
 // "0:1,2:3" -> {(0,1), (2,3)}; "3,5" -> {3, 5}. Throw Error on bad syntax.

@@ -16,7 +16,7 @@
 
 namespace attnscope {
 
-enum class Family { Gpt2, Bert, DistilBert, Llama };
+enum class Family { Gpt2, Bert, DistilBert, Llama, Roberta, Marian, T5 };
 enum class NormKind { LayerNorm, RmsNorm };
 enum class Activation { GeluTanh, GeluErf, Relu, SwiGlu };
 // HalfRotate: Hugging Face rotate_half (dim j pairs with j + Dh/2).
@@ -37,6 +37,10 @@ struct ModelConfig {
   int vocab_size = 0;          // V
   int max_positions = 0;       // P: longest input the model accepts
   int n_token_types = 0;       // BERT segment embeddings; 0 = none
+  // RoBERTa numbers positions from the ids: pad tokens use row pad_token_id,
+  // the others rows pad_token_id+1, +2, ... (the table has P + pad_token_id + 1 rows).
+  bool positions_after_pad = false;
+  int pad_token_id = -1;
   float norm_eps = 1e-5f;
   float rope_theta = 10000.0f;
   NormKind norm = NormKind::LayerNorm;
@@ -92,10 +96,13 @@ struct ModelWeights {
   const float* lm_head_bias = nullptr;        // [V] or nullptr
 };
 
+struct EncoderDecoder;  // encoder_decoder.h
+
 struct Model {
-  ModelConfig config;
-  ModelWeights weights;
-  std::unique_ptr<Tokenizer> tokenizer;
+  ModelConfig config;       // encoder-decoder models: the encoder's
+  ModelWeights weights;     // encoder-decoder models: the encoder's, the shared embedding and the LM head
+  std::unique_ptr<Tokenizer> tokenizer;            // encoder-decoder models: the source side
+  std::shared_ptr<const EncoderDecoder> encoder_decoder;  // the decoder of Marian / T5; null otherwise
   std::filesystem::path source;                    // folder or checkpoint file
   std::vector<std::shared_ptr<const void>> storage;  // keeps mappings and converted copies alive
   std::vector<HeadPreset> presets;                 // from the folder's attnscope.json

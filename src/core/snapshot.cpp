@@ -3,13 +3,20 @@
 #include <cmath>
 #include <limits>
 
+#include "decoder_capture.h"
+#include "encoder_decoder.h"
+
 namespace attnscope {
 
 bool AttentionSnapshot::key_masked(int key) const { return interventions.masked_keys.count(key) > 0; }
 
 MatrixRM AttentionSnapshot::scores(int layer, int h) const {
   const HeadCapture& cap = head(layer, h);
-  MatrixRM s = (cap.q * cap.k.transpose()) * (1.0f / std::sqrt(static_cast<float>(head_dim)));  // [T, T]
+  // T5 does not scale its scores and adds a relative position bias instead.
+  const auto* ed = model->encoder_decoder.get();
+  const bool scaled = !ed || ed->config.scale_scores;
+  MatrixRM s = (cap.q * cap.k.transpose()) * (scaled ? 1.0f / std::sqrt(static_cast<float>(head_dim)) : 1.0f);  // [T, T]
+  if (decoder && !decoder->encoder_position_bias.empty()) s += decoder->encoder_position_bias[static_cast<size_t>(h)];
   const float neg_inf = -std::numeric_limits<float>::infinity();
   for (int i = 0; i < n_tokens; ++i)
     for (int j = 0; j < n_tokens; ++j)

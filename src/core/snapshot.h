@@ -32,6 +32,8 @@ struct Prediction {
   float logit = 0;
 };
 
+struct DecoderCapture;  // decoder_capture.h
+
 struct AttentionSnapshot {
   std::shared_ptr<const Model> model;
   std::string text;                      // the input as given (after any cut to the context)
@@ -45,6 +47,9 @@ struct AttentionSnapshot {
   std::vector<std::vector<Prediction>> top;  // [T][k] by logit, descending
   MatrixRM logits;                       // [T, V] only when RunOptions::keep_logits
   std::vector<std::string> warnings;     // e.g. the first non-finite value, with its layer and position
+  // Encoder-decoder models: the decoder's self- and cross-attention; null otherwise.
+  // Everything above then describes the encoder (T = source tokens, top stays empty).
+  std::shared_ptr<const DecoderCapture> decoder;
 
   const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
   bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }
@@ -52,7 +57,7 @@ struct AttentionSnapshot {
 
   // Derived exactly from the stored tensors instead of stored, to keep a
   // T = 1024 capture within memory:
-  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh, -inf where masked
+  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
   MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
 };
 

@@ -57,6 +57,10 @@ std::string display_bytes_as_text(std::string_view raw_bytes);
 // its single special token; everything else goes through GPT-2's regex + BPE.
 // Spans tile the input: a token may cover part of a multi-byte character.
 std::unique_ptr<Tokenizer> load_gpt2_bpe(const std::filesystem::path& folder);
+// RoBERTa's byte-level BPE (vocab.json + merges.txt in fairseq's layout): adds
+// <s> ... </s>; <s>, </s>, <unk>, <pad> and <mask> typed in the text are matched
+// literally, and <mask> swallows the whitespace before it.
+std::unique_ptr<Tokenizer> load_roberta_bpe(const std::filesystem::path& folder);
 // WordPiece from vocab.txt (+ tokenizer_config.json: do_lower_case,
 // strip_accents, token names) or tokenizer.json. Adds [CLS] ... [SEP]; the
 // special tokens typed in the text ("[MASK]") are matched case-sensitively

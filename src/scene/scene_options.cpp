@@ -46,7 +46,8 @@ template <class T>
 T from_key(bool (*lookup)(std::string_view, T*), const std::string& name, const std::string& value,
            const char* expected) {
   T out{};
-  if (!lookup(value, &out)) bad(name, expected, value);
+  if (!lookup(value, &out))
+    throw Error(ErrorKind::Usage, "--" + name + ": unknown " + name + " '" + value + "' (expected " + expected + ")");
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "test_support.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -87,6 +89,24 @@ int token_index(const std::vector<Token>& tokens, const std::string& word) {
     if (d == word) return static_cast<int>(i);
   }
   return -1;
+}
+
+::testing::AssertionResult all_close(const std::string& what, int n, const std::function<float(int)>& actual,
+                                     const std::function<float(int)>& expected, double atol, double rtol, double* max_abs_error) {
+  double worst = 0;
+  int worst_at = -1;
+  for (int i = 0; i < n; ++i) {
+    const double a = actual(i), b = expected(i);
+    if (max_abs_error && std::isfinite(a)) *max_abs_error = std::max(*max_abs_error, std::abs(a - b));
+    const double excess = std::abs(a - b) - (atol + rtol * std::abs(b));
+    if (!(excess <= 0) && (worst_at < 0 || excess > worst)) {
+      worst = excess;
+      worst_at = i;
+    }
+  }
+  if (worst_at < 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << what << ": element " << worst_at << " is " << actual(worst_at) << ", golden "
+                                       << expected(worst_at);
 }
 
 std::string llama2c_tokenizer_bin(const std::vector<std::pair<std::string, float>>& tokens) {

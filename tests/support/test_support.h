@@ -2,10 +2,12 @@
 #pragma once
 #include <filesystem>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "core/tokenizer.h"
@@ -42,6 +44,12 @@ std::filesystem::path stories_dir();  // shared/models/stories260K
 std::vector<int> ids_of(const std::vector<Token>& tokens);
 // The first token whose display form, without its leading spaces, is `word`; -1 if none.
 int token_index(const std::vector<Token>& tokens, const std::string& word);
+
+// Compares n values with tolerance atol + rtol|expected| and names the worst
+// one. `max_abs_error`, when given, grows to the largest |actual - expected| seen.
+::testing::AssertionResult all_close(const std::string& what, int n, const std::function<float(int)>& actual,
+                                     const std::function<float(int)>& expected, double atol, double rtol,
+                                     double* max_abs_error = nullptr);
 
 // Appends a value's bytes as stored in memory (little-endian here).
 template <typename T>
