@@ -286,6 +286,20 @@ bool tie_word_embeddings(const nlohmann::json& config, Family family) {
 
 std::string config_model_type(const nlohmann::json& config) { return optional_string(config, "model_type", ""); }
 
+std::string tensor_name(const std::string& role, int layer, const std::string& prefix) {
+  std::string name = role;
+  if (!name.empty() && name[0] == '.') name = prefix + name.substr(1);
+  const auto at = name.find("{i}");
+  if (at != std::string::npos) name.replace(at, 3, std::to_string(layer));
+  return name;
+}
+
+const TensorNameTable& tensor_names(Family family) {
+  for (const auto& f : kFamilies)
+    if (f.family == family) return f.names;
+  throw Error(ErrorKind::Unsupported, "no tensor-name table for this model family");
+}
+
 const FamilyInfo* find_family(const std::string& model_type) {
   for (const auto& f : kFamilies)
     if (model_type == f.model_type) return &f;

@@ -45,6 +45,12 @@ Activation activation_named(const std::string& name, const char* field);  // "ge
 std::string config_model_type(const nlohmann::json& config);
 bool tie_word_embeddings(const nlohmann::json& config, Family family);
 
+// The checkpoint name of a role: "{i}" becomes `layer`, and a leading '.'
+// becomes `prefix` (one of the table's prefixes). The loader, the trainer's
+// exporter and the synthetic benchmark checkpoint all name tensors this way.
+std::string tensor_name(const std::string& role, int layer, const std::string& prefix);
+const TensorNameTable& tensor_names(Family family);
+
 // nullptr when model_type is not supported.
 const FamilyInfo* find_family(const std::string& model_type);
 std::string supported_model_types();  // "gpt2, bert, distilbert, llama"

@@ -53,13 +53,7 @@ class WeightBinder {
                 ".weight' is missing (no token embedding under any known prefix)");
   }
 
-  std::string resolve(const std::string& role, int layer) const {
-    std::string name = role;
-    if (!name.empty() && name[0] == '.') name = prefix_ + name.substr(1);
-    auto at = name.find("{i}");
-    if (at != std::string::npos) name.replace(at, 3, std::to_string(layer));
-    return name;
-  }
+  std::string resolve(const std::string& role, int layer) const { return tensor_name(role, layer, prefix_); }
 
   bool has(const std::string& role, int layer, const char* suffix = ".weight") const {
     return !role.empty() && store_.contains(resolve(role, layer) + suffix);

@@ -5,6 +5,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/families.h"
 
 namespace attnscope::train {
 namespace {
@@ -29,65 +30,81 @@ NamedTensor vector_tensor(const std::string& name, const float* data, std::int64
   return NamedTensor{name, {size}, std::vector<float>(data, data + size), DType::F32};
 }
 
+// Names come from the loader's own tables, so an exported folder always loads.
+class Names {
+ public:
+  Names(Family family, std::string prefix) : table_(tensor_names(family)), prefix_(std::move(prefix)) {}
+  const TensorNameTable& operator*() const { return table_; }
+  std::string operator()(const std::string& role, int layer, const char* suffix) const {
+    return tensor_name(role, layer, prefix_) + suffix;
+  }
+
+ private:
+  const TensorNameTable& table_;
+  std::string prefix_;
+};
+
+// One Linear or Norm: weight and bias.
+void push_vector_pair(std::vector<NamedTensor>& t, const Names& n, const std::string& role, int layer, const float* w,
+                      const float* b, std::int64_t size) {
+  t.push_back(vector_tensor(n(role, layer, ".weight"), w, size));
+  t.push_back(vector_tensor(n(role, layer, ".bias"), b, size));
+}
+
 std::vector<NamedTensor> gpt2_tensors(const ModelShape& s, const ParamLayout& o, const float* p) {
   const std::int64_t D = s.dim, F = s.ffn_dim;
+  const Names n(Family::Gpt2, "");  // the original gpt2 checkpoints have no "transformer." prefix
   std::vector<NamedTensor> t;
-  t.push_back(matrix_tensor("wte.weight", p + o.tok_emb, s.vocab_size, D, D, 0, false));
-  t.push_back(matrix_tensor("wpe.weight", p + o.pos_emb, s.max_positions, D, D, 0, false));
+  t.push_back(matrix_tensor(n((*n).token_embedding, -1, ".weight"), p + o.tok_emb, s.vocab_size, D, D, 0, false));
+  t.push_back(matrix_tensor(n((*n).position_embedding, -1, ".weight"), p + o.pos_emb, s.max_positions, D, D, 0, false));
   for (int i = 0; i < s.n_layers; ++i) {
     const LayerOffsets& l = o.layers[static_cast<size_t>(i)];
-    const std::string h = "h." + std::to_string(i) + ".";
-    t.push_back(vector_tensor(h + "ln_1.weight", p + l.ln1_w, D));
-    t.push_back(vector_tensor(h + "ln_1.bias", p + l.ln1_b, D));
-    t.push_back(matrix_tensor(h + "attn.c_attn.weight", p + l.qkv_w, D, 3 * D, 3 * D, 0, false));
-    t.push_back(vector_tensor(h + "attn.c_attn.bias", p + l.qkv_b, 3 * D));
-    t.push_back(matrix_tensor(h + "attn.c_proj.weight", p + l.proj_w, D, D, D, 0, false));
-    t.push_back(vector_tensor(h + "attn.c_proj.bias", p + l.proj_b, D));
-    t.push_back(vector_tensor(h + "ln_2.weight", p + l.ln2_w, D));
-    t.push_back(vector_tensor(h + "ln_2.bias", p + l.ln2_b, D));
-    t.push_back(matrix_tensor(h + "mlp.c_fc.weight", p + l.up_w, D, F, F, 0, false));
-    t.push_back(vector_tensor(h + "mlp.c_fc.bias", p + l.up_b, F));
-    t.push_back(matrix_tensor(h + "mlp.c_proj.weight", p + l.down_w, F, D, D, 0, false));
-    t.push_back(vector_tensor(h + "mlp.c_proj.bias", p + l.down_b, D));
+    push_vector_pair(t, n, (*n).attn_norm, i, p + l.ln1_w, p + l.ln1_b, D);
+    t.push_back(matrix_tensor(n((*n).wqkv_fused, i, ".weight"), p + l.qkv_w, D, 3 * D, 3 * D, 0, false));  // Conv1D [D, 3D]
+    t.push_back(vector_tensor(n((*n).wqkv_fused, i, ".bias"), p + l.qkv_b, 3 * D));
+    t.push_back(matrix_tensor(n((*n).wo, i, ".weight"), p + l.proj_w, D, D, D, 0, false));
+    t.push_back(vector_tensor(n((*n).wo, i, ".bias"), p + l.proj_b, D));
+    push_vector_pair(t, n, (*n).ffn_norm, i, p + l.ln2_w, p + l.ln2_b, D);
+    t.push_back(matrix_tensor(n((*n).ffn_up, i, ".weight"), p + l.up_w, D, F, F, 0, false));  // [D, F]
+    t.push_back(vector_tensor(n((*n).ffn_up, i, ".bias"), p + l.up_b, F));
+    t.push_back(matrix_tensor(n((*n).ffn_down, i, ".weight"), p + l.down_w, F, D, D, 0, false));  // [F, D]
+    t.push_back(vector_tensor(n((*n).ffn_down, i, ".bias"), p + l.down_b, D));
   }
-  t.push_back(vector_tensor("ln_f.weight", p + o.final_ln_w, D));
-  t.push_back(vector_tensor("ln_f.bias", p + o.final_ln_b, D));
+  push_vector_pair(t, n, (*n).final_norm, -1, p + o.final_ln_w, p + o.final_ln_b, D);
   return t;
 }
 
-std::vector<NamedTensor> bert_tensors(const ModelShape& s, const ParamLayout& o, const float* p) {
+void push_bert_layer(std::vector<NamedTensor>& t, const Names& n, int i, const ModelShape& s, const LayerOffsets& l,
+                     const float* p) {
   const std::int64_t D = s.dim, F = s.ffn_dim;
-  std::vector<NamedTensor> t;
-  const std::string e = "bert.embeddings.";
-  t.push_back(matrix_tensor(e + "word_embeddings.weight", p + o.tok_emb, s.vocab_size, D, D, 0, false));
-  t.push_back(matrix_tensor(e + "position_embeddings.weight", p + o.pos_emb, s.max_positions, D, D, 0, false));
-  t.push_back(matrix_tensor(e + "token_type_embeddings.weight", p + o.type_emb, s.n_token_types, D, D, 0, false));
-  t.push_back(vector_tensor(e + "LayerNorm.weight", p + o.emb_ln_w, D));
-  t.push_back(vector_tensor(e + "LayerNorm.bias", p + o.emb_ln_b, D));
-  for (int i = 0; i < s.n_layers; ++i) {
-    const LayerOffsets& l = o.layers[static_cast<size_t>(i)];
-    const std::string b = "bert.encoder.layer." + std::to_string(i) + ".";
-    const char* parts[3] = {"query", "key", "value"};
-    for (int q = 0; q < 3; ++q) {
-      t.push_back(matrix_tensor(b + "attention.self." + parts[q] + ".weight", p + l.qkv_w, D, D, 3 * D, q * D, true));
-      t.push_back(vector_tensor(b + "attention.self." + parts[q] + ".bias", p + l.qkv_b + q * D, D));
-    }
-    t.push_back(matrix_tensor(b + "attention.output.dense.weight", p + l.proj_w, D, D, D, 0, true));
-    t.push_back(vector_tensor(b + "attention.output.dense.bias", p + l.proj_b, D));
-    t.push_back(vector_tensor(b + "attention.output.LayerNorm.weight", p + l.ln1_w, D));
-    t.push_back(vector_tensor(b + "attention.output.LayerNorm.bias", p + l.ln1_b, D));
-    t.push_back(matrix_tensor(b + "intermediate.dense.weight", p + l.up_w, D, F, F, 0, true));
-    t.push_back(vector_tensor(b + "intermediate.dense.bias", p + l.up_b, F));
-    t.push_back(matrix_tensor(b + "output.dense.weight", p + l.down_w, F, D, D, 0, true));
-    t.push_back(vector_tensor(b + "output.dense.bias", p + l.down_b, D));
-    t.push_back(vector_tensor(b + "output.LayerNorm.weight", p + l.ln2_w, D));
-    t.push_back(vector_tensor(b + "output.LayerNorm.bias", p + l.ln2_b, D));
+  const std::string* qkv[3] = {&(*n).wq, &(*n).wk, &(*n).wv};
+  for (int q = 0; q < 3; ++q) {  // the trainer keeps [D, 3D]; nn.Linear stores each [out, in]
+    t.push_back(matrix_tensor(n(*qkv[q], i, ".weight"), p + l.qkv_w, D, D, 3 * D, q * D, true));
+    t.push_back(vector_tensor(n(*qkv[q], i, ".bias"), p + l.qkv_b + q * D, D));
   }
-  t.push_back(matrix_tensor("cls.predictions.transform.dense.weight", p + o.head_w, D, D, D, 0, true));
-  t.push_back(vector_tensor("cls.predictions.transform.dense.bias", p + o.head_b, D));
-  t.push_back(vector_tensor("cls.predictions.transform.LayerNorm.weight", p + o.head_ln_w, D));
-  t.push_back(vector_tensor("cls.predictions.transform.LayerNorm.bias", p + o.head_ln_b, D));
-  t.push_back(vector_tensor("cls.predictions.bias", p + o.out_bias, s.vocab_size));
+  t.push_back(matrix_tensor(n((*n).wo, i, ".weight"), p + l.proj_w, D, D, D, 0, true));
+  t.push_back(vector_tensor(n((*n).wo, i, ".bias"), p + l.proj_b, D));
+  push_vector_pair(t, n, (*n).attn_norm, i, p + l.ln1_w, p + l.ln1_b, D);
+  t.push_back(matrix_tensor(n((*n).ffn_up, i, ".weight"), p + l.up_w, D, F, F, 0, true));
+  t.push_back(vector_tensor(n((*n).ffn_up, i, ".bias"), p + l.up_b, F));
+  t.push_back(matrix_tensor(n((*n).ffn_down, i, ".weight"), p + l.down_w, F, D, D, 0, true));
+  t.push_back(vector_tensor(n((*n).ffn_down, i, ".bias"), p + l.down_b, D));
+  push_vector_pair(t, n, (*n).ffn_norm, i, p + l.ln2_w, p + l.ln2_b, D);
+}
+
+std::vector<NamedTensor> bert_tensors(const ModelShape& s, const ParamLayout& o, const float* p) {
+  const std::int64_t D = s.dim;
+  const Names n(Family::Bert, "bert.");
+  std::vector<NamedTensor> t;
+  t.push_back(matrix_tensor(n((*n).token_embedding, -1, ".weight"), p + o.tok_emb, s.vocab_size, D, D, 0, false));
+  t.push_back(matrix_tensor(n((*n).position_embedding, -1, ".weight"), p + o.pos_emb, s.max_positions, D, D, 0, false));
+  t.push_back(matrix_tensor(n((*n).token_type_embedding, -1, ".weight"), p + o.type_emb, s.n_token_types, D, D, 0, false));
+  push_vector_pair(t, n, (*n).embedding_norm, -1, p + o.emb_ln_w, p + o.emb_ln_b, D);
+  for (int i = 0; i < s.n_layers; ++i) push_bert_layer(t, n, i, s, o.layers[static_cast<size_t>(i)], p);
+  t.push_back(matrix_tensor(n((*n).mlm_transform, -1, ".weight"), p + o.head_w, D, D, D, 0, true));
+  t.push_back(vector_tensor(n((*n).mlm_transform, -1, ".bias"), p + o.head_b, D));
+  push_vector_pair(t, n, (*n).mlm_norm, -1, p + o.head_ln_w, p + o.head_ln_b, D);
+  t.push_back(vector_tensor((*n).lm_head_bias, p + o.out_bias, s.vocab_size));
   return t;
 }
 
