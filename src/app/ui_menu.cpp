@@ -2,6 +2,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "core/default_model.h"
 #include "render/svg_figure.h"
 #include "app/ui.h"
 
@@ -9,7 +10,7 @@ namespace attnscope::app {
 
 const std::vector<std::string>& sentence_presets() {
   static const std::vector<std::string> presets = {
-      "The animal didn't cross the street because it was too tired",
+      kDefaultSentence,
       "The animal didn't cross the street because it was too wide",
       "The cat sat on the mat",
       "The book that the student who the teacher had praised borrowed from the library was overdue",

@@ -39,7 +39,7 @@ void print_warnings(const AttentionSnapshot& snapshot) {
   for (const std::string& warning : snapshot.warnings) std::cerr << "attnscope-cli: warning: " << warning << "\n";
 }
 
-std::string default_text() { return "The animal didn't cross the street because it was too tired"; }
+std::string default_text() { return kDefaultSentence; }
 
 }  // namespace attnscope::cli
 

@@ -36,7 +36,7 @@ struct DecoderCapture;  // decoder_capture.h
 
 struct AttentionSnapshot {
   std::shared_ptr<const Model> model;
-  std::string text;                      // the input as given (after any cut to the context)
+  std::string text;                      // the input as given; when cut to the context, tokens cover its start
   std::vector<Token> tokens;             // [T]
   Interventions interventions;           // what this run was asked to change
   bool causal = true;                    // the mask actually used

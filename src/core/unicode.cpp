@@ -77,18 +77,6 @@ std::vector<CodePoint> decode_utf8(std::string_view text, std::size_t base_offse
   return out;
 }
 
-bool is_valid_utf8(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    char32_t value = 0;
-    const std::size_t length = decode_one(text, pos, value);
-    // A genuine U+FFFD in the input is three bytes long; a decoding failure is one.
-    if (value == kReplacement && length == 1) return false;
-    pos += length;
-  }
-  return true;
-}
-
 void append_utf8(std::string& out, char32_t c) {
   if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = kReplacement;
   if (c < 0x80) {

@@ -30,7 +30,6 @@ std::size_t decode_one(std::string_view text, std::size_t pos, char32_t& value);
 // Every code point of `text`, with offsets relative to `base_offset`.
 std::vector<CodePoint> decode_utf8(std::string_view text, std::size_t base_offset = 0);
 
-bool is_valid_utf8(std::string_view text);
 void append_utf8(std::string& out, char32_t value);
 
 // General categories and properties, as in Unicode (through ICU).

@@ -64,13 +64,6 @@ void tooltip(const AttentionSnapshot& snap, const HeadThumbnail& thumb, int laye
 
 }  // namespace
 
-bool thumbnails_pending(const ModelViewState& view, const AppState& state) {
-  if (!state.snapshot) return false;
-  return view.shown != state.snapshot || view.shown_scale != state.display.scale ||
-         view.shown_hide_special != state.display.hide_special ||
-         view.next_to_build < static_cast<int>(view.thumbnails.size());
-}
-
 void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, const ViewDrawOptions& options) {
   if (draw_view_placeholder(state)) return;
   const AttentionSnapshot& snap = *state.snapshot;

@@ -32,10 +32,6 @@ struct ModelViewState {
 
 constexpr int kThumbnailSide = 128;
 
-// True while some thumbnails still show an older snapshot (or nothing): a
-// scripted screenshot should wait for this to clear.
-bool thumbnails_pending(const ModelViewState& view, const AppState& state);
-
 void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, const ViewDrawOptions& options);
 
 }  // namespace attnscope

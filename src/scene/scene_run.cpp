@@ -26,7 +26,7 @@ SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string&
 
   Interventions without_ablation = interventions;
   without_ablation.ablated_heads.clear();
-  // The snapshot's text is the (possibly cut) input: the baseline sees the same tokens.
+  // The baseline runs the same text, so it is cut to the context the same way.
   const std::string& seen = run.snapshot->text;
   if (reuse && same_inputs(*reuse, model, seen, without_ablation)) {
     run.baseline = reuse;
