@@ -30,7 +30,7 @@ namespace {
 void draw_export_view_menu(App& app, bool svg) {
   if (!ImGui::BeginMenu(svg ? "Export view as SVG" : "Export view as PNG", app.state.snapshot != nullptr)) return;
   for (ViewId v : kAllViews) {
-    if ((svg && !svg_supported(v)) || !ImGui::BeginMenu(view_title(v))) continue;
+    if (!ImGui::BeginMenu(view_title(v))) continue;
     for (float scale : {1.0f, 2.0f, 4.0f}) {
       const std::string label = std::to_string(static_cast<int>(scale)) + "x";
       if (ImGui::MenuItem(label.c_str())) {

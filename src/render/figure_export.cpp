@@ -109,9 +109,7 @@ void draw_header(const FigureSpec& spec, const FontSet& fonts, FigureRecord* rec
     record_item_text(record, spec.detail, ImGui::GetColorU32(ImGuiCol_TextDisabled));
   }
   ImGui::Separator();
-  // Separator has drawn its line along the top of its item; record it alone.
-  FigurePen(nullptr, record).line(ImGui::GetItemRectMin(), ImVec2(ImGui::GetItemRectMax().x, ImGui::GetItemRectMin().y),
-                                  ImGui::GetColorU32(ImGuiCol_Separator), 1.0f);
+  record_separator(record);
   if (record) record->begin_group("view");
 }
 

@@ -65,7 +65,6 @@ DrawnFigure write_figure(Views& views, AppState& state, ViewId view, const Figur
   std::error_code ec;
   if (!overwrite && std::filesystem::exists(out, ec))
     throw Error(ErrorKind::Io, out.string() + ": already exists (not overwritten; --force replaces it)");
-  if (svg) check_svg_supported(view);
   DrawnFigure figure = draw_figure(views, state, view, spec, svg);
   if (svg) {
     // The SVG is made from what the PNG render drew: shapes land on the same pixels.

@@ -129,6 +129,12 @@ void record_item_text(FigureRecord* record, const std::string& text, ImU32 color
   push_text(record, ImGui::GetFont(), ImGui::GetFontSize(), ImGui::GetItemRectMin(), color, text, TextAnchor::Start);
 }
 
+void record_separator(FigureRecord* record) {
+  // Separator draws its line along the top of its item.
+  FigurePen(nullptr, record).line(ImGui::GetItemRectMin(), ImVec2(ImGui::GetItemRectMax().x, ImGui::GetItemRectMin().y),
+                                  ImGui::GetColorU32(ImGuiCol_Separator), 1.0f);
+}
+
 void record_wrapped_text(FigureRecord* record, ImVec2 top_left, const std::string& text, ImU32 color,
                          float wrap_width) {
   if (!record) return;

@@ -102,6 +102,8 @@ void record_upright_text(FigureRecord* record, ImVec2 pivot, ImU32 color, const 
 // Records the text of the last ImGui item (ImGui::Text and the like) where
 // ImGui put it. No-op without a record.
 void record_item_text(FigureRecord* record, const std::string& text, ImU32 color);
+// Records the line of the ImGui::Separator() just drawn. No-op without a record.
+void record_separator(FigureRecord* record);
 // Records `text` as ImGui wraps it at `wrap_width` from `top_left`, one shape per line.
 void record_wrapped_text(FigureRecord* record, ImVec2 top_left, const std::string& text, ImU32 color,
                          float wrap_width);

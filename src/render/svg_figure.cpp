@@ -19,16 +19,6 @@ bool is_svg_path(const std::filesystem::path& path) {
   return ext == ".svg";
 }
 
-bool svg_supported(ViewId view) {
-  return view == ViewId::Heatmap || view == ViewId::HeadView || view == ViewId::ModelView;
-}
-
-void check_svg_supported(ViewId view) {
-  if (!svg_supported(view))
-    throw Error("SVG export supports the heatmap, head and model views, not " + std::string(view_key(view)) +
-                " (export it as PNG)");
-}
-
 std::string heatmap_svg(const AppState& state, const FigureSpec& spec, const HeatmapLayout& cells,
                         const FigureRecord& record, int width_px, int height_px) {
   if (!state.snapshot) throw Error("SVG export: nothing to export yet (no model run)");

@@ -19,11 +19,6 @@ struct HeatmapLayout;
 // True for a ".svg" file name (any case): exports to it are SVG.
 bool is_svg_path(const std::filesystem::path& path);
 
-// Heatmap, head view and model view export as SVG; the others (Q/K/V,
-// predictions) only as PNG. Throws Error saying so for them.
-bool svg_supported(ViewId view);
-void check_svg_supported(ViewId view);
-
 // state.snapshot must be set. `cells`: where the PNG figure of `spec` put the
 // cells, in pixels of a width_px x height_px image; the SVG has that size.
 // `record`: what that render recorded: header, outlines, axis labels, legend.

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <imgui_internal.h>  // ImGui::CalcWrapWidthForPos
+
 #include "render/figure_record.h"
 
 namespace attnscope {
@@ -240,6 +242,23 @@ void draw_diverging_legend(GlResources& gl, float max_abs, float width, const Vi
   std::snprintf(hi, sizeof hi, "+%.3g", max_abs);
   draw_ticks(draw_bar(gl, Colormap::Viridis, true, width, options), {{0.0f, lo}, {0.5f, "0"}, {1.0f, hi}},
              options);
+}
+
+void figure_text(const std::string& text, ImU32 color, const ViewDrawOptions& options) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  record_item_text(options.record, text, color);
+}
+
+void figure_wrapped_text(const std::string& text, ImU32 color, const ViewDrawOptions& options) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::PushTextWrapPos(0.0f);
+  record_wrapped_text(options.record, at, text, color, ImGui::CalcWrapWidthForPos(at, 0.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
 }
 
 void add_text_vertical(ImDrawList* draw_list, ImVec2 bottom_left, ImU32 color, const char* text, FigureRecord* record) {

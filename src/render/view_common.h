@@ -68,6 +68,10 @@ float vertical_legend_width();
 // A diverging bar from -max_abs to +max_abs, for signed vectors.
 void draw_diverging_legend(GlResources& gl, float max_abs, float width, const ViewDrawOptions& options);
 
+// A line of text at the cursor (advances it), recorded for an SVG copy.
+void figure_text(const std::string& text, ImU32 color, const ViewDrawOptions& options);
+// The same, wrapped at the window's right edge.
+void figure_wrapped_text(const std::string& text, ImU32 color, const ViewDrawOptions& options);
 // A dim "(?)" on the current line whose tooltip explains the view's mouse use.
 void help_marker(const char* text);
 

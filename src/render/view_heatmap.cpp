@@ -77,21 +77,13 @@ void tooltip(const AppState& state, const HeatmapViewState& view, int row, int c
   ImGui::EndTooltip();
 }
 
-}  // namespace
-
-void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl, const ViewDrawOptions& options) {
-  if (draw_view_placeholder(state)) return;
-  const AttentionSnapshot& snap = *state.snapshot;
-  refresh(state, view);
+// The caption line and notes above the cells. False: nothing to draw below.
+bool draw_caption(AppState& state, const HeatmapViewState& view, const ViewDrawOptions& options) {
   const DisplayMatrix& m = view.matrix;
-  const int rows = m.n_rows(), cols = m.n_cols();
-  const float em = ImGui::GetFontSize();
-  const float line = std::max(1.0f, options.scale);
-
-  if (!options.exporting) draw_display_controls(state);
-  // A figure's header already names the layer and head.
-  if (!options.exporting) ImGui::TextUnformatted(head_caption(snap, state.selection).c_str());
   if (!options.exporting) {
+    draw_display_controls(state);
+    // A figure's header already names the layer and head.
+    ImGui::TextUnformatted(head_caption(*state.snapshot, state.selection).c_str());
     if (view.zoom > 1) {
       ImGui::SameLine();
       ImGui::TextDisabled("zoom %.1fx", view.zoom);
@@ -104,154 +96,214 @@ void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl,
     if (!options.exporting) ImGui::SameLine();
     ImGui::TextDisabled("Special tokens hidden, rows renormalised (display only)");
   }
-  if (rows == 0 || cols == 0) {
+  if (m.n_rows() == 0 || m.n_cols() == 0) {
     ImGui::TextDisabled("Every token is a special token: nothing left to show.");
-    return;
+    return false;
   }
+  return true;
+}
 
-  // Geometry: row labels on the left, column labels (turned upright) on top,
-  // square cells of at most 3 font heights, and the legend at the right or
-  // underneath, whichever leaves bigger cells.
-  const float gap = em * 0.4f;
-  const float label_space = std::min(view.label_width_em * em, em * 9.0f) + gap;
-  const float legend_below_h = em * 2.8f + ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().ItemSpacing.y;
-  const float legend_right_w = vertical_legend_width() + em;
-  const ImVec2 start = ImGui::GetCursorScreenPos();
+// Where things go: row labels on the left, column labels (turned upright) on
+// top, square cells of at most 3 font heights, and the legend at the right or
+// underneath, whichever leaves bigger cells.
+struct HeatmapGeometry {
+  int rows = 0, cols = 0;
+  float em = 0, gap = 0, fit = 0, cell = 0, legend_right_w = 0;
+  bool legend_right = false;
+  ImVec2 start, p0, p1;  // the view's top-left; the cells' corners
+  float row_y(const HeatmapViewState& v, int r) const { return p0.y + (r - v.offset.y) * cell; }
+  float col_x(const HeatmapViewState& v, int c) const { return p0.x + (c - v.offset.x) * cell; }
+};
+
+HeatmapGeometry layout_heatmap(const HeatmapViewState& view) {
+  HeatmapGeometry g;
+  g.rows = view.matrix.n_rows();
+  g.cols = view.matrix.n_cols();
+  g.em = ImGui::GetFontSize();
+  g.gap = g.em * 0.4f;
+  const float label_space = std::min(view.label_width_em * g.em, g.em * 9.0f) + g.gap;
+  const float legend_below_h =
+      g.em * 2.8f + ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().ItemSpacing.y;
+  g.legend_right_w = vertical_legend_width() + g.em;
+  g.start = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float fit_right = std::min((avail.x - label_space - legend_right_w) / cols, (avail.y - label_space) / rows);
-  const float fit_below = std::min((avail.x - label_space) / cols, (avail.y - label_space - legend_below_h) / rows);
-  const bool legend_right = fit_right >= fit_below;
-  const float fit = std::clamp(std::max(fit_right, fit_below), 2.0f / std::max(rows, cols), em * 3.0f);
-  const ImVec2 p0(start.x + label_space, start.y + label_space);
-  const ImVec2 p1(p0.x + fit * cols, p0.y + fit * rows);
+  const float fit_right =
+      std::min((avail.x - label_space - g.legend_right_w) / g.cols, (avail.y - label_space) / g.rows);
+  const float fit_below = std::min((avail.x - label_space) / g.cols, (avail.y - label_space - legend_below_h) / g.rows);
+  g.legend_right = fit_right >= fit_below;
+  g.fit = std::clamp(std::max(fit_right, fit_below), 2.0f / std::max(g.rows, g.cols), g.em * 3.0f);
+  g.p0 = ImVec2(g.start.x + label_space, g.start.y + label_space);
+  g.p1 = ImVec2(g.p0.x + g.fit * g.cols, g.p0.y + g.fit * g.rows);
+  g.cell = g.fit * view.zoom;
+  return g;
+}
 
-  if (options.exporting) {  // a figure always shows the whole matrix
+struct HeatmapHover {
+  int row = -1, col = -1;
+};
+
+// Wheel zooms about the cell under the mouse, drag pans, double-click resets.
+void zoom_and_pan(HeatmapViewState& view, HeatmapGeometry& g, bool hovered) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (hovered && io.MouseWheel != 0) {
+    const ImVec2 under((io.MousePos.x - g.p0.x) / g.cell + view.offset.x, (io.MousePos.y - g.p0.y) / g.cell + view.offset.y);
+    view.zoom *= std::pow(1.25f, io.MouseWheel);
+    clamp_pan(view, g.rows, g.cols);
+    g.cell = g.fit * view.zoom;
+    view.offset = ImVec2(under.x - (io.MousePos.x - g.p0.x) / g.cell, under.y - (io.MousePos.y - g.p0.y) / g.cell);
+    clamp_pan(view, g.rows, g.cols);
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    view.offset.x -= io.MouseDelta.x / g.cell;
+    view.offset.y -= io.MouseDelta.y / g.cell;
+    clamp_pan(view, g.rows, g.cols);
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
     view.zoom = 1;
     view.offset = ImVec2(0, 0);
   }
-  clamp_pan(view, rows, cols);
-  float cell = fit * view.zoom;
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+}
 
-  // Canvas: the invisible button catches hover, clicks, drags and the wheel.
-  int hover_row = -1, hover_col = -1;
-  ImGui::SetCursorScreenPos(p0);
-  ImGui::InvisibleButton("##cells", ImVec2(p1.x - p0.x, p1.y - p0.y),
-                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  if (!options.exporting) {
-    ImGui::SetItemUsingMouseWheel();
-    const ImGuiIO& io = ImGui::GetIO();
-    const bool hovered = ImGui::IsItemHovered();
-    if (hovered && io.MouseWheel != 0) {  // zoom about the cell under the mouse
-      const ImVec2 under((io.MousePos.x - p0.x) / cell + view.offset.x, (io.MousePos.y - p0.y) / cell + view.offset.y);
-      view.zoom *= std::pow(1.25f, io.MouseWheel);
-      clamp_pan(view, rows, cols);
-      cell = fit * view.zoom;
-      view.offset = ImVec2(under.x - (io.MousePos.x - p0.x) / cell, under.y - (io.MousePos.y - p0.y) / cell);
-      clamp_pan(view, rows, cols);
-    }
-    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
-      view.offset.x -= io.MouseDelta.x / cell;
-      view.offset.y -= io.MouseDelta.y / cell;
-      clamp_pan(view, rows, cols);
-    }
-    if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
-      view.zoom = 1;
-      view.offset = ImVec2(0, 0);
-    }
-    if (hovered) {
-      hover_col = static_cast<int>(std::floor((io.MousePos.x - p0.x) / cell + view.offset.x));
-      hover_row = static_cast<int>(std::floor((io.MousePos.y - p0.y) / cell + view.offset.y));
-      if (hover_col < 0 || hover_col >= cols || hover_row < 0 || hover_row >= rows) hover_row = hover_col = -1;
-    }
-    const bool click = io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < io.MouseDragThreshold * io.MouseDragThreshold;
-    if (hover_row >= 0 && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && click) {
-      const int token = m.rows[static_cast<size_t>(hover_row)];
-      state.selection.query = state.selection.query == token ? -1 : token;
-    }
-    if (hover_col >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-      const int token = m.cols[static_cast<size_t>(hover_col)];
-      auto& masked = state.interventions.masked_keys;
-      if (!masked.erase(token)) masked.insert(token);
-      state.request_run();
-    }
-    if (hover_col >= 0) state.selection.hovered_token = m.cols[static_cast<size_t>(hover_col)];
+// Click a row to pick the query, right-click a column to mask the key.
+void pick_and_mask(AppState& state, const DisplayMatrix& m, const HeatmapHover& hover) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool click = io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < io.MouseDragThreshold * io.MouseDragThreshold;
+  if (hover.row >= 0 && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && click) {
+    const int token = m.rows[static_cast<size_t>(hover.row)];
+    state.selection.query = state.selection.query == token ? -1 : token;
   }
+  if (hover.col >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+    const int token = m.cols[static_cast<size_t>(hover.col)];
+    auto& masked = state.interventions.masked_keys;
+    if (!masked.erase(token)) masked.insert(token);
+    state.request_run();
+  }
+  if (hover.col >= 0) state.selection.hovered_token = m.cols[static_cast<size_t>(hover.col)];
+}
 
-  // The cells: one textured quad showing the visible window of the matrix.
+// The canvas: an invisible button over the cells catches hover, clicks, drags and the wheel.
+HeatmapHover handle_input(AppState& state, HeatmapViewState& view, HeatmapGeometry& g, bool exporting) {
+  ImGui::SetCursorScreenPos(g.p0);
+  ImGui::InvisibleButton("##cells", ImVec2(g.p1.x - g.p0.x, g.p1.y - g.p0.y),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  HeatmapHover hover;
+  if (exporting) return hover;
+  ImGui::SetItemUsingMouseWheel();
+  const bool hovered = ImGui::IsItemHovered();
+  zoom_and_pan(view, g, hovered);
+  if (hovered) {
+    const ImGuiIO& io = ImGui::GetIO();
+    hover.col = static_cast<int>(std::floor((io.MousePos.x - g.p0.x) / g.cell + view.offset.x));
+    hover.row = static_cast<int>(std::floor((io.MousePos.y - g.p0.y) / g.cell + view.offset.y));
+    if (hover.col < 0 || hover.col >= g.cols || hover.row < 0 || hover.row >= g.rows) hover = {};
+  }
+  pick_and_mask(state, view.matrix, hover);
+  return hover;
+}
+
+// The cells (one textured quad showing the visible window of the matrix),
+// then outlines for the query row and the hovered key, so the colour inside a
+// cell stays the weight's colour.
+void draw_cells(FigurePen& pen, const AppState& state, HeatmapViewState& view, GlResources& gl,
+                const HeatmapGeometry& g, const HeatmapHover& hover, int query_row, float line) {
   HeatmapStyle window;
-  window.uv0 = ImVec2(view.offset.x / cols, view.offset.y / rows);
-  window.uv1 = ImVec2((view.offset.x + cols / view.zoom) / cols, (view.offset.y + rows / view.zoom) / rows);
-  gl.heatmap.draw(draw_list, view.texture, p0, p1, state.display.colormap, window);
-  view.layout = {p0.x - view.offset.x * cell, p0.y - view.offset.y * cell, cell, cell, rows, cols};
-
-  auto row_y = [&](int r) { return p0.y + (r - view.offset.y) * cell; };
-  auto col_x = [&](int c) { return p0.x + (c - view.offset.x) * cell; };
-  const int first_row = static_cast<int>(view.offset.y), last_row = std::min(rows, static_cast<int>(std::ceil(view.offset.y + rows / view.zoom)));
-  const int first_col = static_cast<int>(view.offset.x), last_col = std::min(cols, static_cast<int>(std::ceil(view.offset.x + cols / view.zoom)));
-  // In a figure only a query the user picked is outlined: an outline on the
-  // last row by default would need explaining on a slide.
-  const int query_row =
-      options.exporting && state.selection.query < 0 ? -1 : m.row_of_token(state.effective_query());
-  const int other_hover = state.selection.hovered_token;  // from another view, or this one last frame
-
-  // Highlights are outlines, so the colour inside a cell stays the weight's colour.
-  FigurePen pen(draw_list, options.record);
-  draw_list->PushClipRect(p0, p1, true);
-  pen.clipped_group("highlights", p0, p1);
+  window.uv0 = ImVec2(view.offset.x / g.cols, view.offset.y / g.rows);
+  window.uv1 = ImVec2((view.offset.x + g.cols / view.zoom) / g.cols, (view.offset.y + g.rows / view.zoom) / g.rows);
+  gl.heatmap.draw(pen.draw_list(), view.texture, g.p0, g.p1, state.display.colormap, window);
+  view.layout = {g.p0.x - view.offset.x * g.cell, g.p0.y - view.offset.y * g.cell, g.cell, g.cell, g.rows, g.cols};
+  pen.draw_list()->PushClipRect(g.p0, g.p1, true);
+  pen.clipped_group("highlights", g.p0, g.p1);
   if (query_row >= 0)
-    pen.frame(ImVec2(p0.x, row_y(query_row)), ImVec2(p1.x, row_y(query_row + 1)), selection_color(), 2 * line);
-  const int hover_key_col = hover_col >= 0 ? hover_col : m.col_of_token(other_hover);
+    pen.frame(ImVec2(g.p0.x, g.row_y(view, query_row)), ImVec2(g.p1.x, g.row_y(view, query_row + 1)), selection_color(),
+              2 * line);
+  const int hover_key_col = hover.col >= 0 ? hover.col : view.matrix.col_of_token(state.selection.hovered_token);
   if (hover_key_col >= 0)
-    pen.frame(ImVec2(col_x(hover_key_col), p0.y), ImVec2(col_x(hover_key_col + 1), p1.y), hover_color(), 2 * line);
-  draw_list->PopClipRect();
+    pen.frame(ImVec2(g.col_x(view, hover_key_col), g.p0.y), ImVec2(g.col_x(view, hover_key_col + 1), g.p1.y),
+              hover_color(), 2 * line);
+  pen.draw_list()->PopClipRect();
   pen.group("border");
-  pen.frame(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), style_color(ImGuiCol_Border), line);
+  pen.frame(ImVec2(g.p0.x - line, g.p0.y - line), ImVec2(g.p1.x + line, g.p1.y + line), style_color(ImGuiCol_Border),
+            line);
+}
 
-  // Axis labels: every label when cells are tall enough for text, else every k-th.
-  const int stride = std::max(1, static_cast<int>(std::ceil(em * 1.05f / cell)));
-  auto label_color = [&](int token, bool is_query_axis) {
+// Axis labels: every label when cells are tall enough for text, else every k-th.
+void draw_axis_labels(FigurePen& pen, const AppState& state, const HeatmapViewState& view, const HeatmapGeometry& g,
+                      const HeatmapHover& hover, int query_row, const ViewDrawOptions& options) {
+  const DisplayMatrix& m = view.matrix;
+  const int other_hover = state.selection.hovered_token;  // from another view, or this one last frame
+  const auto label_color = [&](int token, bool is_query_axis) {
     if (is_query_axis && query_row >= 0 && token == state.effective_query()) return selection_color();
-    if (token == other_hover || (!is_query_axis && hover_col >= 0 && m.cols[static_cast<size_t>(hover_col)] == token))
+    if (token == other_hover || (!is_query_axis && hover.col >= 0 && m.cols[static_cast<size_t>(hover.col)] == token))
       return hover_color();
     if (state.interventions.masked_keys.count(token) && !is_query_axis) return style_color(ImGuiCol_TextDisabled);
     return style_color(ImGuiCol_Text);
   };
+  const int stride = std::max(1, static_cast<int>(std::ceil(g.em * 1.05f / g.cell)));
+  const int first_row = static_cast<int>(view.offset.y);
+  const int last_row = std::min(g.rows, static_cast<int>(std::ceil(view.offset.y + g.rows / view.zoom)));
+  const int first_col = static_cast<int>(view.offset.x);
+  const int last_col = std::min(g.cols, static_cast<int>(std::ceil(view.offset.x + g.cols / view.zoom)));
   // Half a line of slack: with thin rows the first and last labels overhang the cells.
-  const ImVec2 query_clip_min(start.x, p0.y - em * 0.5f), query_clip_max(p0.x, p1.y + em * 0.5f);
+  const ImVec2 query_clip_min(g.start.x, g.p0.y - g.em * 0.5f), query_clip_max(g.p0.x, g.p1.y + g.em * 0.5f);
+  ImDrawList* draw_list = pen.draw_list();
   draw_list->PushClipRect(query_clip_min, query_clip_max, true);
   pen.clipped_group("query-labels", query_clip_min, query_clip_max);
   for (int r = first_row; r < last_row; ++r) {
     if (r % stride) continue;
     const std::string& text = view.labels[static_cast<size_t>(r)];
     const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-    pen.text(ImVec2(p0.x - gap - size.x, row_y(r) + (cell - size.y) * 0.5f), label_color(m.rows[static_cast<size_t>(r)], true),
-             text, TextAnchor::End);
+    pen.text(ImVec2(g.p0.x - g.gap - size.x, g.row_y(view, r) + (g.cell - size.y) * 0.5f),
+             label_color(m.rows[static_cast<size_t>(r)], true), text, TextAnchor::End);
   }
   draw_list->PopClipRect();
-  draw_list->PushClipRect(ImVec2(p0.x, start.y), ImVec2(p1.x, p0.y), true);
-  pen.clipped_group("key-labels", ImVec2(p0.x, start.y), ImVec2(p1.x, p0.y));
+  draw_list->PushClipRect(ImVec2(g.p0.x, g.start.y), ImVec2(g.p1.x, g.p0.y), true);
+  pen.clipped_group("key-labels", ImVec2(g.p0.x, g.start.y), ImVec2(g.p1.x, g.p0.y));
   for (int c = first_col; c < last_col; ++c) {
     if (c % stride) continue;
-    add_text_vertical(draw_list, ImVec2(col_x(c) + (cell - em) * 0.5f, p0.y - gap),
+    add_text_vertical(draw_list, ImVec2(g.col_x(view, c) + (g.cell - g.em) * 0.5f, g.p0.y - g.gap),
                       label_color(m.cols[static_cast<size_t>(c)], false), view.labels[static_cast<size_t>(c)].c_str(),
                       options.record);
   }
   draw_list->PopClipRect();
+}
 
-  if (hover_row >= 0 && !options.exporting) tooltip(state, view, hover_row, hover_col);
-
-  // The legend, then leave the cursor below everything drawn.
+// The legend, then the cursor below everything drawn.
+void draw_legend(const AppState& state, GlResources& gl, const HeatmapGeometry& g, const ViewDrawOptions& options) {
   if (options.record) options.record->begin_group("legend");
-  if (legend_right) {
-    draw_colormap_legend_vertical(gl, state.display, ImVec2(p1.x + em, p0.y - ImGui::GetTextLineHeightWithSpacing()),
-                                  std::max(p1.y - p0.y, em * 8.0f), options);
-    ImGui::SetCursorScreenPos(ImVec2(start.x, std::max(p1.y, p0.y + em * 7.0f)));
-    ImGui::Dummy(ImVec2(p1.x - start.x + legend_right_w, 0));
+  const float em = g.em;
+  if (g.legend_right) {
+    draw_colormap_legend_vertical(gl, state.display, ImVec2(g.p1.x + em, g.p0.y - ImGui::GetTextLineHeightWithSpacing()),
+                                  std::max(g.p1.y - g.p0.y, em * 8.0f), options);
+    ImGui::SetCursorScreenPos(ImVec2(g.start.x, std::max(g.p1.y, g.p0.y + em * 7.0f)));
+    ImGui::Dummy(ImVec2(g.p1.x - g.start.x + g.legend_right_w, 0));
   } else {
-    ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + em * 0.6f));
-    draw_colormap_legend(gl, state.display, std::clamp(p1.x - p0.x, em * 14.0f, em * 22.0f), options);
+    ImGui::SetCursorScreenPos(ImVec2(g.p0.x, g.p1.y + em * 0.6f));
+    draw_colormap_legend(gl, state.display, std::clamp(g.p1.x - g.p0.x, em * 14.0f, em * 22.0f), options);
   }
+}
+
+}  // namespace
+
+void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl, const ViewDrawOptions& options) {
+  if (draw_view_placeholder(state)) return;
+  refresh(state, view);
+  if (!draw_caption(state, view, options)) return;
+  if (options.exporting) {  // a figure always shows the whole matrix
+    view.zoom = 1;
+    view.offset = ImVec2(0, 0);
+  }
+  clamp_pan(view, view.matrix.n_rows(), view.matrix.n_cols());
+  HeatmapGeometry g = layout_heatmap(view);
+  const HeatmapHover hover = handle_input(state, view, g, options.exporting);
+  // In a figure only a query the user picked is outlined: an outline on the
+  // last row by default would need explaining on a slide.
+  const int query_row =
+      options.exporting && state.selection.query < 0 ? -1 : view.matrix.row_of_token(state.effective_query());
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  draw_cells(pen, state, view, gl, g, hover, query_row, std::max(1.0f, options.scale));
+  draw_axis_labels(pen, state, view, g, hover, query_row, options);
+  if (hover.row >= 0 && !options.exporting) tooltip(state, view, hover.row, hover.col);
+  draw_legend(state, gl, g, options);
 }
 
 }  // namespace attnscope

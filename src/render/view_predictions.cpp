@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
+
+#include "render/figure_record.h"
 
 namespace attnscope {
 
@@ -44,118 +47,161 @@ int prediction_position(const AppState& state) {
   return snap.n_tokens - 1;
 }
 
-void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&, const ViewDrawOptions& options) {
-  if (draw_view_placeholder(state)) return;
+namespace {
+
+void draw_position_caption(const AppState& state, int position, const ViewDrawOptions& options) {
   const AttentionSnapshot& snap = *state.snapshot;
-  if (!snap.model || !snap.model->config.has_lm_head) {
-    ImGui::TextDisabled("This model has no prediction head (a bare encoder): nothing to predict.");
-    return;
-  }
-  const int position = prediction_position(state);
-  if (position < 0 || position >= static_cast<int>(snap.top.size()) || snap.top[static_cast<size_t>(position)].empty()) {
-    ImGui::TextDisabled("No predictions were computed for this position.");
-    return;
-  }
   const bool masked_lm = snap.model->config.masked_lm;
   const std::string where = token_quote(snap, position);
-  const float em = ImGui::GetFontSize();
-
+  const ImU32 text = style_color(ImGuiCol_Text), dim = style_color(ImGuiCol_TextDisabled);
   if (!masked_lm) {
-    ImGui::Text("Next token after %s", where.c_str());
+    figure_text("Next token after " + where, text, options);
   } else if (snap.tokens[static_cast<size_t>(position)].id == mask_id(snap)) {
-    ImGui::Text("Fill for %s", where.c_str());
+    figure_text("Fill for " + where, text, options);
   } else {
-    ImGui::Text("Guesses for position %s", where.c_str());
-    ImGui::TextDisabled("The model sees this token itself; write [MASK] in the text to hide it.");
+    figure_text("Guesses for position " + where, text, options);
+    figure_text("The model sees this token itself; write [MASK] in the text to hide it.", dim, options);
   }
   if (masked_lm && state.selection.query < 0) {
     int masks = 0;
     for (const Token& t : snap.tokens) masks += t.id == mask_id(snap);
-    if (masks > 1) ImGui::TextDisabled("%d [MASK] tokens: click one in the token strip to pick it.", masks);
+    if (masks > 1)
+      figure_text(std::to_string(masks) + " [MASK] tokens: click one in the token strip to pick it.", dim, options);
   }
+  const size_t off = snap.interventions.ablated_heads.size();
+  if (off > 0) figure_text(std::to_string(off) + (off == 1 ? " head" : " heads") + " switched off.", dim, options);
+}
 
+// A guess as a label, quoted and keeping a leading space visible: " cat" and
+// "cat" are different tokens.
+std::string guess_label(const Prediction& p) {
+  Token t;
+  t.display = p.text;
+  std::string label(1, '"');
+  if (!p.text.empty() && p.text[0] == ' ') label += ' ';
+  label += token_label(t, 16);
+  label += '"';
+  return label;
+}
+
+// x positions of the table's columns: rank | token | bar | percent | change.
+struct GuessColumns {
+  float token = 0, bar = 0, percent = 0, change = 0, bar_w = 0, change_w = 0, row_h = 0;
+};
+
+GuessColumns guess_columns(const std::vector<std::string>& labels, bool compare) {
+  const float em = ImGui::GetFontSize();
+  float token_w = ImGui::CalcTextSize("token").x;
+  for (const std::string& label : labels) token_w = std::max(token_w, ImGui::CalcTextSize(label.c_str()).x);
+  const float rank_w = ImGui::CalcTextSize("10.").x + em * 0.5f;
+  const float percent_w = ImGui::CalcTextSize("100.0%").x + em * 0.6f;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  GuessColumns c;
+  c.change_w = compare ? ImGui::CalcTextSize("was 100.0%  +100.0").x + em * 0.5f : 0.0f;
+  c.bar_w = std::clamp(avail - rank_w - token_w - em - percent_w - c.change_w, em * 4.0f, em * 16.0f);
+  const float x0 = ImGui::GetCursorScreenPos().x;
+  c.token = x0 + rank_w;
+  c.bar = c.token + token_w + em;
+  c.percent = c.bar + c.bar_w + em * 0.4f;
+  c.change = c.percent + percent_w;
+  c.row_h = ImGui::GetTextLineHeightWithSpacing() * 1.15f;
+  return c;
+}
+
+// "was 12.3%  +4.5": the guess's probability with every head on and the change.
+void draw_change(FigurePen& pen, const GuessColumns& c, float ty, float now, float before) {
+  const ImU32 dim = style_color(ImGuiCol_TextDisabled);
+  if (before < 0) {
+    pen.text(ImVec2(c.change, ty), dim, "was not in the top list");
+    return;
+  }
+  char buffer[64];
+  const float delta = 100.0f * (now - before);  // percentage points
+  std::snprintf(buffer, sizeof buffer, "was %.1f%%", 100.0f * before);
+  pen.text(ImVec2(c.change, ty), dim, buffer);
+  std::snprintf(buffer, sizeof buffer, "%+.1f", std::fabs(delta) < 0.05f ? 0.0f : delta);
+  const float w = ImGui::CalcTextSize(buffer).x;
+  pen.text(ImVec2(c.change + c.change_w - w - ImGui::GetFontSize() * 0.5f, ty),
+           std::fabs(delta) < 0.05f ? dim : delta_color(delta), buffer, TextAnchor::End);
+}
+
+void draw_guess_row(FigurePen& pen, const GuessColumns& c, size_t rank, const Prediction& p, const std::string& label,
+                    const AttentionSnapshot* baseline, int position) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(c.change + c.change_w - at.x, c.row_h));
+  const float ty = at.y + (c.row_h - ImGui::GetTextLineHeight()) * 0.5f;
+  const ImU32 text = style_color(ImGuiCol_Text);
+  pen.text(ImVec2(at.x, ty), style_color(ImGuiCol_TextDisabled), std::to_string(rank + 1) + ".");
+  pen.text(ImVec2(c.token, ty), text, label);
+  const float y0 = at.y + c.row_h * 0.18f, y1 = at.y + c.row_h * 0.82f;
+  pen.fill(ImVec2(c.bar, y0), ImVec2(c.bar + c.bar_w * std::clamp(p.prob, 0.0f, 1.0f), y1),
+           style_color(ImGuiCol_PlotHistogram));
+  pen.frame(ImVec2(c.bar, y0), ImVec2(c.bar + c.bar_w, y1), style_color(ImGuiCol_Border), 1.0f);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0f * p.prob);
+  pen.text(ImVec2(c.percent, ty), text, buffer);
+  if (baseline) draw_change(pen, c, ty, p.prob, baseline_prob(*baseline, position, p.id));
+}
+
+void draw_guess_table(const AppState& state, int position, bool compare, const ViewDrawOptions& options) {
+  const auto& top = state.snapshot->top[static_cast<size_t>(position)];
+  std::vector<std::string> labels;
+  for (size_t r = 0; r < std::min<size_t>(top.size(), 64); ++r) labels.push_back(guess_label(top[r]));
+  const GuessColumns c = guess_columns(labels, compare);
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  pen.group("guesses");
+  const ImU32 dim = style_color(ImGuiCol_TextDisabled);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  pen.text(ImVec2(c.token, at.y), dim, "token");
+  pen.text(ImVec2(c.bar, at.y), dim, "probability");
+  if (compare) pen.text(ImVec2(c.change, at.y), dim, "all heads on");
+  ImGui::Dummy(ImVec2(c.change + c.change_w - at.x, c.row_h));
+  for (size_t r = 0; r < labels.size(); ++r) {
+    const Prediction& p = top[r];
+    draw_guess_row(pen, c, r, p, labels[r], compare ? state.baseline.get() : nullptr, position);
+    if (!options.exporting && ImGui::IsItemHovered())
+      ImGui::SetTooltip("id %d, logit %.3f, probability %.4f", p.id, p.logit, p.prob);
+  }
+}
+
+void draw_comparison_note(const AppState& state, int position, bool compare, const ViewDrawOptions& options) {
+  const ImU32 dim = style_color(ImGuiCol_TextDisabled);
+  if (compare) {
+    const Prediction& before = state.baseline->top[static_cast<size_t>(position)][0];
+    if (before.id != state.snapshot->top[static_cast<size_t>(position)][0].id) {
+      char line[200];
+      std::snprintf(line, sizeof line, "With every head on, the top guess was \"%s\" (%.1f%%).", before.text.c_str(),
+                    100.0f * before.prob);
+      figure_text(line, style_color(ImGuiCol_Text), options);
+    }
+    figure_text("Changes are in percentage points against the run with every head on.", dim, options);
+  } else if (!options.exporting) {
+    ImGui::TextDisabled("Switch heads off (right-click in the model view) to see how the guesses change.");
+  }
+}
+
+}  // namespace
+
+void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&, const ViewDrawOptions& options) {
+  if (draw_view_placeholder(state)) return;
+  const AttentionSnapshot& snap = *state.snapshot;
+  if (!snap.model || !snap.model->config.has_lm_head) {
+    figure_text("This model has no prediction head (a bare encoder): nothing to predict.",
+                style_color(ImGuiCol_TextDisabled), options);
+    return;
+  }
+  const int position = prediction_position(state);
+  if (position < 0 || position >= static_cast<int>(snap.top.size()) || snap.top[static_cast<size_t>(position)].empty()) {
+    figure_text("No predictions were computed for this position.", style_color(ImGuiCol_TextDisabled), options);
+    return;
+  }
   const bool compare = state.baseline && !snap.interventions.ablated_heads.empty() &&
                        state.baseline->text == snap.text &&
                        static_cast<int>(state.baseline->top.size()) > position &&
                        !state.baseline->top[static_cast<size_t>(position)].empty();
-  if (!snap.interventions.ablated_heads.empty())
-    ImGui::TextDisabled("%zu head%s switched off.", snap.interventions.ablated_heads.size(),
-                        snap.interventions.ablated_heads.size() == 1 ? "" : "s");
-
-  // One row per guess: rank, token, probability bar, percentage, change.
-  const auto& top = snap.top[static_cast<size_t>(position)];
-  std::string label_text[64];
-  float token_w = ImGui::CalcTextSize("token").x;
-  const size_t count = std::min<size_t>(top.size(), 64);
-  for (size_t r = 0; r < count; ++r) {
-    Token t;
-    t.display = top[r].text;
-    // Quoted, keeping a leading space visible: " cat" and "cat" are different tokens.
-    std::string& label = label_text[r];
-    label.assign(1, '"');
-    if (!top[r].text.empty() && top[r].text[0] == ' ') label += ' ';
-    label += token_label(t, 16);
-    label += '"';
-    token_w = std::max(token_w, ImGui::CalcTextSize(label_text[r].c_str()).x);
-  }
-  const float rank_w = ImGui::CalcTextSize("10.").x + em * 0.5f;
-  const float percent_w = ImGui::CalcTextSize("100.0%").x + em * 0.6f;
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float change_w = compare ? ImGui::CalcTextSize("was 100.0%  +100.0").x + em * 0.5f : 0.0f;
-  const float bar_w = std::clamp(avail - rank_w - token_w - em - percent_w - change_w, em * 4.0f, em * 16.0f);
-  const float row_h = ImGui::GetTextLineHeightWithSpacing() * 1.15f;
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
-  const ImU32 text = style_color(ImGuiCol_Text), dim = style_color(ImGuiCol_TextDisabled);
-  char buffer[64];
-
-  ImVec2 at = ImGui::GetCursorScreenPos();
-  const float x_token = at.x + rank_w, x_bar = x_token + token_w + em, x_percent = x_bar + bar_w + em * 0.4f,
-              x_change = x_percent + percent_w;
-  draw_list->AddText(ImVec2(x_token, at.y), dim, "token");
-  draw_list->AddText(ImVec2(x_bar, at.y), dim, "probability");
-  if (compare) draw_list->AddText(ImVec2(x_change, at.y), dim, "all heads on");
-  ImGui::Dummy(ImVec2(x_change + change_w - at.x, row_h));
-
-  for (size_t r = 0; r < count; ++r) {
-    at = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(ImVec2(x_change + change_w - at.x, row_h));
-    const float ty = at.y + (row_h - ImGui::GetTextLineHeight()) * 0.5f;
-    const Prediction& p = top[r];
-    std::snprintf(buffer, sizeof buffer, "%zu.", r + 1);
-    draw_list->AddText(ImVec2(at.x, ty), dim, buffer);
-    draw_list->AddText(ImVec2(x_token, ty), text, label_text[r].c_str());
-    const float y0 = at.y + row_h * 0.18f, y1 = at.y + row_h * 0.82f;
-    draw_list->AddRectFilled(ImVec2(x_bar, y0), ImVec2(x_bar + bar_w * std::clamp(p.prob, 0.0f, 1.0f), y1),
-                             style_color(ImGuiCol_PlotHistogram));
-    draw_list->AddRect(ImVec2(x_bar, y0), ImVec2(x_bar + bar_w, y1), style_color(ImGuiCol_Border));
-    std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0f * p.prob);
-    draw_list->AddText(ImVec2(x_percent, ty), text, buffer);
-    if (compare) {
-      const float before = baseline_prob(*state.baseline, position, p.id);
-      if (before < 0) {
-        draw_list->AddText(ImVec2(x_change, ty), dim, "was not in the top list");
-      } else {
-        const float delta = 100.0f * (p.prob - before);  // percentage points
-        std::snprintf(buffer, sizeof buffer, "was %.1f%%", 100.0f * before);
-        draw_list->AddText(ImVec2(x_change, ty), dim, buffer);
-        std::snprintf(buffer, sizeof buffer, "%+.1f", std::fabs(delta) < 0.05f ? 0.0f : delta);
-        const float w = ImGui::CalcTextSize(buffer).x;
-        draw_list->AddText(ImVec2(x_change + change_w - w - em * 0.5f, ty),
-                           std::fabs(delta) < 0.05f ? dim : delta_color(delta), buffer);
-      }
-    }
-    if (!options.exporting && ImGui::IsItemHovered())
-      ImGui::SetTooltip("id %d, logit %.3f, probability %.4f", p.id, p.logit, p.prob);
-  }
-
-  if (compare) {
-    const Prediction& before = state.baseline->top[static_cast<size_t>(position)][0];
-    if (before.id != top[0].id)
-      ImGui::Text("With every head on, the top guess was \"%s\" (%.1f%%).", before.text.c_str(), 100.0f * before.prob);
-    ImGui::TextDisabled("Changes are in percentage points against the run with every head on.");
-  } else if (!options.exporting) {
-    ImGui::TextDisabled("Switch heads off (right-click in the model view) to see how the guesses change.");
-  }
+  draw_position_caption(state, position, options);
+  draw_guess_table(state, position, compare, options);
+  draw_comparison_note(state, position, compare, options);
 }
 
 }  // namespace attnscope

@@ -14,6 +14,7 @@ struct QkvViewState {
   bool strongest_first = false;  // key rows by weight instead of sentence order
   // Q, K, V [T, Dh] as diverging heatmaps, rebuilt when the head changes.
   HeatmapTexture q, k, v;
+  MatrixRM q_cells, k_cells, v_cells;  // [T, Dh] each: what the textures hold, in [0, 1]
   float qk_max_abs = 0, v_max_abs = 0;  // colour scales of the Q/K and V heatmaps
   std::shared_ptr<const AttentionSnapshot> shown;
   int shown_layer = -1, shown_head = -1;

@@ -80,18 +80,5 @@ TEST(SvgExport, HeatmapSvgParsesKeepsTextAndMatchesThePng) {
   EXPECT_LE(worst, 1) << "largest channel difference between the PNG and the rasterised SVG inside the cells";
 }
 
-TEST(SvgExport, ViewsWithoutSvgAreRefusedWithOneLine) {
-  const fs::path dir = temp_dir("svg-refused");
-  for (const std::string view : {"qkv", "predictions"}) {
-    const GuiRun run =
-        run_headless_cli({"render", "--model", fixture("gpt2").string(), "--view", view, "--out", view + ".svg"}, dir);
-    EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_NE(run.output.find("SVG export supports the heatmap, head and model views, not " + view + " (export it as PNG)"),
-              std::string::npos)
-        << run.output;
-    EXPECT_FALSE(fs::exists(dir / (view + ".svg")));
-  }
-}
-
 }  // namespace
 }  // namespace attnscope::testing

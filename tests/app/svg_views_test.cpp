@@ -1,4 +1,4 @@
-// SVG figures of the head view and the model view: well-formed XML (xmllint),
+// SVG figures of the head, model, Q/K/V and predictions views: well-formed XML (xmllint),
 // token labels kept as <text>, colours and positions taken from the model's
 // own weights, and once rasterised (rsvg-convert) the same picture as the
 // PNG figure.
@@ -359,6 +359,84 @@ TEST(SvgViews, ModelViewOfALongTextEmbedsThePngPixelsOfEachThumbnail) {
   }
   EXPECT_GT(compared, 8 * 64 * 64);
   EXPECT_LE(worst, 1) << "largest difference inside the thumbnails";
+  expect_same_picture(f.png, f.raster);
+}
+
+// The dimensions of one strip: its cells are filled rects in a row, Dh of them.
+int cells_in_row(const std::vector<const Element*>& rects, float y) {
+  return static_cast<int>(std::count_if(rects.begin(), rects.end(), [&](const Element* e) {
+    return !e->attrs.count("stroke") && std::abs(e->num("y") - y) < 0.01f;
+  }));
+}
+
+// "#3 " sat"": how captions name a token.
+std::string quoted(const AttentionSnapshot& snapshot, int index) {
+  return "#" + std::to_string(index) + " \"" + snapshot.tokens[static_cast<size_t>(index)].display + "\"";
+}
+
+// The figure the app exports by default: the seed sentence, its last token as the query.
+TEST(SvgViews, QkvViewKeepsEveryKeyRowAndMatchesThePng) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const Figures f = render_both("svg-qkv", {"render", "--model", fixture("gpt2").string(), "--text", kSentence, "--view",
+                                            "qkv", "--layer", "1", "--head", "2", "--scale", "2"});
+  ASSERT_FALSE(f.elements.empty());
+  const auto snapshot = core_run(kSentence);
+  const int dh = snapshot->head_dim, T = snapshot->n_tokens, query = T - 1;
+  EXPECT_TRUE(has_text(f.elements, "Q/K/V"));
+  EXPECT_TRUE(has_text(f.elements, "Layer 1, head 2, query " + quoted(*snapshot, query)));
+  for (const char* text : {"query q_i", "key token", "softmax", "output", "Q", "K", "V"})
+    EXPECT_TRUE(has_text(f.elements, text)) << text;
+  // One row per key, in sentence order, each with the query's softmax weight.
+  const auto texts = select(f.elements, "text", "lookup");
+  std::vector<std::string> percents;
+  for (const Element* e : texts)
+    if (!e->text.empty() && e->text.back() == '%') percents.push_back(e->text);
+  ASSERT_EQ(percents.size(), static_cast<size_t>(T));
+  for (int j = 0; j < T; ++j) {
+    char want[16];
+    std::snprintf(want, sizeof want, "%.0f%%", 100.0f * snapshot->head(1, 2).probs(query, j));
+    EXPECT_EQ(percents[static_cast<size_t>(j)], want) << "key " << j;
+  }
+  // Strips of Dh cells: the query's, three per key and the output's.
+  const auto rects = select(f.elements, "rect", "lookup");
+  ASSERT_FALSE(rects.empty());
+  EXPECT_EQ(cells_in_row(rects, rects.front()->num("y")), dh);
+  int strips = 0;
+  for (const Element* e : rects) strips += e->attrs.count("stroke") && e->num("width") > dh;
+  EXPECT_GE(strips, 1 + 3 * T + 1);
+  EXPECT_GE(select(f.elements, "rect", "matrices").size(), 3u) << "Q, K and V frames";
+  expect_same_picture(f.png, f.raster);
+}
+
+TEST(SvgViews, PredictionsViewListsTheTopGuessesAndMatchesThePng) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const Figures f = render_both("svg-predictions", {"render", "--model", fixture("gpt2").string(), "--text", kSentence,
+                                                    "--view", "predictions", "--ablate", "1:0", "--scale", "2",
+                                                    "--size", "800x600"});
+  ASSERT_FALSE(f.elements.empty());
+  Interventions off;
+  off.ablated_heads = {{1, 0}};
+  const auto snapshot = core_run(kSentence, off);
+  const auto& top = snapshot->top.back();
+  ASSERT_GE(top.size(), 5u);
+  EXPECT_TRUE(has_text(f.elements, "Next token after " + quoted(*snapshot, snapshot->n_tokens - 1)));
+  EXPECT_TRUE(has_text(f.elements, "1 head switched off."));
+  EXPECT_TRUE(has_text(f.elements, "all heads on"));
+  const auto texts = select(f.elements, "text", "guesses");
+  for (size_t r = 0; r < 5; ++r) {
+    char percent[16];
+    std::snprintf(percent, sizeof percent, "%.1f%%", 100.0f * top[r].prob);
+    EXPECT_TRUE(std::any_of(texts.begin(), texts.end(), [&](const Element* e) { return e->text == percent; }))
+        << "guess " << r << " " << percent;
+    EXPECT_TRUE(has_text(f.elements, std::to_string(r + 1) + ".")) << "rank " << r;
+  }
+  // The bars: the filled part is the probability times the frame's width.
+  std::vector<const Element*> bars, frames;
+  for (const Element* e : select(f.elements, "rect", "guesses")) (e->attrs.count("stroke") ? frames : bars).push_back(e);
+  ASSERT_GE(frames.size(), 5u);
+  ASSERT_GE(bars.size(), 5u);
+  for (size_t r = 0; r < 5; ++r)
+    EXPECT_NEAR(bars[r]->num("width") / frames[r]->num("width"), top[r].prob, 0.02) << "bar " << r;
   expect_same_picture(f.png, f.raster);
 }
 
