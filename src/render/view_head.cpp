@@ -79,10 +79,8 @@ void draw_controls(AppState& state) {
   ImGui::SliderFloat("Min weight", &state.display.head_view_threshold, 0.0f, 0.5f, "%.2f");
 }
 
-// Text at the cursor, recorded for an SVG copy when there is a record.
 void legend_text(const std::string& text, const ViewDrawOptions& options) {
-  ImGui::TextUnformatted(text.c_str());
-  record_item_text(options.record, text, style_color(ImGuiCol_Text));
+  figure_text(text, style_color(ImGuiCol_Text), options);
 }
 
 void draw_legend(const AppState& state, const HeadViewState& view, const ViewDrawOptions& options) {
@@ -119,6 +117,120 @@ void draw_legend(const AppState& state, const HeadViewState& view, const ViewDra
   }
 }
 
+// Two label columns with the lines between them.
+struct HeadGeometry {
+  float em = 0, row_h = 0, left_x = 0, right_x = 0, pad = 0;  // left_x: right edge of the query labels
+  ImVec2 origin, size;
+  float row_y(int r) const { return origin.y + (r + 0.5f) * row_h; }
+};
+
+HeadGeometry layout_columns(const HeadViewState& view) {
+  HeadGeometry g;
+  g.em = ImGui::GetFontSize();
+  g.pad = g.em * 0.3f;
+  const int rows = static_cast<int>(view.tokens.size());
+  const float legend_h = ImGui::GetTextLineHeightWithSpacing() * ((view.heads.size() > 1 ? 2.0f : 1.0f) + 0.3f);
+  float label_w = 0;
+  for (const std::string& l : view.labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
+  label_w = std::min(label_w, g.em * 10) + g.em * 0.6f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  g.row_h = std::clamp((avail.y - legend_h) / rows, g.em * 1.05f, g.em * 1.8f);
+  const float gap = std::clamp(avail.x - 2 * label_w - g.em * 6.0f, g.em * 6.0f, g.em * 22.0f);
+  // Room for a percentage beside each label when one token's lines are shown.
+  const float number_w = ImGui::CalcTextSize("100%").x + g.em * 0.5f;
+  g.origin = ImGui::GetCursorScreenPos();
+  g.left_x = g.origin.x + number_w + label_w;
+  g.right_x = g.left_x + gap;
+  g.size = ImVec2(2 * (label_w + number_w) + gap, rows * g.row_h);
+  return g;
+}
+
+// Which lines to show: a hovered key, else a hovered / selected query, else all.
+struct LineFilter {
+  int query = -1, key = -1;  // display rows; -1 = no filter on that side
+};
+
+int display_row(const HeadViewState& view, int token) {
+  const auto it = std::find(view.tokens.begin(), view.tokens.end(), token);
+  return it == view.tokens.end() ? -1 : static_cast<int>(it - view.tokens.begin());
+}
+
+// The canvas: which token is under the mouse, and on which side; a click on a
+// query keeps it selected.
+LineFilter handle_input(AppState& state, const HeadViewState& view, const HeadGeometry& g, bool exporting) {
+  LineFilter hover;
+  ImGui::InvisibleButton("##tokens", g.size);
+  if (!exporting && ImGui::IsItemHovered()) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const int r = static_cast<int>((mouse.y - g.origin.y) / g.row_h);
+    if (r >= 0 && r < static_cast<int>(view.tokens.size())) {
+      if (mouse.x < g.left_x + g.em) hover.query = r;
+      else if (mouse.x > g.right_x - g.em) hover.key = r;
+    }
+    if (hover.query >= 0 || hover.key >= 0) state.selection.hovered_token = view.tokens[static_cast<size_t>(r)];
+    if (hover.query >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+      const int token = view.tokens[static_cast<size_t>(hover.query)];
+      state.selection.query = state.selection.query == token ? -1 : token;
+    }
+  }
+  LineFilter filter = hover;
+  if (filter.query < 0 && filter.key < 0) {
+    if (!exporting && state.selection.hovered_token >= 0) filter.query = display_row(view, state.selection.hovered_token);
+    if (filter.query < 0 && state.selection.query >= 0) filter.query = display_row(view, state.selection.query);
+  }
+  return filter;
+}
+
+// Draws the lines the filter lets through; returns, for a single head, the
+// weight shown at each row on the far side of the filter (-1 elsewhere).
+std::vector<float> draw_lines(FigurePen& pen, const AttentionSnapshot& snap, const HeadViewState& view,
+                              const HeadGeometry& g, const LineFilter& filter, float scale) {
+  pen.group("lines");
+  std::vector<float> shown_weight(view.tokens.size(), -1.0f);
+  // Lines wholly above or below the visible part of a long sentence are skipped.
+  const float clip_top = pen.draw_list()->GetClipRectMin().y, clip_bottom = pen.draw_list()->GetClipRectMax().y;
+  for (const HeadViewLine& line : view.lines) {
+    if ((filter.query >= 0 && line.row != filter.query) || (filter.key >= 0 && line.col != filter.key)) continue;
+    const float y0 = g.row_y(line.row), y1 = g.row_y(line.col);
+    if ((y0 < clip_top && y1 < clip_top) || (y0 > clip_bottom && y1 > clip_bottom)) continue;
+    pen.line(ImVec2(g.left_x + g.pad, y0), ImVec2(g.right_x - g.pad, y1),
+             head_color(line.head, snap.n_heads, line.weight), 2.5f * scale);
+    if (view.heads.size() != 1) continue;
+    if (filter.query >= 0) shown_weight[static_cast<size_t>(line.col)] = line.weight;
+    if (filter.key >= 0) shown_weight[static_cast<size_t>(line.row)] = line.weight;
+  }
+  return shown_weight;
+}
+
+// Token labels: queries right-aligned on the left, keys on the right, with
+// the shown weight beside the far side's labels.
+void draw_token_labels(FigurePen& pen, const AppState& state, const HeadViewState& view, const HeadGeometry& g,
+                       const LineFilter& filter, const std::vector<float>& shown_weight) {
+  pen.group("tokens");
+  const float em = g.em, pad = g.pad;
+  const int query_token = state.effective_query();
+  for (size_t r = 0; r < view.tokens.size(); ++r) {
+    const int token = view.tokens[r];
+    const std::string& text = view.labels[r];
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    const float y = g.row_y(static_cast<int>(r)) - ts.y * 0.5f;
+    const ImVec2 lp(g.left_x - pad - ts.x, y), rp(g.right_x + pad, y);
+    const bool query_lit = static_cast<int>(r) == filter.query ||
+                           (filter.query < 0 && filter.key < 0 && token == query_token && state.selection.query >= 0);
+    if (query_lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(g.left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
+    if (static_cast<int>(r) == filter.key)
+      pen.fill(ImVec2(g.right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
+    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);
+    pen.text(rp, style_color(state.snapshot->key_masked(token) ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
+    if (shown_weight[r] < 0) continue;
+    char number[16];
+    std::snprintf(number, sizeof number, "%.0f%%", 100.0f * shown_weight[r]);
+    const ImU32 dim = style_color(ImGuiCol_TextDisabled);
+    if (filter.query >= 0) pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), dim, number);
+    else pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), dim, number, TextAnchor::End);
+  }
+}
+
 }  // namespace
 
 void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const ViewDrawOptions& options) {
@@ -136,107 +248,15 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   if (!options.exporting)
     help_marker("Queries on the left, keys on the right: a line's opacity is how much the query attends to the "
                 "key. Hover a token to see only its lines; click a query (left) to keep it selected.");
-  const int rows = static_cast<int>(view.tokens.size());
-  if (rows == 0) {
+  if (view.tokens.empty()) {
     ImGui::TextDisabled("Every token is a special token: nothing left to show.");
     return;
   }
-
-  // Geometry: two label columns with the lines between them.
-  const float em = ImGui::GetFontSize();
-  const float legend_h = ImGui::GetTextLineHeightWithSpacing() * ((view.heads.size() > 1 ? 2.0f : 1.0f) +
-                                                                  0.3f);
-  float label_w = 0;
-  for (const std::string& l : view.labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
-  label_w = std::min(label_w, em * 10) + em * 0.6f;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float row_h = std::clamp((avail.y - legend_h) / rows, em * 1.05f, em * 1.8f);
-  const float gap = std::clamp(avail.x - 2 * label_w - em * 6.0f, em * 6.0f, em * 22.0f);
-  // Room for a percentage beside each label when one token's lines are shown.
-  const float number_w = ImGui::CalcTextSize("100%").x + em * 0.5f;
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float left_x = origin.x + number_w + label_w;  // right edge of the query labels
-  const float right_x = left_x + gap;                  // left edge of the key labels
-  const ImVec2 size(2 * (label_w + number_w) + gap, rows * row_h);
-  auto row_y = [&](int r) { return origin.y + (r + 0.5f) * row_h; };
-
-  // Canvas: which token is under the mouse, and on which side.
-  int hover_query = -1, hover_key = -1;
-  ImGui::InvisibleButton("##tokens", size);
-  if (!options.exporting && ImGui::IsItemHovered()) {
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const int r = static_cast<int>((mouse.y - origin.y) / row_h);
-    if (r >= 0 && r < rows) {
-      if (mouse.x < left_x + em) hover_query = r;
-      else if (mouse.x > right_x - em) hover_key = r;
-    }
-    if (hover_query >= 0 || hover_key >= 0) state.selection.hovered_token = view.tokens[static_cast<size_t>(r)];
-    if (hover_query >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
-      const int token = view.tokens[static_cast<size_t>(hover_query)];
-      state.selection.query = state.selection.query == token ? -1 : token;
-    }
-  }
-
-  // Which lines to show: a hovered key, else a hovered / selected query, else all.
-  auto display_row = [&](int token) {
-    const auto it = std::find(view.tokens.begin(), view.tokens.end(), token);
-    return it == view.tokens.end() ? -1 : static_cast<int>(it - view.tokens.begin());
-  };
-  int filter_query = hover_query, filter_key = hover_key;
-  if (filter_query < 0 && filter_key < 0) {
-    if (!options.exporting && state.selection.hovered_token >= 0) filter_query = display_row(state.selection.hovered_token);
-    if (filter_query < 0 && state.selection.query >= 0) filter_query = display_row(state.selection.query);
-  }
-
-  ImDrawList* draw_list = ImGui::GetWindowDrawList();
-  FigurePen pen(draw_list, options.record);
-  pen.group("lines");
-  const float thick = 2.5f * options.scale;
-  const float pad = em * 0.3f;
-  std::vector<float> shown_weight(static_cast<size_t>(rows), -1.0f);  // per row on the far side of the filter
-  // Lines wholly above or below the visible part of a long sentence are skipped.
-  const float clip_top = draw_list->GetClipRectMin().y, clip_bottom = draw_list->GetClipRectMax().y;
-  for (const HeadViewLine& line : view.lines) {
-    if (filter_query >= 0 && line.row != filter_query) continue;
-    if (filter_key >= 0 && line.col != filter_key) continue;
-    const float y0 = row_y(line.row), y1 = row_y(line.col);
-    if ((y0 < clip_top && y1 < clip_top) || (y0 > clip_bottom && y1 > clip_bottom)) continue;
-    pen.line(ImVec2(left_x + pad, y0), ImVec2(right_x - pad, y1), head_color(line.head, snap.n_heads, line.weight),
-             thick);
-    if (view.heads.size() == 1) {
-      if (filter_query >= 0) shown_weight[static_cast<size_t>(line.col)] = line.weight;
-      if (filter_key >= 0) shown_weight[static_cast<size_t>(line.row)] = line.weight;
-    }
-  }
-
-  // Token labels: queries right-aligned on the left, keys on the right.
-  const int query_token = state.effective_query();
-  pen.group("tokens");
-  for (int r = 0; r < rows; ++r) {
-    const int token = view.tokens[static_cast<size_t>(r)];
-    const std::string& text = view.labels[static_cast<size_t>(r)];
-    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-    const float y = row_y(r) - ts.y * 0.5f;
-    const ImVec2 lp(left_x - pad - ts.x, y), rp(right_x + pad, y);
-    const bool query_lit = r == filter_query || (filter_query < 0 && filter_key < 0 && token == query_token &&
-                                                 state.selection.query >= 0);
-    if (query_lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
-    if (r == filter_key)
-      pen.fill(ImVec2(right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
-    const bool masked = state.snapshot->key_masked(token);
-    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);  // queries: right-aligned
-    pen.text(rp, style_color(masked ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
-    const float w = shown_weight[static_cast<size_t>(r)];
-    if (w >= 0) {
-      char number[16];
-      std::snprintf(number, sizeof number, "%.0f%%", 100.0f * w);
-      if (filter_query >= 0)
-        pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), style_color(ImGuiCol_TextDisabled), number);
-      else
-        pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), style_color(ImGuiCol_TextDisabled), number,
-                 TextAnchor::End);
-    }
-  }
+  const HeadGeometry g = layout_columns(view);
+  const LineFilter filter = handle_input(state, view, g, options.exporting);
+  FigurePen pen(ImGui::GetWindowDrawList(), options.record);
+  const std::vector<float> shown_weight = draw_lines(pen, snap, view, g, filter, options.scale);
+  draw_token_labels(pen, state, view, g, filter, shown_weight);
   draw_legend(state, view, options);
 }
 

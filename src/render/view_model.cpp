@@ -62,6 +62,146 @@ void tooltip(const AttentionSnapshot& snap, const HeadThumbnail& thumb, int laye
   ImGui::EndTooltip();
 }
 
+// Square thumbnails that fill the width, with captions under them when there
+// is room for the text.
+struct GridGeometry {
+  float em = 0, small = 0, side = 0, cell_w = 0, cell_h = 0, caption_h = 0, row_label_w = 0;
+  bool captions = false;
+  ImVec2 origin, grid;  // the view's top-left; the first thumbnail's
+  ImVec2 corner(int layer, int head) const { return ImVec2(grid.x + head * cell_w, grid.y + layer * cell_h); }
+};
+
+GridGeometry layout_grid(const ModelViewState& view, int n_layers, int n_heads, bool exporting) {
+  GridGeometry g;
+  g.em = ImGui::GetFontSize();
+  g.small = g.em * 0.78f;  // caption font size
+  g.row_label_w = ImGui::CalcTextSize("L00").x + g.em * 0.5f;
+  const float gap = g.em * 0.45f, header_h = g.em * 1.4f;
+  const float legend_h = g.em * view.legend_em[exporting];
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float by_width = (avail.x - g.row_label_w) / n_heads - gap;
+  // Captions need a thumbnail about four small characters wide; use them when
+  // the grid still fits the height with them, else drop them for bigger pictures.
+  g.caption_h = g.small * 2.1f;
+  const auto by_height = [&](float extra) { return (avail.y - header_h - legend_h) / n_layers - gap - extra; };
+  float side = std::min(by_width, by_height(g.caption_h));
+  g.captions = side >= g.small * 3.6f;
+  if (!g.captions) side = std::min(by_width, by_height(0));
+  if (side < g.em * 1.5f) side = std::max(by_width, g.em * 1.5f);  // too many layers to fit: scroll instead
+  g.side = std::clamp(side, g.em * 1.5f, g.em * 8.0f);
+  g.captions = g.captions && g.side >= g.small * 3.6f;
+  g.cell_w = g.side + gap;
+  g.cell_h = g.side + (g.captions ? g.caption_h : 0.0f) + gap;
+  g.origin = ImGui::GetCursorScreenPos();
+  g.grid = ImVec2(g.origin.x + g.row_label_w, g.origin.y + header_h);
+  return g;
+}
+
+void draw_caption(const AttentionSnapshot& snap, const ViewDrawOptions& options) {
+  const std::string caption = std::to_string(snap.n_layers) + " layers x " + std::to_string(snap.n_heads) + " heads";
+  figure_text(caption, style_color(ImGuiCol_Text), options);
+  if (!options.exporting)
+    help_marker("Each square is one head's attention pattern for this sentence.\n"
+                "Click a head to show it in the other views. Right-click a head to switch it off (it is "
+                "crossed out and the model re-runs without it); right-click again to switch it back on.");
+}
+
+void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads) {
+  pen.group("column-labels");
+  char buffer[32];
+  for (int h = 0; h < n_heads; ++h) {
+    std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", h);
+    const float w = ImGui::CalcTextSize(buffer).x;
+    pen.text(ImVec2(g.corner(0, h).x + (g.side - w) * 0.5f, g.origin.y), style_color(ImGuiCol_TextDisabled), buffer,
+             TextAnchor::Middle);
+  }
+}
+
+// Click shows the head in the other views; right-click switches it off or on.
+// Returns whether the thumbnail is hovered.
+bool handle_thumbnail_input(AppState& state, const HeadThumbnail& thumb, const GridGeometry& g, int l, int h,
+                            bool exporting) {
+  ImGui::SetCursorScreenPos(g.corner(l, h));
+  ImGui::PushID(l * state.snapshot->n_heads + h);
+  ImGui::InvisibleButton("##thumb", ImVec2(g.side, g.side + (g.captions ? g.caption_h : 0.0f)),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool hovered = !exporting && ImGui::IsItemHovered();
+  if (!exporting) {
+    if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+      state.selection.layer = l;
+      state.selection.head = h;
+      state.selection.mode = HeadMode::Single;
+    }
+    if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+      auto& heads = state.interventions.ablated_heads;
+      if (!heads.erase({l, h})) heads.insert({l, h});
+      state.request_run();
+    }
+    if (hovered && thumb.ready) tooltip(*state.snapshot, thumb, l, h);
+  }
+  ImGui::PopID();
+  return hovered;
+}
+
+// A switched-off head: a cross and "off", readable without colour.
+void draw_switched_off(FigurePen& pen, const GridGeometry& g, ImVec2 p0, ImVec2 p1, float line) {
+  const ImU32 text = style_color(ImGuiCol_Text);
+  pen.line(p0, p1, text, 1.5f * line);
+  pen.line(ImVec2(p1.x, p0.y), ImVec2(p0.x, p1.y), text, 1.5f * line);
+  ImFont* font = ImGui::GetFont();
+  const ImVec2 ts = font->CalcTextSizeA(g.small, FLT_MAX, 0, "off");
+  const ImVec2 tp(p0.x + (g.side - ts.x) * 0.5f, p0.y + (g.side - ts.y) * 0.5f);
+  pen.fill(ImVec2(tp.x - 3 * line, tp.y), ImVec2(tp.x + ts.x + 3 * line, tp.y + ts.y), style_color(ImGuiCol_WindowBg));
+  pen.text(tp, text, "off", TextAnchor::Middle, font, g.small);
+}
+
+void draw_thumbnail(FigurePen& pen, const AppState& state, const HeadThumbnail& thumb, GlResources& gl,
+                    const GridGeometry& g, int l, int h, bool hovered, float line) {
+  const ImVec2 p0 = g.corner(l, h), p1(p0.x + g.side, p0.y + g.side);
+  const bool ablated = state.snapshot->ablated(l, h);
+  if (thumb.ready) {
+    HeatmapStyle style;
+    style.dim = ablated ? 0.75f : 0.0f;
+    pen.cells(gl.heatmap, thumb.texture, p0, p1, state.display.colormap, style, thumb.values);
+  } else {
+    pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
+  }
+  if (ablated) draw_switched_off(pen, g, p0, p1, line);
+  const bool selected =
+      state.selection.layer == l && (state.selection.mode != HeadMode::Single || state.selection.head == h);
+  if (selected)
+    pen.frame(ImVec2(p0.x - 2 * line, p0.y - 2 * line), ImVec2(p1.x + 2 * line, p1.y + 2 * line), selection_color(),
+              2.5f * line);
+  else if (hovered)
+    pen.frame(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), hover_color(), 2 * line);
+  if (!g.captions || !thumb.ready) return;
+  const ImU32 color = style_color(ablated ? ImGuiCol_TextDisabled : ImGuiCol_Text);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "H %.2f", thumb.entropy);
+  pen.text(ImVec2(p0.x, p1.y + g.small * 0.1f), color, buffer, TextAnchor::Start, ImGui::GetFont(), g.small);
+  std::snprintf(buffer, sizeof buffer, "p %.2f", thumb.previous);
+  pen.text(ImVec2(p0.x, p1.y + g.small * 1.05f), color, buffer, TextAnchor::Start, ImGui::GetFont(), g.small);
+}
+
+// The colour bar, and beside it (or below, when narrow) what H and p mean.
+void draw_legend(const AppState& state, ModelViewState& view, GlResources& gl, const GridGeometry& g, float grid_bottom,
+                 const ViewDrawOptions& options) {
+  const float em = g.em, bar_w = em * 12.0f;
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  ImGui::SetCursorScreenPos(ImVec2(g.origin.x, grid_bottom + em * 0.3f));
+  ImGui::BeginGroup();
+  draw_colormap_legend(gl, state.display, bar_w, options);
+  ImGui::EndGroup();
+  const float text_w = ImGui::CalcTextSize("p: mean weight on the previous token").x;
+  if (avail_w >= bar_w + em * 2.5f + text_w) ImGui::SameLine(0, em * 2.0f);
+  ImGui::BeginGroup();
+  for (const char* note : {"H: mean entropy of a row, in bits", "    low = focused on a few tokens",
+                           "p: mean weight on the previous token"})
+    figure_text(note, style_color(note[0] == ' ' ? ImGuiCol_TextDisabled : ImGuiCol_Text), options);
+  ImGui::EndGroup();
+  view.legend_em[options.exporting] = (ImGui::GetItemRectMax().y - grid_bottom + ImGui::GetStyle().ItemSpacing.y) / em;
+}
+
 }  // namespace
 
 void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, const ViewDrawOptions& options) {
@@ -69,136 +209,27 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   const AttentionSnapshot& snap = *state.snapshot;
   if (snap.n_layers <= 0 || snap.n_heads <= 0) return;
   update_thumbnails(state, view, options.exporting ? -1.0 : 8.0);
-
-  const float em = ImGui::GetFontSize();
-  const float small = em * 0.78f;  // caption font size
-  ImFont* font = ImGui::GetFont();
-  const int n_layers = snap.n_layers, n_heads = snap.n_heads;
   FigurePen pen(ImGui::GetWindowDrawList(), options.record);
   pen.group("caption");
-  const std::string caption = std::to_string(n_layers) + " layers x " + std::to_string(n_heads) + " heads";
-  ImGui::TextUnformatted(caption.c_str());
-  record_item_text(options.record, caption, style_color(ImGuiCol_Text));
-  if (!options.exporting)
-    help_marker("Each square is one head's attention pattern for this sentence.\n"
-                "Click a head to show it in the other views. Right-click a head to switch it off (it is "
-                "crossed out and the model re-runs without it); right-click again to switch it back on.");
-
-  // Geometry: square thumbnails that fill the width, captions under them when
-  // there is room for the text.
-  const float row_label_w = ImGui::CalcTextSize("L00").x + em * 0.5f;
-  const float gap = em * 0.45f;
-  const float legend_h = em * view.legend_em[options.exporting];
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float header_h = em * 1.4f;
-  const float by_width = (avail.x - row_label_w) / n_heads - gap;
-  // Captions need a thumbnail about four small characters wide; use them when
-  // the grid still fits the height with them, else drop them for bigger pictures.
-  const float caption_h = small * 2.1f;
-  auto by_height = [&](float extra) { return (avail.y - header_h - legend_h) / n_layers - gap - extra; };
-  float side = std::min(by_width, by_height(caption_h));
-  bool captions = side >= small * 3.6f;
-  if (!captions) side = std::min(by_width, by_height(0));
-  if (side < em * 1.5f) side = std::max(by_width, em * 1.5f);  // too many layers to fit: scroll instead
-  side = std::clamp(side, em * 1.5f, em * 8.0f);
-  captions = captions && side >= small * 3.6f;
-  const float cell_w = side + gap, cell_h = side + (captions ? caption_h : 0.0f) + gap;
-
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 grid(origin.x + row_label_w, origin.y + header_h);
-  const ImU32 text = style_color(ImGuiCol_Text), dim_text = style_color(ImGuiCol_TextDisabled);
+  draw_caption(snap, options);
+  const GridGeometry g = layout_grid(view, snap.n_layers, snap.n_heads, options.exporting);
   const float line = std::max(1.0f, options.scale);
-  char buffer[32];
-  pen.group("column-labels");
-  for (int h = 0; h < n_heads; ++h) {  // column headers
-    std::snprintf(buffer, sizeof buffer, h == 0 && side > em * 3 ? "head %d" : "%d", h);
-    const float w = ImGui::CalcTextSize(buffer).x;
-    pen.text(ImVec2(grid.x + h * cell_w + (side - w) * 0.5f, origin.y), dim_text, buffer, TextAnchor::Middle);
-  }
-
-  for (int l = 0; l < n_layers; ++l) {
-    std::snprintf(buffer, sizeof buffer, "L%d", l);
-    pen.group(buffer);  // the row label, then a group per head: "L0H3"
-    pen.text(ImVec2(origin.x, grid.y + l * cell_h + (side - em) * 0.5f), dim_text, buffer);
-    for (int h = 0; h < n_heads; ++h) {
-      char id[32];
+  draw_column_labels(pen, g, snap.n_heads);
+  for (int l = 0; l < snap.n_layers; ++l) {
+    char id[32];
+    std::snprintf(id, sizeof id, "L%d", l);
+    pen.group(id);  // the row label, then a group per head: "L0H3"
+    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled), id);
+    for (int h = 0; h < snap.n_heads; ++h) {
       std::snprintf(id, sizeof id, "L%dH%d", l, h);
       pen.group(id);
-      const HeadThumbnail& thumb = view.thumbnails[static_cast<size_t>(l * n_heads + h)];
-      const ImVec2 p0(grid.x + h * cell_w, grid.y + l * cell_h), p1(p0.x + side, p0.y + side);
-      const bool ablated = snap.ablated(l, h);
-
-      ImGui::SetCursorScreenPos(p0);
-      ImGui::PushID(l * n_heads + h);
-      ImGui::InvisibleButton("##thumb", ImVec2(side, side + (captions ? caption_h : 0.0f)),
-                             ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-      const bool hovered = !options.exporting && ImGui::IsItemHovered();
-      if (!options.exporting) {
-        if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
-          state.selection.layer = l;
-          state.selection.head = h;
-          state.selection.mode = HeadMode::Single;
-        }
-        if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-          auto& heads = state.interventions.ablated_heads;
-          if (!heads.erase({l, h})) heads.insert({l, h});
-          state.request_run();
-        }
-        if (hovered && thumb.ready) tooltip(snap, thumb, l, h);
-      }
-      ImGui::PopID();
-
-      if (thumb.ready) {
-        HeatmapStyle style;
-        style.dim = ablated ? 0.75f : 0.0f;
-        pen.cells(gl.heatmap, thumb.texture, p0, p1, state.display.colormap, style, thumb.values);
-      } else {
-        pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
-      }
-      if (ablated) {  // a cross and "off": readable without colour
-        pen.line(p0, p1, text, 1.5f * line);
-        pen.line(ImVec2(p1.x, p0.y), ImVec2(p0.x, p1.y), text, 1.5f * line);
-        const ImVec2 ts = font->CalcTextSizeA(small, FLT_MAX, 0, "off");
-        const ImVec2 tp(p0.x + (side - ts.x) * 0.5f, p0.y + (side - ts.y) * 0.5f);
-        pen.fill(ImVec2(tp.x - 3 * line, tp.y), ImVec2(tp.x + ts.x + 3 * line, tp.y + ts.y), style_color(ImGuiCol_WindowBg));
-        pen.text(tp, text, "off", TextAnchor::Middle, font, small);
-      }
-      const bool selected = state.selection.layer == l &&
-                            (state.selection.mode != HeadMode::Single || state.selection.head == h);
-      if (selected)
-        pen.frame(ImVec2(p0.x - 2 * line, p0.y - 2 * line), ImVec2(p1.x + 2 * line, p1.y + 2 * line), selection_color(),
-                  2.5f * line);
-      else if (hovered)
-        pen.frame(ImVec2(p0.x - line, p0.y - line), ImVec2(p1.x + line, p1.y + line), hover_color(), 2 * line);
-      if (captions && thumb.ready) {
-        std::snprintf(buffer, sizeof buffer, "H %.2f", thumb.entropy);
-        pen.text(ImVec2(p0.x, p1.y + small * 0.1f), ablated ? dim_text : text, buffer, TextAnchor::Start, font, small);
-        std::snprintf(buffer, sizeof buffer, "p %.2f", thumb.previous);
-        pen.text(ImVec2(p0.x, p1.y + small * 1.05f), ablated ? dim_text : text, buffer, TextAnchor::Start, font, small);
-      }
+      const HeadThumbnail& thumb = view.thumbnails[static_cast<size_t>(l * snap.n_heads + h)];
+      const bool hovered = handle_thumbnail_input(state, thumb, g, l, h, options.exporting);
+      draw_thumbnail(pen, state, thumb, gl, g, l, h, hovered, line);
     }
   }
-
-  // Legend: the colour bar, and beside it (or below, when narrow) what H and p mean.
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, grid.y + n_layers * cell_h + em * 0.3f));
-  const float bar_w = em * 12.0f;
   pen.group("legend");
-  ImGui::BeginGroup();
-  draw_colormap_legend(gl, state.display, bar_w, options);
-  ImGui::EndGroup();
-  const float text_w = ImGui::CalcTextSize("p: mean weight on the previous token").x;
-  if (avail.x >= bar_w + em * 2.5f + text_w) ImGui::SameLine(0, em * 2.0f);
-  ImGui::BeginGroup();
-  for (const char* note : {"H: mean entropy of a row, in bits", "    low = focused on a few tokens",
-                           "p: mean weight on the previous token"}) {
-    const bool dim = note[0] == ' ';
-    if (dim) ImGui::TextDisabled("%s", note);
-    else ImGui::TextUnformatted(note);
-    record_item_text(options.record, note, dim ? dim_text : text);
-  }
-  ImGui::EndGroup();
-  view.legend_em[options.exporting] =
-      (ImGui::GetItemRectMax().y - (grid.y + n_layers * cell_h) + ImGui::GetStyle().ItemSpacing.y) / em;
+  draw_legend(state, view, gl, g, g.grid.y + snap.n_layers * g.cell_h, options);
 }
 
 }  // namespace attnscope
