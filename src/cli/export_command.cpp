@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/intervention_args.h"
 #include "cli/text_input.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -14,10 +15,12 @@
 namespace attnscope::cli {
 
 int export_command(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {"--model", "--text", "--text-file", "--target", "--attention", "--format", "--tensor", "--layer", "--head",
-             "--out", "--ablate", "--ablate-decoder", "--ablate-cross", "--mask-keys", "--mask-key"},
-            {"--no-causal", "--causal", "--force"});
+  std::set<std::string> valued = {"--model",  "--text",  "--text-file", "--target", "--attention",
+                                   "--format", "--tensor", "--layer",     "--head",   "--out"};
+  std::set<std::string> flags = {"--force"};
+  valued.insert(kInterventionOptions.begin(), kInterventionOptions.end());
+  flags.insert(kInterventionFlags.begin(), kInterventionFlags.end());
+  const Args args(argv, valued, flags);
   const std::string format = args.require("--format");
   const std::string out = args.require("--out");
   if (format != "bertviz" && format != "npy" && format != "csv") throw Error("--format must be bertviz, npy or csv");
@@ -33,14 +36,7 @@ int export_command(const std::vector<std::string>& argv) {
   auto model = open_model(args.get("--model"));
   RunOptions options;
   options.predict = RunOptions::Predict::None;
-  options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
-  options.interventions.ablated_decoder_heads = parse_head_list(args.get_or("--ablate-decoder", ""));
-  options.interventions.ablated_cross_heads = parse_head_list(args.get_or("--ablate-cross", ""));
-  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-keys", args.get_or("--mask-key", "")));
-  if (args.has("--no-causal")) options.interventions.causal = false;
-  if (args.has("--causal")) options.interventions.causal = true;
-  if (args.get("--target") && !is_encoder_decoder(*model))
-    throw Error(ErrorKind::Usage, "--target needs an encoder-decoder model (Marian, T5)");
+  options.interventions = intervention_args(args, *model);
   const std::string text = read_input_text(args.get("--text"), args.get("--text-file"), default_text());
   auto snap = is_encoder_decoder(*model) ? run_translation(model, text, args.get("--target"), options) : run_text(model, text, options);
   print_warnings(*snap);

@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/intervention_args.h"
 #include "cli/text_input.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -58,38 +59,23 @@ void print_decoder(const DecoderCapture& dec) {
   }
 }
 
-// --target and the decoder / cross head lists need an encoder-decoder model.
-void check_seq2seq_options(const Args& args, const Model& model) {
-  if (is_encoder_decoder(model)) return;
-  for (const char* option : {"--target", "--ablate-decoder", "--ablate-cross"})
-    if (args.get(option))
-      throw Error(ErrorKind::Usage, std::string(option) + " needs an encoder-decoder model (Marian, T5); " + model.source.string() +
-                                        " is a " + model.config.model_type + " model");
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {"--model", "--text", "--text-file", "--target", "--json", "--top-k", "--ablate", "--ablate-decoder",
-             "--ablate-cross", "--mask-keys", "--mask-key"},
-            {"--no-causal", "--causal", "--force"});
-  if (args.has("--no-causal") && args.has("--causal")) throw Error("--causal and --no-causal contradict each other");
+  std::set<std::string> valued = {"--model", "--text", "--text-file", "--target", "--json", "--top-k"};
+  std::set<std::string> flags = {"--force"};
+  valued.insert(kInterventionOptions.begin(), kInterventionOptions.end());
+  flags.insert(kInterventionFlags.begin(), kInterventionFlags.end());
+  const Args args(argv, valued, flags);
   const Overwrite overwrite = args.has("--force") ? Overwrite::Allow : Overwrite::Refuse;
   if (auto path = args.get("--json")) {  // before the model loads, so a bad path costs nothing
     check_output_extension(*path, {".json"});
     check_output_path(*path, overwrite);
   }
   auto model = open_model(args.get("--model"));
-  check_seq2seq_options(args, *model);
   RunOptions options;
   options.top_k = args.get_int("--top-k", 5, 1, 1000);
-  options.interventions.ablated_heads = parse_head_list(args.get_or("--ablate", ""));
-  options.interventions.ablated_decoder_heads = parse_head_list(args.get_or("--ablate-decoder", ""));
-  options.interventions.ablated_cross_heads = parse_head_list(args.get_or("--ablate-cross", ""));
-  options.interventions.masked_keys = parse_index_list(args.get_or("--mask-keys", args.get_or("--mask-key", "")));
-  if (args.has("--no-causal")) options.interventions.causal = false;
-  if (args.has("--causal")) options.interventions.causal = true;
+  options.interventions = intervention_args(args, *model);
 
   const std::string text = read_input_text(args.get("--text"), args.get("--text-file"), default_text());
   bool truncated = false;
