@@ -16,6 +16,7 @@
 
 #include "core/safetensors.h"
 #include "core/safetensors_writer.h"
+#include "cli_runner.h"
 #include "test_support.h"
 
 namespace attnscope {
@@ -23,36 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs the CLI under `timeout`, so an input that blocks fails the test with
-// status 124 instead of hanging it. `stdin_path` feeds standard input.
-Result cli(const testing::ScopedTempDir& dir, const std::vector<std::string>& args, const std::string& stdin_path = "/dev/null") {
-  const fs::path err_file = dir / "stderr.txt";
-  std::string command = "timeout 60 " + shell_quote(ATTNSCOPE_CLI);
-  for (const auto& a : args) command += " " + shell_quote(a);
-  command += " <" + shell_quote(stdin_path) + " 2>" + shell_quote(err_file.string());
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = testing::read_file(err_file);
-  fs::remove(err_file);
-  return r;
-}
+using Result = testing::CliResult;
+using testing::run_cli;
 
 // Status 2, one line, and every fragment in the message.
 void expect_refused(const Result& r, std::initializer_list<std::string> fragments) {
@@ -95,7 +68,7 @@ TEST(Adversarial, TruncatedSafetensorsIsNamed) {
   testing::ScopedTempDir dir("adv-truncated");
   const fs::path model = copy_fixture("gpt2", dir / "m");
   fs::resize_file(model / "model.safetensors", fs::file_size(model / "model.safetensors") / 2);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors"});
 }
 
 TEST(Adversarial, HeaderLengthPastTheEndIsNamed) {
@@ -106,7 +79,7 @@ TEST(Adversarial, HeaderLengthPastTheEndIsNamed) {
   std::memcpy(bytes.data(), &huge, sizeof huge);
   fs::remove(model / "model.safetensors");
   testing::write_file(model / "model.safetensors", bytes);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors"});
 }
 
 TEST(Adversarial, NanWeightsAreAWarningAndGenerateStops) {
@@ -114,24 +87,24 @@ TEST(Adversarial, NanWeightsAreAWarningAndGenerateStops) {
   const fs::path model = copy_fixture("gpt2", dir / "m");
   poison_weight(model, "h.0.mlp.c_fc.weight", std::numeric_limits<float>::quiet_NaN());
 
-  const Result run = cli(dir, {"run", "--model", model.string(), "--text", "the cat sat"});
+  const Result run = run_cli({"run", "--model", model.string(), "--text", "the cat sat"});
   EXPECT_EQ(run.status, 0) << run.err;  // still inspectable
   EXPECT_NE(run.err.find("h.0.mlp.c_fc.weight' holds nan at element 3"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("non-finite value (NaN/Inf) in the output of layer 0 at token position 0"), std::string::npos)
       << run.err;
 
   const fs::path json = dir / "run.json";
-  ASSERT_EQ(cli(dir, {"run", "--model", model.string(), "--text", "the cat", "--json", json.string()}).status, 0);
+  ASSERT_EQ(run_cli({"run", "--model", model.string(), "--text", "the cat", "--json", json.string()}).status, 0);
   const auto written = testing::read_json(json);
   ASSERT_TRUE(written.contains("warnings"));  // the nulls in the file come with their reason
   EXPECT_NE(written["warnings"][0].get<std::string>().find("layer 0"), std::string::npos) << written["warnings"];
 
   const fs::path csv = dir / "head.csv";
-  const Result exported = cli(dir, {"export", "--model", model.string(), "--text", "the cat", "--format", "csv", "--out", csv.string()});
+  const Result exported = run_cli({"export", "--model", model.string(), "--text", "the cat", "--format", "csv", "--out", csv.string()});
   EXPECT_EQ(exported.status, 0) << exported.err;
   EXPECT_NE(exported.err.find("non-finite"), std::string::npos) << exported.err;  // the nan in the file is explained
 
-  const Result generated = cli(dir, {"generate", "--model", model.string(), "--prompt", "the", "--steps", "3"});
+  const Result generated = run_cli({"generate", "--model", model.string(), "--prompt", "the", "--steps", "3"});
   EXPECT_EQ(generated.status, 2) << generated.err;
   EXPECT_EQ(generated.out, "");  // no bytes printed for NaN logits
   EXPECT_NE(generated.err.find("not finite"), std::string::npos) << generated.err;
@@ -141,7 +114,7 @@ TEST(Adversarial, InfWeightIsNamedAsInf) {
   testing::ScopedTempDir dir("adv-inf");
   const fs::path model = copy_fixture("gpt2", dir / "m");
   poison_weight(model, "ln_f.bias", -std::numeric_limits<float>::infinity());
-  const Result run = cli(dir, {"run", "--model", model.string(), "--text", "the"});
+  const Result run = run_cli({"run", "--model", model.string(), "--text", "the"});
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.err.find("ln_f.bias' holds -inf at element 3"), std::string::npos) << run.err;
 }
@@ -153,7 +126,7 @@ TEST(Adversarial, NanInALlama2cCheckpointIsNamed) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::memcpy(checkpoint.data() + 28 + 3 * sizeof(float), &nan, sizeof nan);  // token_embedding[3], past the 28-byte header
   testing::write_file(dir / "model.bin", checkpoint);
-  const Result run = cli(dir, {"run", "--model", (dir / "model.bin").string(), "--text", "Once"});
+  const Result run = run_cli({"run", "--model", (dir / "model.bin").string(), "--text", "Once"});
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.err.find("model.bin: tensor 'token_embedding' holds nan at element 3"), std::string::npos) << run.err;
 }
@@ -163,8 +136,8 @@ TEST(Adversarial, FifoNamedLikeTheWeightsFailsAtOnce) {
   const fs::path model = copy_fixture("gpt2", dir / "m");
   fs::remove(model / "model.safetensors");
   ASSERT_EQ(::mkfifo((model / "model.safetensors").c_str(), 0600), 0);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors", "FIFO"});
-  expect_refused(cli(dir, {"generate", "--model", model.string(), "--steps", "2"}), {"FIFO"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"model.safetensors", "FIFO"});
+  expect_refused(run_cli({"generate", "--model", model.string(), "--steps", "2"}), {"FIFO"});
 }
 
 TEST(Adversarial, FifoAsConfigOrTextFileFailsAtOnce) {
@@ -172,9 +145,9 @@ TEST(Adversarial, FifoAsConfigOrTextFileFailsAtOnce) {
   const fs::path model = copy_fixture("gpt2", dir / "m");
   fs::remove(model / "config.json");
   ASSERT_EQ(::mkfifo((model / "config.json").c_str(), 0600), 0);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"config.json", "FIFO"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"config.json", "FIFO"});
   ASSERT_EQ(::mkfifo((dir / "text.fifo").c_str(), 0600), 0);
-  expect_refused(cli(dir, {"run", "--model", testing::fixture("gpt2").string(), "--text-file", (dir / "text.fifo").string()}),
+  expect_refused(run_cli({"run", "--model", testing::fixture("gpt2").string(), "--text-file", (dir / "text.fifo").string()}),
                  {"--text-file", "text.fifo", "FIFO"});
 }
 
@@ -182,11 +155,11 @@ TEST(Adversarial, SymlinkLoopIsReportedAsALoop) {
   testing::ScopedTempDir dir("adv-loop");
   fs::create_symlink(dir / "b", dir / "a");
   fs::create_symlink(dir / "a", dir / "b");
-  expect_refused(cli(dir, {"run", "--model", (dir / "a").string(), "--text", "hi"}), {"symlink loop"});
+  expect_refused(run_cli({"run", "--model", (dir / "a").string(), "--text", "hi"}), {"symlink loop"});
   const fs::path model = copy_fixture("gpt2", dir / "m");
   fs::remove(model / "vocab.json");
   fs::create_symlink(model / "vocab.json", model / "vocab.json");
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"vocab.json", "symlink loop"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"vocab.json", "symlink loop"});
 }
 
 TEST(Adversarial, DuplicateVocabEntryNamesTheLine) {
@@ -207,7 +180,7 @@ TEST(Adversarial, DuplicateVocabEntryNamesTheLine) {
   std::string rewritten;
   for (const auto& l : lines) rewritten += l + "\n";
   testing::write_file(model / "vocab.txt", rewritten);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}),
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}),
                  {"vocab.txt line " + std::to_string(std::max(target, cls_line)), "duplicate", "[CLS]"});
 }
 
@@ -225,17 +198,17 @@ fs::path bert_with_vocab_lines(const fs::path& to, int lines) {
 TEST(Adversarial, VocabularyFarSmallerThanTheModelIsAnError) {
   testing::ScopedTempDir dir("adv-short-vocab");
   const fs::path model = bert_with_vocab_lines(dir / "m", 100);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"tokenizer has 100 tokens", "vocab_size is 324"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"tokenizer has 100 tokens", "vocab_size is 324"});
 }
 
 TEST(Adversarial, PaddedEmbeddingsPassAndALargerGapIsAWarning) {
   testing::ScopedTempDir dir("adv-padded-vocab");
   // 300 tokens round up to 384 >= 324: an embedding table padded to a multiple of 128.
-  const Result padded = cli(dir, {"run", "--model", bert_with_vocab_lines(dir / "padded", 300).string(), "--text", "hi"});
+  const Result padded = run_cli({"run", "--model", bert_with_vocab_lines(dir / "padded", 300).string(), "--text", "hi"});
   EXPECT_EQ(padded.status, 0) << padded.err;
   EXPECT_EQ(padded.err.find("warning"), std::string::npos) << padded.err;
   // 200 tokens: more than padding explains, yet what Hugging Face accepts.
-  const Result gap = cli(dir, {"run", "--model", bert_with_vocab_lines(dir / "gap", 200).string(), "--text", "hi"});
+  const Result gap = run_cli({"run", "--model", bert_with_vocab_lines(dir / "gap", 200).string(), "--text", "hi"});
   EXPECT_EQ(gap.status, 0) << gap.err;
   EXPECT_NE(gap.err.find("warning: " + (dir / "gap").string() + ": tokenizer has 200 tokens but the model's vocab_size is 324"),
             std::string::npos)
@@ -246,7 +219,7 @@ TEST(Adversarial, EmptyMergesIsAnError) {
   testing::ScopedTempDir dir("adv-empty-merges");
   const fs::path model = copy_fixture("gpt2", dir / "m");
   fs::resize_file(model / "merges.txt", 0);
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"merges.txt", "empty"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"merges.txt", "empty"});
 }
 
 TEST(Adversarial, AbsurdLayerCountsAreNamedBeforeAnyAllocation) {
@@ -255,11 +228,11 @@ TEST(Adversarial, AbsurdLayerCountsAreNamedBeforeAnyAllocation) {
   const std::string config = testing::read_file(model / "config.json");
   fs::remove(model / "config.json");
   testing::write_file(model / "config.json", replace_once(config, "\"n_layer\": 2", "\"n_layer\": 1000000000"));
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}),
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}),
                  {"config.json sets 1000000000 layers but the checkpoint holds 2", "h.2.attn.c_proj.weight"});
   fs::remove(model / "config.json");
   testing::write_file(model / "config.json", replace_once(config, "\"n_layer\": 2", "\"n_layer\": 1e7"));
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--text", "hi"}), {"'n_layer' must be an integer, got 10000000.0"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--text", "hi"}), {"'n_layer' must be an integer, got 10000000.0"});
 }
 
 TEST(Adversarial, RunJsonNeverOverwritesWithoutForce) {
@@ -268,16 +241,16 @@ TEST(Adversarial, RunJsonNeverOverwritesWithoutForce) {
   const std::string weights = testing::read_file(model / "model.safetensors");
   const std::string config = testing::read_file(model / "config.json");
   // The model's own files as the output: refused, and both stay as they were.
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--json", (model / "model.safetensors").string()}), {"must end in .json"});
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--json", (model / "config.json").string()}), {"already exists", "--force"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--json", (model / "model.safetensors").string()}), {"must end in .json"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--json", (model / "config.json").string()}), {"already exists", "--force"});
   EXPECT_EQ(testing::read_file(model / "model.safetensors"), weights);
   EXPECT_EQ(testing::read_file(model / "config.json"), config);
 
   const fs::path out = dir / "run.json";
   testing::write_file(out, "keep me");
-  expect_refused(cli(dir, {"run", "--model", model.string(), "--json", out.string()}), {"run.json", "already exists"});
+  expect_refused(run_cli({"run", "--model", model.string(), "--json", out.string()}), {"run.json", "already exists"});
   EXPECT_EQ(testing::read_file(out), "keep me");
-  const Result forced = cli(dir, {"run", "--model", model.string(), "--json", out.string(), "--force"});
+  const Result forced = run_cli({"run", "--model", model.string(), "--json", out.string(), "--force"});
   EXPECT_EQ(forced.status, 0) << forced.err;
   EXPECT_EQ(testing::read_json(out)["model"]["type"], "gpt2");
   // No temporary file is left beside the output.
@@ -290,7 +263,7 @@ TEST(Adversarial, DataOutputsNeedTheirOwnExtension) {
   const std::string model = testing::fixture("gpt2").string();
   const std::pair<const char*, const char*> wrong[] = {{"npy", "a.png"}, {"csv", "a.json"}, {"bertviz", "a.npy"}, {"npy", "a"}};
   for (const auto& [format, name] : wrong) {
-    expect_refused(cli(dir, {"export", "--model", model, "--format", format, "--out", (dir / name).string()}), {name, "must end in"});
+    expect_refused(run_cli({"export", "--model", model, "--format", format, "--out", (dir / name).string()}), {name, "must end in"});
     EXPECT_FALSE(fs::exists(dir / name)) << name;
   }
 }
@@ -299,8 +272,8 @@ TEST(Adversarial, MissingOutputFolderIsNamed) {
   testing::ScopedTempDir dir("adv-missing-folder");
   const std::string model = testing::fixture("gpt2").string();
   const fs::path out = dir / "no-such-folder" / "out.json";
-  expect_refused(cli(dir, {"run", "--model", model, "--json", out.string()}), {"no-such-folder", "does not exist"});
-  expect_refused(cli(dir, {"export", "--model", model, "--format", "bertviz", "--out", out.string()}), {"does not exist"});
+  expect_refused(run_cli({"run", "--model", model, "--json", out.string()}), {"no-such-folder", "does not exist"});
+  expect_refused(run_cli({"export", "--model", model, "--format", "bertviz", "--out", out.string()}), {"does not exist"});
 }
 
 TEST(Adversarial, LongTextFromAFileOrStdinIsCutToTheContext) {
@@ -313,14 +286,14 @@ TEST(Adversarial, LongTextFromAFileOrStdinIsCutToTheContext) {
                            std::vector<std::string>{"--text", "-"}, std::vector<std::string>{"--text-file", "-"}}) {
     std::vector<std::string> command = {"run", "--model", model};
     command.insert(command.end(), args.begin(), args.end());
-    const Result r = cli(dir, command, (dir / "long.txt").string());
+    const Result r = run_cli(command, (dir / "long.txt").string());
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("note: the text was cut to the model's context of 64 tokens"), std::string::npos) << args[0];
     EXPECT_NE(r.out.find("tokens (64)"), std::string::npos) << r.out.substr(0, 300);
   }
-  expect_refused(cli(dir, {"run", "--model", model, "--text", "a", "--text-file", (dir / "long.txt").string()}),
+  expect_refused(run_cli({"run", "--model", model, "--text", "a", "--text-file", (dir / "long.txt").string()}),
                  {"either --text or --text-file"});
-  expect_refused(cli(dir, {"export", "--model", model, "--text-file", (dir / "missing.txt").string(), "--format", "csv",
+  expect_refused(run_cli({"export", "--model", model, "--text-file", (dir / "missing.txt").string(), "--format", "csv",
                            "--out", (dir / "a.csv").string()}),
                  {"--text-file", "missing.txt", "no such file"});
 }

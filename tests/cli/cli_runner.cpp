@@ -19,11 +19,11 @@ std::string shell_quote(const std::string& s) {
 
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args) {
-  const auto dir = temp_dir("cli-run");
-  std::string command = shell_quote(ATTNSCOPE_CLI);
+CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_path) {
+  const ScopedTempDir dir("cli-run");
+  std::string command = "timeout 60 " + shell_quote(ATTNSCOPE_CLI);
   for (const auto& a : args) command += " " + shell_quote(a);
-  command += " 2>" + shell_quote((dir / "stderr.txt").string());
+  command += " <" + shell_quote(stdin_path) + " 2>" + shell_quote((dir / "stderr.txt").string());
   CliResult r;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
@@ -33,7 +33,6 @@ CliResult run_cli(const std::vector<std::string>& args) {
   const int raw = pclose(pipe);
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.err = read_file(dir / "stderr.txt");
-  std::filesystem::remove_all(dir);
   return r;
 }
 

@@ -7,45 +7,19 @@
 #include <array>
 #include <cstdio>
 
+#include "cli_runner.h"
 #include "test_support.h"
 
 namespace attnscope {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out;  // stdout only; stderr goes to err_file
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Result cli(const std::vector<std::string>& args) {
-  const testing::ScopedTempDir scratch("cli");
-  const auto err_file = scratch / "stderr.txt";
-  std::string command = shell_quote(ATTNSCOPE_CLI);
-  for (const auto& a : args) command += " " + shell_quote(a);
-  command += " 2>" + shell_quote(err_file.string());
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = testing::read_file(err_file);
-  return r;
-}
+using Result = testing::CliResult;
+using testing::run_cli;
 
 TEST(Cli, RunWritesTheDocumentedJson) {
   auto out = testing::temp_dir("cli-json") / "run.json";
   const std::string text = "The animal didn't cross the street because it was too tired";
-  Result r = cli({"run", "--model", testing::fixture("gpt2").string(), "--text", text, "--json", out.string(), "--top-k", "3"});
+  Result r = run_cli({"run", "--model", testing::fixture("gpt2").string(), "--text", text, "--json", out.string(), "--top-k", "3"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("tokens (14)"), std::string::npos) << r.out;  // the fixture's tiny vocabulary splits "too"
   auto j = testing::read_json(out);
@@ -75,7 +49,7 @@ TEST(Cli, RunWritesTheDocumentedJson) {
 
 TEST(Cli, BertSpecialTokensHaveEmptySpans) {
   auto out = testing::temp_dir("cli-bert") / "run.json";
-  Result r = cli({"run", "--model", testing::fixture("bert").string(), "--text", "the cat sat on the [MASK] .", "--json", out.string()});
+  Result r = run_cli({"run", "--model", testing::fixture("bert").string(), "--text", "the cat sat on the [MASK] .", "--json", out.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("masked-LM fills"), std::string::npos);
   auto j = testing::read_json(out);
@@ -90,7 +64,7 @@ TEST(Cli, BertSpecialTokensHaveEmptySpans) {
 TEST(Cli, InterventionsReachTheForwardPass) {
   const testing::ScopedTempDir dir("cli-ablate");
   const std::string model = testing::fixture("gpt2").string();
-  ASSERT_EQ(cli({"run", "--model", model, "--text", "the cat sat", "--ablate", "0:1", "--mask-key", "1", "--no-causal", "--json",
+  ASSERT_EQ(run_cli({"run", "--model", model, "--text", "the cat sat", "--ablate", "0:1", "--mask-key", "1", "--no-causal", "--json",
                  (dir / "a.json").string()})
                 .status,
             0);
@@ -105,7 +79,7 @@ TEST(Cli, GreedyGenerationMatchesStories260KByteForByte) {
   const auto dir = testing::shared_dir() / "models" / "stories260K";
   const std::string expected = testing::read_file(dir / "expected_greedy.txt");
   for (const auto& model : {dir, dir / "stories260K.bin"}) {
-    Result r = cli({"generate", "--model", model.string(), "--steps", "200", "--temperature", "0"});
+    Result r = run_cli({"generate", "--model", model.string(), "--steps", "200", "--temperature", "0"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, expected);
   }
@@ -117,11 +91,11 @@ TEST(Cli, ExportsNpyCsvAndBertViz) {
   const std::pair<const char*, const char*> formats[] = {{"npy", "a.npy"}, {"csv", "a.csv"}, {"bertviz", "a.json"}};
   for (const auto& [format, name] : formats) {
     const std::string out = (dir / name).string();
-    Result r = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out, "--layer", "1", "--head", "2"});
+    Result r = run_cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out, "--layer", "1", "--head", "2"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_GT(testing::read_file(out).size(), 50u);
     // An existing file is never silently overwritten.
-    Result again = cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out});
+    Result again = run_cli({"export", "--model", model, "--text", "the cat sat", "--format", format, "--out", out});
     EXPECT_EQ(again.status, 2);
     EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
   }
@@ -142,7 +116,7 @@ TEST(Cli, ErrorsAreOneLineWithStatus2) {
       {"frobnicate"},
   };
   for (const auto& args : bad) {
-    Result r = cli(args);
+    Result r = run_cli(args);
     EXPECT_EQ(r.status, 2) << args[0] << " " << (args.size() > 2 ? args[2] : "");
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
