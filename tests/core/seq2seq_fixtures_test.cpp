@@ -130,7 +130,9 @@ TEST_P(Seq2SeqFixture, DimensionsAndDefaults) {
   EXPECT_EQ(dc.decoder_start_id, golden_["decoder_start_token_id"].get<int>());
   EXPECT_EQ(dc.eos_id, golden_["eos_token_id"].get<int>());
   EXPECT_EQ(dc.suppressed_ids, golden_["generation"]["suppressed_token_ids"].get<std::vector<int>>());
-  if (GetParam() != "marian") EXPECT_EQ(dc.relative_max_distance, 128);  // absent from config.json
+  if (GetParam() != "marian") {
+    EXPECT_EQ(dc.relative_max_distance, 128);  // absent from config.json
+  }
 }
 
 TEST_P(Seq2SeqFixture, TeacherForcedCasesMatchGolden) {

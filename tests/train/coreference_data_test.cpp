@@ -74,7 +74,9 @@ TEST(CoreferenceLinks, BertBatchesPredictTheAntecedentAtTheVisiblePronoun) {
   options.predict_antecedents = false;
   const Batch plain = sample_batch(stream, options, 3, 0);
   for (std::size_t i = 0; i < plain.ids.size(); ++i)
-    if (plain.targets[i] == animal_id) EXPECT_NE(plain.ids[i], it_id);
+    if (plain.targets[i] == animal_id) {
+      EXPECT_NE(plain.ids[i], it_id);
+    }
 }
 
 TEST(CoreferenceLinks, TokenizingRejectsLinksThatDoNotMatchTheDocuments) {
