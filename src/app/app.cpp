@@ -4,6 +4,7 @@
 
 #include "render/fonts.h"
 #include "core/model.h"
+#include "scene/attention_view.h"
 
 namespace attnscope::app {
 
@@ -26,8 +27,15 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
     return;
   }
   s.model = std::move(loaded.model);
+  s.run.reset();
   s.snapshot.reset();
+  s.decoder_snapshot.reset();
   s.baseline.reset();
+  // A translation model opens on its cross-attention, the alignment of the
+  // two sentences; the decoder's step and target belong to the old model.
+  s.attention = s.encoder_decoder() ? AttentionKind::Cross : AttentionKind::Self;
+  s.step = -1;
+  s.forced = false;
   // Head and position indices of the old model mean nothing for the new one.
   reset_all(s);
   s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);
@@ -51,10 +59,12 @@ void apply_result(App& app, InferenceResult& result) {
   }
   // A run for a model that has since been replaced is of no use.
   if (result.run.snapshot->model != s.model) return;
-  s.snapshot = std::move(result.run.snapshot);
+  // Views show the kind of attention asked for; the run keeps all of it.
+  s.run = std::move(result.run.snapshot);
+  refresh_attention_view(s);
   s.baseline = std::move(result.run.baseline);
   s.truncated = result.run.truncated;
-  app.cut_to_tokens = result.run.truncated ? s.snapshot->n_tokens : 0;
+  app.cut_to_tokens = result.run.truncated ? s.run->n_tokens : 0;
   app.last_run_ms = result.run_ms;
   app.last_result_submitted = result.submitted;
   clamp_selection(s);
@@ -98,6 +108,7 @@ void submit_run_if_requested(App& app) {
     request.model = s.model;
     request.text = s.text;
     request.interventions = s.interventions;
+    if (s.forced && s.encoder_decoder()) request.target = s.target;
     app.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;
   }

@@ -10,9 +10,11 @@ namespace attnscope::app {
 
 const char* app_usage() {
   return "usage: attnscope [--model PATH] [--text TEXT] [--layer L --head H] [--head-mode single|mean|max]\n"
-         "                 [--view heatmap|head|model|qkv|predictions] [--query I] [--ablate L:H,...]\n"
+         "                 [--view heatmap|head|model|qkv|predictions|alignment] [--query I] [--ablate L:H,...]\n"
          "                 [--mask-keys I,...] [--causal|--no-causal] [--colormap viridis|magma|greys|blues]\n"
          "                 [--color-scale linear|log|per-row] [--hide-special]\n"
+         "                 encoder-decoder models: [--target TEXT] [--attention self|decoder|cross] [--step N]\n"
+         "                 [--ablate-decoder L:H,...] [--ablate-cross L:H,...] [--align head|mean|max|layers] [--align-tokens]\n"
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"
          "                 [--export-view NAME --export-out FILE [--scale 1|2|4] [--size WxH] [--light]]\n"
          "                 [--session FILE] [--save-session FILE]\n"
@@ -65,7 +67,7 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
     const std::string name = value();
     ViewId view;
     if (!view_from_key(name, &view))
-      usage_error(flag + ": unknown view '" + name + "' (expected heatmap, head, model, qkv or predictions)");
+      usage_error(flag + ": unknown view '" + name + "' (expected heatmap, head, model, qkv, predictions or alignment)");
     args.export_view = view;
   } else if (flag == "--export-out") args.export_out = value();
   else if (flag == "--session") args.session = value();

@@ -23,7 +23,7 @@ std::string shown_path(const fs::path& path) { return fs::absolute(path).lexical
 // "" when every layer, head and switched-off head of the session exists in the model.
 std::string selection_problem(const Scene& session, const Model& model) {
   try {
-    validate_scene(session, model.config, std::numeric_limits<int>::max());  // tokens are checked by the run
+    validate_scene(session, model, std::numeric_limits<int>::max());  // tokens are checked by the run
   } catch (const Error& e) {
     return e.what();
   }
@@ -110,7 +110,10 @@ bool export_data(App& app, DataExport kind) {
     return false;
   }
   try {
-    const fs::path path = write_data_export(*app.state.snapshot, app.state.selection, kind, output_folder(app));
+    // A translation's whole run: BertViz JSON then holds encoder, decoder and
+    // cross-attention; the other formats hold the encoder's, as the CLI's do.
+    const AttentionSnapshot& snapshot = app.state.run ? *app.state.run : *app.state.snapshot;
+    const fs::path path = write_data_export(snapshot, app.state.selection, kind, output_folder(app));
     app.state.status = "Data saved to " + shown_path(path);
     return true;
   } catch (const std::exception& e) {

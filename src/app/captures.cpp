@@ -15,6 +15,7 @@
 #include "render/svg_figure.h"
 #include "render/view_common.h"
 #include "render/views.h"
+#include "core/decoder_capture.h"
 #include "core/error.h"
 #include "core/export_data.h"
 
@@ -113,6 +114,11 @@ void export_figure(App& app, CaptureOutcome* outcome) {
         data["heatmap"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h},
                            {"rows", l.rows}, {"cols", l.cols}};
       }
+      if (request.view == ViewId::Alignment) {
+        const HeatmapLayout& l = app.views->alignment_layout();
+        data["alignment"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h},
+                             {"rows", l.rows}, {"cols", l.cols}};
+      }
       outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
     }
   } catch (const std::exception& e) {
@@ -120,6 +126,19 @@ void export_figure(App& app, CaptureOutcome* outcome) {
     outcome->error = e.what();
   }
   report(app, outcome, "Figure");
+}
+
+// Encoder-decoder runs: the source and target the views show, and how.
+void describe_translation(const AppState& s, json& data) {
+  const DecoderCapture& dec = *s.run->decoder;
+  data["source_text"] = s.run->text;
+  data["target_text"] = dec.target_text;
+  data["forced"] = s.forced;
+  data["attention"] = attention_kind_name(s.attention);
+  data["step"] = s.step;
+  json tokens = json::array();
+  for (const Token& t : dec.tokens) tokens.push_back(t.display);
+  data["target_tokens"] = tokens;
 }
 
 }  // namespace
@@ -152,6 +171,7 @@ json describe_state(const App& app) {
   data["causal"] = snap->causal;
   data["predictions"] = predictions_json(snap, s.effective_query());
   data["baseline_predictions"] = predictions_json(s.baseline.get(), s.effective_query());
+  if (s.run && s.run->decoder) describe_translation(s, data);
   return data;
 }
 

@@ -37,7 +37,7 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   if (!args_.session) asked.interventions = Interventions{};
   apply_overrides(o, &asked);
   try {
-    validate_scene(asked, s.model->config, std::numeric_limits<int>::max());  // tokens: checked after the run
+    validate_scene(asked, *s.model, std::numeric_limits<int>::max());  // tokens: checked after the run
   } catch (const Error& e) {
     return e.what();
   }
@@ -53,9 +53,9 @@ namespace {
 std::string check_run(const App& app) {
   const AppState& s = app.state;
   if (!s.model) return {};  // nothing was asked to load: the empty state is the picture
-  if (!s.snapshot) return s.status.empty() ? "the model run produced nothing" : s.status;
+  if (!s.snapshot || !s.run) return s.status.empty() ? "the model run produced nothing" : s.status;
   try {
-    validate_scene(s, s.model->config, s.snapshot->n_tokens);
+    validate_scene(s, *s.model, s.run->n_tokens);
   } catch (const Error& e) {
     return e.what();
   }

@@ -31,6 +31,11 @@ void draw_token_strip(App& app);
 // How a token reads in a chip: spaces as a middle dot, newlines as an arrow.
 std::string chip_text(const std::string& display, bool have_symbols);
 
+// ui_seq2seq.cpp: encoder-decoder models only. The target (greedy or forced)
+// with its tokens, then the attention kind and the decoding step.
+void draw_target_input(App& app);
+void draw_decoder_controls(App& app);
+
 // ui_controls.cpp: layer / head / mode, causal mask, ablation grid, reset.
 void draw_head_controls(App& app);
 

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "app/ui.h"
+#include "scene/attention_view.h"
 
 namespace attnscope::app {
 
@@ -43,7 +44,9 @@ void draw_causal_toggle(AppState& s, bool model_causal) {
 }
 
 // One small toggle per head: a filled red cell is switched off (ablated).
+// For encoder-decoder models the toggles are those of the attention kind shown.
 void draw_ablation_grid(AppState& s, int n_layers, int n_heads) {
+  auto& ablated_set = ablated_heads_of(s.interventions, s.encoder_decoder() ? s.attention : AttentionKind::Self);
   ImGui::TextDisabled("Heads (click to switch off / on; the selected one is outlined)");
   const float cell = std::max(ImGui::GetFontSize() * 1.1f, 10.0f);
   const float label_width = ImGui::CalcTextSize("L00").x + ImGui::GetStyle().ItemSpacing.x;
@@ -55,10 +58,10 @@ void draw_ablation_grid(AppState& s, int n_layers, int n_heads) {
     for (int h = 0; h < n_heads; ++h) {
       ImGui::SameLine(h == 0 ? label_width : 0.0f);
       ImGui::PushID(l * n_heads + h);
-      const bool ablated = s.interventions.is_ablated(l, h);
+      const bool ablated = ablated_set.count({l, h}) > 0;
       if (ImGui::InvisibleButton("##head", ImVec2(cell, cell))) {
-        if (ablated) s.interventions.ablated_heads.erase({l, h});
-        else s.interventions.ablated_heads.insert({l, h});
+        if (ablated) ablated_set.erase({l, h});
+        else ablated_set.insert({l, h});
         s.request_run();
       }
       if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
@@ -105,24 +108,28 @@ void draw_head_controls(App& app) {
   AppState& s = app.state;
   if (!s.model) return;
   const ModelConfig& c = s.model->config;
-  draw_selectors(s, c.n_layers, c.n_heads);
+  // Decoder and cross-attention have the decoder's layers.
+  const int n_layers = s.snapshot ? s.snapshot->n_layers : c.n_layers;
+  draw_selectors(s, n_layers, c.n_heads);
   draw_preset_buttons(app);
-  draw_causal_toggle(s, c.causal);
+  if (!s.encoder_decoder()) draw_causal_toggle(s, c.causal);
   if (!s.interventions.masked_keys.empty()) {
     std::string keys;
     for (int k : s.interventions.masked_keys) keys += (keys.empty() ? "" : ", ") + std::to_string(k);
     ImGui::TextDisabled("Masked keys: %s", keys.c_str());
   }
   ImGui::Spacing();
-  draw_ablation_grid(s, c.n_layers, c.n_heads);
+  draw_ablation_grid(s, n_layers, c.n_heads);
   ImGui::Spacing();
   const bool changed = !s.interventions.empty() || s.selection.query >= 0 || s.selection.mode != HeadMode::Single;
   ImGui::BeginDisabled(!changed);
   if (ImGui::Button("Reset all")) reset_all(s);
   ImGui::EndDisabled();
-  if (!s.interventions.ablated_heads.empty()) {
+  const size_t off = s.interventions.ablated_heads.size() + s.interventions.ablated_decoder_heads.size() +
+                    s.interventions.ablated_cross_heads.size();
+  if (off > 0) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu head(s) off", s.interventions.ablated_heads.size());
+    ImGui::TextDisabled("%zu head(s) off", off);
   }
 }
 

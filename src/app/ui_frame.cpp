@@ -29,7 +29,7 @@ void handle_shortcuts(App& app) {
   if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyQ, false)) app.quit = true;
   // Arrows belong to a text field while one is being edited, and to a modal while one is open.
   if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || !s.model) return;
-  const int n_layers = s.model->config.n_layers, n_heads = s.model->config.n_heads;
+  const int n_layers = s.snapshot ? s.snapshot->n_layers : s.model->config.n_layers, n_heads = s.model->config.n_heads;
   Selection& sel = s.selection;
   if (pressed(ImGuiKey_UpArrow)) sel.layer = std::max(sel.layer - 1, 0);
   if (pressed(ImGuiKey_DownArrow)) sel.layer = std::min(sel.layer + 1, n_layers - 1);
@@ -50,8 +50,15 @@ void draw_input_window(App& app) {
   ImGui::SetNextWindowPos(rect.pos, cond);
   ImGui::SetNextWindowSize(rect.size, cond);
   if (ImGui::Begin("Input", &app.show_input)) {
+    if (app.state.encoder_decoder()) ImGui::TextDisabled("Source");
     draw_text_input(app);
     draw_token_strip(app);
+    if (app.state.encoder_decoder()) {
+      ImGui::TextDisabled("Target");
+      draw_target_input(app);
+      ImGui::Separator();
+      draw_decoder_controls(app);
+    }
     ImGui::Separator();
     draw_head_controls(app);
   }
@@ -77,6 +84,8 @@ WindowRect default_window_rect(const char* window, ImVec2 display) {
     return rect(left_w, top + upper_h, mid_w, h - upper_h);
   if (!std::strcmp(window, "Model view")) return rect(right_x, top, right_w, upper_h);
   if (!std::strcmp(window, "Predictions")) return rect(right_x, top + upper_h, right_w, h - upper_h);
+  // In front of the head view, which cannot show cross-attention.
+  if (!std::strcmp(window, "Alignment")) return rect(left_w, top + upper_h, mid_w, h - upper_h);
   return rect(display.x * 0.2f, display.y * 0.2f, display.x * 0.6f, display.y * 0.6f);
 }
 

@@ -83,7 +83,8 @@ void draw_token_strip(App& app) {
     ImGui::TextDisabled(s.model ? "Tokenizing..." : "No model loaded");
     return;
   }
-  const AttentionSnapshot& snap = *s.snapshot;
+  // The source's tokens: the run's, whichever kind of attention the views show.
+  const AttentionSnapshot& snap = s.run ? *s.run : *s.snapshot;
   ImGui::TextDisabled("%d tokens: click = query, right-click = mask key", snap.n_tokens);
   const float height = std::min(ImGui::GetFrameHeightWithSpacing() * 4.2f, ImGui::GetContentRegionAvail().y * 0.45f);
   ImGui::BeginChild("##tokens", ImVec2(0, std::max(height, ImGui::GetFrameHeightWithSpacing() * 1.5f)), true);

@@ -39,6 +39,8 @@ void draw_view_windows(App& app) {
   for (ViewId view : kAllViews) {
     bool& visible = view_visible(app.state.show, view);
     if (!visible) continue;
+    // Only a translation model has cross-attention to align.
+    if (view == ViewId::Alignment && !app.state.encoder_decoder()) continue;
     const WindowRect rect = default_window_rect(view_title(view), display);
     const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(rect.pos, cond);

@@ -58,10 +58,12 @@ const char* kUsage =
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
     "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross]\n"
     "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
-    "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions\n"
+    "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions|alignment\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"
     "                    [--mask-keys I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
     "                    [--hide-special] [--scale 1|2|4] [--size WxH] [--light] --out FILE.png [--force]\n"
+    "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross] [--step N]\n"
+    "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...] [--align head|mean|max|layers] [--align-tokens]\n"
     "  attnscope-cli render --batch FILE.jsonl [options as defaults]   (one JSON object per line, same names)\n"
     "--text - and --text-file - read standard input. Existing files are never overwritten without --force.\n"
     "PATH is a Hugging Face model folder, a llama2.c folder, or a llama2.c .bin checkpoint.\n";

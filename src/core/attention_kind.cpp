@@ -29,7 +29,8 @@ AttentionKindView attention_of_kind(const AttentionSnapshot& snap, AttentionKind
   view.head_dim = snap.head_dim;
   if (kind == AttentionKind::Self) {
     view.heads = &snap.heads;
-    view.queries = view.keys = &snap.tokens;
+    view.queries = &snap.tokens;
+    view.keys = &snap.keys();  // a cross-attention view's snapshot has the source as keys
     view.n_layers = snap.n_layers;
     return view;
   }

@@ -15,11 +15,11 @@ MatrixRM AttentionSnapshot::scores(int layer, int h) const {
   // T5 does not scale its scores and adds a relative position bias instead.
   const auto* ed = model->encoder_decoder.get();
   const bool scaled = !ed || ed->config.scale_scores;
-  MatrixRM s = (cap.q * cap.k.transpose()) * (scaled ? 1.0f / std::sqrt(static_cast<float>(head_dim)) : 1.0f);  // [T, T]
+  MatrixRM s = (cap.q * cap.k.transpose()) * (scaled ? 1.0f / std::sqrt(static_cast<float>(head_dim)) : 1.0f);  // [T, Tk]
   if (decoder && !decoder->encoder_position_bias.empty()) s += decoder->encoder_position_bias[static_cast<size_t>(h)];
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  for (int i = 0; i < n_tokens; ++i)
-    for (int j = 0; j < n_tokens; ++j)
+  for (int i = 0; i < static_cast<int>(s.rows()); ++i)
+    for (int j = 0; j < static_cast<int>(s.cols()); ++j)
       if ((causal && j > i) || key_masked(j)) s(i, j) = neg_inf;
   return s;
 }

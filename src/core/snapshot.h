@@ -38,6 +38,9 @@ struct AttentionSnapshot {
   std::shared_ptr<const Model> model;
   std::string text;                      // the input as given; when cut to the context, tokens cover its start
   std::vector<Token> tokens;             // [T]
+  // [Tk] the keys when they are not the queries (cross-attention: the source
+  // tokens, with probs [T, Tk]); empty when keys and queries are `tokens`.
+  std::vector<Token> key_tokens;
   Interventions interventions;           // what this run was asked to change
   bool causal = true;                    // the mask actually used
   int n_layers = 0, n_heads = 0, n_tokens = 0, dim = 0, head_dim = 0;
@@ -54,10 +57,12 @@ struct AttentionSnapshot {
   const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
   bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }
   bool key_masked(int key) const;
+  const std::vector<Token>& keys() const { return key_tokens.empty() ? tokens : key_tokens; }
+  int n_keys() const { return key_tokens.empty() ? n_tokens : static_cast<int>(key_tokens.size()); }
 
   // Derived exactly from the stored tensors instead of stored, to keep a
   // T = 1024 capture within memory:
-  MatrixRM scores(int layer, int h) const;             // [T, T] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
+  MatrixRM scores(int layer, int h) const;             // [T, Tk] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
   MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
 };
 

@@ -1,12 +1,16 @@
 #include "render/figure_output.h"
 
+#include <algorithm>
+#include <cctype>
 #include <system_error>
 
+#include "core/decoder_capture.h"
 #include "core/error.h"
 #include "core/export_data.h"
 #include "render/fonts.h"
 #include "render/svg_figure.h"
 #include "render/view_common.h"
+#include "render/view_alignment.h"
 #include "render/views.h"
 
 namespace attnscope {
@@ -29,13 +33,38 @@ bool is_png_path(const std::filesystem::path& path) {
   return ext == ".png";
 }
 
+const char* attention_kind_title(AttentionKind kind) {
+  switch (kind) {
+    case AttentionKind::Self: return "Encoder self-attention";
+    case AttentionKind::DecoderSelf: return "Decoder self-attention";
+    case AttentionKind::Cross: return "Cross-attention";
+  }
+  return "";
+}
+
+// What the figure shows, for its header; encoder-decoder figures name the kind of attention.
+std::string figure_caption(const AppState& s, ViewId view) {
+  if (!s.run || !s.run->decoder) return head_caption(*s.snapshot, s.selection);
+  if (view == ViewId::Alignment) {
+    const int layer = std::clamp(s.selection.layer, 0, std::max(s.run->decoder->n_layers - 1, 0));
+    return alignment_caption(*s.run, s.alignment, layer, s.selection.head);
+  }
+  std::string head = head_caption(*s.snapshot, s.selection);  // "Layer 1, head 2"
+  if (!head.empty()) head[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(head[0])));
+  std::string caption = std::string(attention_kind_title(s.attention)) + ", " + head;
+  if (s.step >= 0) caption += ", step " + std::to_string(s.step);
+  return caption;
+}
+
 }  // namespace
 
 FigureSpec make_figure_spec(const AppState& s, ViewId view, float width, float height, float scale, bool light) {
   FigureSpec spec;
   spec.title = view_title(view);
-  spec.sentence = header_sentence(s.snapshot->text);
-  spec.detail = head_caption(*s.snapshot, s.selection) + "   \u00B7   " + s.model->source.filename().string();
+  // A translation's header shows both sentences.
+  spec.sentence = header_sentence(s.run && s.run->decoder ? s.run->text + "  \u2192  " + s.run->decoder->target_text
+                                                           : s.snapshot->text);
+  spec.detail = figure_caption(s, view) + "   \u00B7   " + s.model->source.filename().string();
   if (!s.snapshot->interventions.ablated_heads.empty())
     spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";
   spec.width = width;

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "render/views.h"
+#include "scene/attention_view.h"
 #include "scene/scene_run.h"
 
 namespace attnscope {
@@ -30,12 +31,16 @@ AppState HeadlessFigures::prepare(const FigureJob& job) {
   }
   state.selection.hovered_token = -1;
   view_visible(state.show, state.figure.view) = true;
-  validate_scene(state, state.model->config, 1 << 30);  // before a long run on a bad head
-  const SceneRun run = run_scene(state.model, state.text, state.interventions);
-  state.snapshot = run.snapshot;
+  validate_scene(state, *state.model, 1 << 30);  // before a long run on a bad head
+  const std::optional<std::string> target = state.forced ? std::optional<std::string>(state.target) : std::nullopt;
+  const SceneRun run = run_scene(state.model, state.text, state.interventions, nullptr, nullptr, target);
+  state.run = run.snapshot;
+  refresh_attention_view(state);
   state.baseline = run.baseline;
   state.truncated = run.truncated;
-  validate_scene(state, state.model->config, state.snapshot->n_tokens);
+  validate_scene(state, *state.model, state.run->n_tokens);
+  if (state.figure.view == ViewId::Alignment && !state.run->decoder)
+    throw Error(ErrorKind::Usage, "the alignment view needs an encoder-decoder model (Marian, T5)");
   return state;
 }
 

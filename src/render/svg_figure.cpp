@@ -27,6 +27,7 @@ std::string heatmap_svg(const AppState& state, const FigureSpec& spec, const Hea
     throw Error("SVG export: the figure's layout has " + std::to_string(cells.rows) + "x" + std::to_string(cells.cols) +
                 " cells but the matrix has " + std::to_string(m.n_rows()) + "x" + std::to_string(m.n_cols()));
   const auto label = [&](int index) { return token_label(state.snapshot->tokens[static_cast<size_t>(index)]); };
+  const auto key_label = [&](int index) { return token_label(state.snapshot->keys()[static_cast<size_t>(index)]); };
 
   std::string out;
   out.reserve(static_cast<size_t>(m.n_rows()) * static_cast<size_t>(m.n_cols()) * 80 + 16384);
@@ -41,7 +42,7 @@ std::string heatmap_svg(const AppState& state, const FigureSpec& spec, const Hea
       out += "<rect x=\"" + svg::num(cells.x + c * cells.cell_w) + "\" y=\"" + svg::num(cells.y + r * cells.cell_h) +
              "\" width=\"" + svg::num(cells.cell_w) + "\" height=\"" + svg::num(cells.cell_h) + "\" fill=\"" +
              svg::hex(colormap_color(state.display.colormap, value)) + "\"><title>" +
-             xml_escape(label(m.rows[static_cast<size_t>(r)]) + " \u2192 " + label(m.cols[static_cast<size_t>(c)]) +
+             xml_escape(label(m.rows[static_cast<size_t>(r)]) + " \u2192 " + key_label(m.cols[static_cast<size_t>(c)]) +
                          ": " + std::to_string(m.weights(r, c))) +
              "</title></rect>\n";
     }

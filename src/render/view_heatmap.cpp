@@ -29,6 +29,11 @@ void refresh(const AppState& state, HeatmapViewState& view) {
     view.labels.push_back(token_label(state.snapshot->tokens[static_cast<size_t>(token)]));
     widest = std::max(widest, ImGui::CalcTextSize(view.labels.back().c_str()).x);
   }
+  view.key_labels.clear();
+  for (int token : view.matrix.cols) {
+    view.key_labels.push_back(token_label(state.snapshot->keys()[static_cast<size_t>(token)]));
+    widest = std::max(widest, ImGui::CalcTextSize(view.key_labels.back().c_str()).x);
+  }
   view.label_width_em = widest / ImGui::GetFontSize();
   if (view.matrix.n_rows() != old_rows) {  // a new sentence length: show all of it again
     view.zoom = 1;
@@ -53,7 +58,8 @@ void tooltip(const AppState& state, const HeatmapViewState& view, int row, int c
   const int query = view.matrix.rows[static_cast<size_t>(row)], key = view.matrix.cols[static_cast<size_t>(col)];
   const float w = view.matrix.weights(row, col);
   ImGui::BeginTooltip();
-  ImGui::Text("Query %s  ->  key %s", token_quote(snap, query).c_str(), token_quote(snap, key).c_str());
+  ImGui::Text("Query %s  ->  key #%d '%s'", token_quote(snap, query).c_str(), key,
+              view.key_labels[static_cast<size_t>(col)].c_str());
   ImGui::Text("Attention weight %.4f  (%.1f%%)", w, 100.0f * w);
   const bool single_head_valid = state.selection.mode == HeadMode::Single && state.selection.layer >= 0 &&
                                  state.selection.layer < snap.n_layers && state.selection.head >= 0 &&
@@ -256,12 +262,14 @@ void draw_axis_labels(FigurePen& pen, const AppState& state, const HeatmapViewSt
              label_color(m.rows[static_cast<size_t>(r)], true), text, TextAnchor::End);
   }
   draw_list->PopClipRect();
-  draw_list->PushClipRect(ImVec2(g.p0.x, g.start.y), ImVec2(g.p1.x, g.p0.y), true);
-  pen.clipped_group("key-labels", ImVec2(g.p0.x, g.start.y), ImVec2(g.p1.x, g.p0.y));
+  // Half a line of slack, as for the query labels: narrow columns centre a label wider than themselves.
+  const ImVec2 key_clip_min(g.p0.x - g.em * 0.5f, g.start.y), key_clip_max(g.p1.x + g.em * 0.5f, g.p0.y);
+  draw_list->PushClipRect(key_clip_min, key_clip_max, true);
+  pen.clipped_group("key-labels", key_clip_min, key_clip_max);
   for (int c = first_col; c < last_col; ++c) {
     if (c % stride) continue;
     add_text_vertical(draw_list, ImVec2(g.col_x(view, c) + (g.cell - g.em) * 0.5f, g.p0.y - g.gap),
-                      label_color(m.cols[static_cast<size_t>(c)], false), view.labels[static_cast<size_t>(c)].c_str(),
+                      label_color(m.cols[static_cast<size_t>(c)], false), view.key_labels[static_cast<size_t>(c)].c_str(),
                       options.record);
   }
   draw_list->PopClipRect();

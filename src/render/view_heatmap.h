@@ -23,7 +23,8 @@ struct HeatmapViewState {
   // What is on the GPU, rebuilt only when one of these inputs changes.
   HeatmapTexture texture;
   DisplayMatrix matrix;
-  std::vector<std::string> labels;  // [R] axis labels of matrix.rows (== matrix.cols)
+  std::vector<std::string> labels;      // [R] axis labels of matrix.rows
+  std::vector<std::string> key_labels;  // [C] axis labels of matrix.cols (cross-attention: source tokens)
   float label_width_em = 0;         // widest label, in font heights
   std::shared_ptr<const AttentionSnapshot> shown;
   int shown_layer = -1, shown_head = -1;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "render/figure_record.h"
+#include "scene/attention_view.h"
 
 namespace attnscope {
 
@@ -133,7 +134,8 @@ bool handle_thumbnail_input(AppState& state, const HeadThumbnail& thumb, const G
       state.selection.mode = HeadMode::Single;
     }
     if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-      auto& heads = state.interventions.ablated_heads;
+      // The switched-off heads of the attention kind shown (encoder-decoder models).
+      auto& heads = ablated_heads_of(state.interventions, state.encoder_decoder() ? state.attention : AttentionKind::Self);
       if (!heads.erase({l, h})) heads.insert({l, h});
       state.request_run();
     }

@@ -23,6 +23,8 @@ class Views {
   void draw_content(ViewId view, AppState& state, const ViewDrawOptions& options);
   // Where the heatmap's cells were drawn by the last draw_content call.
   const HeatmapLayout& heatmap_layout() const;
+  // Where the alignment view's cells were drawn by the last draw_content call.
+  const HeatmapLayout& alignment_layout() const;
 
  private:
   struct Impl;

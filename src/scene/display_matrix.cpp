@@ -54,22 +54,34 @@ int DisplayMatrix::row_of_token(int token) const { return index_of(rows, token);
 int DisplayMatrix::col_of_token(int token) const { return index_of(cols, token); }
 
 MatrixRM head_weights(const AttentionSnapshot& snapshot, int layer, int head, HeadMode mode) {
-  const int t = snapshot.n_tokens;
-  if (!valid_head(snapshot, layer, mode == HeadMode::Single ? head : 0)) return MatrixRM::Zero(t, t);
-  return combine_heads(heads_to_combine(snapshot, layer, head, mode), mode, t, t,
+  const int t = snapshot.n_tokens, tk = snapshot.n_keys();
+  if (!valid_head(snapshot, layer, mode == HeadMode::Single ? head : 0)) return MatrixRM::Zero(t, tk);
+  return combine_heads(heads_to_combine(snapshot, layer, head, mode), mode, t, tk,
                        [&](int h) -> const MatrixRM& { return snapshot.head(layer, h).probs; });
 }
 
-std::vector<int> kept_tokens(const AttentionSnapshot& snapshot, bool hide_special) {
+namespace {
+
+std::vector<int> kept_of(const AttentionSnapshot& snapshot, const std::vector<Token>& tokens, int n, bool hide_special) {
   int mask_id = -1;
   if (snapshot.model && snapshot.model->tokenizer) mask_id = snapshot.model->tokenizer->mask_id;
   std::vector<int> kept;
-  for (int i = 0; i < snapshot.n_tokens && i < static_cast<int>(snapshot.tokens.size()); ++i) {
-    const Token& token = snapshot.tokens[static_cast<size_t>(i)];
+  for (int i = 0; i < n && i < static_cast<int>(tokens.size()); ++i) {
+    const Token& token = tokens[static_cast<size_t>(i)];
     if (hide_special && token.special && token.id != mask_id) continue;
     kept.push_back(i);
   }
   return kept;
+}
+
+}  // namespace
+
+std::vector<int> kept_tokens(const AttentionSnapshot& snapshot, bool hide_special) {
+  return kept_of(snapshot, snapshot.tokens, snapshot.n_tokens, hide_special);
+}
+
+std::vector<int> kept_keys(const AttentionSnapshot& snapshot, bool hide_special) {
+  return kept_of(snapshot, snapshot.keys(), snapshot.n_keys(), hide_special);
 }
 
 MatrixRM select_and_renormalise(const MatrixRM& weights, const std::vector<int>& rows, const std::vector<int>& cols,
@@ -123,25 +135,27 @@ DisplayMatrix build_display_matrix(const AttentionSnapshot& snapshot, int layer,
                                    const DisplaySettings& display, bool with_values) {
   DisplayMatrix out;
   out.rows = kept_tokens(snapshot, display.hide_special);
-  out.cols = out.rows;
-  out.renormalised = display.hide_special && static_cast<int>(out.rows.size()) < snapshot.n_tokens;
-  const int n = static_cast<int>(out.rows.size());
+  out.cols = kept_keys(snapshot, display.hide_special);
+  // Rows are renormalised when a kept row lost keys it had weight on.
+  out.renormalised = display.hide_special && static_cast<int>(out.cols.size()) < snapshot.n_keys();
+  const int n = static_cast<int>(out.rows.size()), nk = static_cast<int>(out.cols.size());
+  const bool everything = n == snapshot.n_tokens && nk == snapshot.n_keys();
   if (!valid_head(snapshot, layer, mode == HeadMode::Single ? head : 0)) {
-    out.weights = MatrixRM::Zero(n, n);
+    out.weights = MatrixRM::Zero(n, nk);
   } else {
     // Hiding renormalises each head before heads are combined, so a mean is
     // the mean of what each head would show alone and a max stays a max of
     // probabilities.
     const std::vector<int> heads = heads_to_combine(snapshot, layer, head, mode);
     if (out.renormalised)
-      out.weights = combine_heads(heads, mode, n, n, [&](int h) {
+      out.weights = combine_heads(heads, mode, n, nk, [&](int h) {
         return select_and_renormalise(snapshot.head(layer, h).probs, out.rows, out.cols, true);
       });
-    else if (n == snapshot.n_tokens)  // every token kept: read the captures in place
-      out.weights = combine_heads(heads, mode, n, n,
+    else if (everything)  // every token kept: read the captures in place
+      out.weights = combine_heads(heads, mode, n, nk,
                                   [&](int h) -> const MatrixRM& { return snapshot.head(layer, h).probs; });
     else
-      out.weights = combine_heads(heads, mode, n, n, [&](int h) {
+      out.weights = combine_heads(heads, mode, n, nk, [&](int h) {
         return select_and_renormalise(snapshot.head(layer, h).probs, out.rows, out.cols, false);
       });
   }
@@ -152,7 +166,7 @@ DisplayMatrix build_display_matrix(const AttentionSnapshot& snapshot, int layer,
 float raw_score(const AttentionSnapshot& snapshot, int layer, int head, int query, int key) {
   const float neg_inf = -std::numeric_limits<float>::infinity();
   if (!valid_head(snapshot, layer, head) || query < 0 || key < 0 || query >= snapshot.n_tokens ||
-      key >= snapshot.n_tokens)
+      key >= snapshot.n_keys())
     return neg_inf;
   if ((snapshot.causal && key > query) || snapshot.key_masked(key)) return neg_inf;
   const HeadCapture& cap = snapshot.head(layer, head);

@@ -2,8 +2,9 @@
 // selection and display settings. Pure data, no GL, no ImGui, so it is
 // unit-tested on its own and shared by every view that draws weights.
 //
-// Shape legend: L layers, H heads, T tokens, Dh head dim;
-// R rows and C columns kept for display (R = C = T unless special tokens are hidden).
+// Shape legend: L layers, H heads, T tokens (queries), Tk keys (T, or the
+// source tokens of cross-attention), Dh head dim; R rows and C columns kept
+// for display (R = T and C = Tk unless special tokens are hidden).
 #pragma once
 #include <vector>
 
@@ -26,7 +27,7 @@ struct DisplayMatrix {
   int col_of_token(int token) const;
 };
 
-// The [T, T] weights of one head, or the mean / max over the layer's heads.
+// The [T, Tk] weights of one head, or the mean / max over the layer's heads.
 // Ablated heads are left out of the mean and max: their captured rows are all
 // zero, and averaging zeros in would only dim what the working heads do.
 MatrixRM head_weights(const AttentionSnapshot& snapshot, int layer, int head, HeadMode mode);
@@ -35,6 +36,8 @@ MatrixRM head_weights(const AttentionSnapshot& snapshot, int layer, int head, He
 // ([CLS], [SEP], BOS, <|endoftext|>) but keeps [MASK], which is the point of a
 // masked-LM sentence.
 std::vector<int> kept_tokens(const AttentionSnapshot& snapshot, bool hide_special);
+// The same for the keys (snapshot.keys()).
+std::vector<int> kept_keys(const AttentionSnapshot& snapshot, bool hide_special);
 
 // Picks rows and cols out of `weights` and, when asked, rescales each row to
 // sum to 1 again. A row whose kept weights sum to 0 stays 0.

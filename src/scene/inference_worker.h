@@ -22,6 +22,7 @@ struct InferenceRequest {
   std::shared_ptr<const Model> model;
   std::string text;
   Interventions interventions;
+  std::optional<std::string> target;  // encoder-decoder models: the forced target; none = greedy translation
 };
 
 struct InferenceResult {

@@ -31,12 +31,18 @@ const std::pair<ViewId, const char*> kViewKeys[] = {{ViewId::Heatmap, "heatmap"}
                                                     {ViewId::HeadView, "head"},
                                                     {ViewId::ModelView, "model"},
                                                     {ViewId::Qkv, "qkv"},
-                                                    {ViewId::Predictions, "predictions"}};
+                                                    {ViewId::Predictions, "predictions"},
+                                                    {ViewId::Alignment, "alignment"}};
 const std::pair<ViewId, const char*> kViewTitles[] = {{ViewId::Heatmap, "Heatmap"},
                                                       {ViewId::HeadView, "Head view"},
                                                       {ViewId::ModelView, "Model view"},
                                                       {ViewId::Qkv, "Q/K/V"},
-                                                      {ViewId::Predictions, "Predictions"}};
+                                                      {ViewId::Predictions, "Predictions"},
+                                                      {ViewId::Alignment, "Alignment"}};
+const std::pair<AlignMode, const char*> kAlignModes[] = {{AlignMode::Head, "head"},
+                                                         {AlignMode::MeanHeads, "mean"},
+                                                         {AlignMode::MaxHeads, "max"},
+                                                         {AlignMode::MeanLayers, "layers"}};
 
 }  // namespace
 
@@ -44,6 +50,8 @@ const char* head_mode_key(HeadMode mode) { return key_of(kHeadModes, mode); }
 bool head_mode_from_key(std::string_view key, HeadMode* out) { return value_of(kHeadModes, key, out); }
 const char* color_scale_key(ColorScale scale) { return key_of(kColorScales, scale); }
 bool color_scale_from_key(std::string_view key, ColorScale* out) { return value_of(kColorScales, key, out); }
+const char* align_mode_key(AlignMode mode) { return key_of(kAlignModes, mode); }
+bool align_mode_from_key(std::string_view key, AlignMode* out) { return value_of(kAlignModes, key, out); }
 const char* view_title(ViewId view) { return key_of(kViewTitles, view); }
 const char* view_key(ViewId view) { return key_of(kViewKeys, view); }
 bool view_from_key(std::string_view key, ViewId* out) { return value_of(kViewKeys, key, out); }

@@ -7,10 +7,13 @@ namespace attnscope {
 
 enum class HeadMode { Single, Mean, Max };     // one head, or every head of the layer combined
 enum class ColorScale { Linear, Log, PerRow };  // how weights map to colours
-enum class ViewId { Heatmap, HeadView, ModelView, Qkv, Predictions };
-constexpr int kViewCount = 5;
-constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap, ViewId::HeadView, ViewId::ModelView, ViewId::Qkv,
-                                          ViewId::Predictions};
+enum class ViewId { Heatmap, HeadView, ModelView, Qkv, Predictions, Alignment };
+constexpr int kViewCount = 6;
+constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap, ViewId::HeadView,    ViewId::ModelView,
+                                          ViewId::Qkv,     ViewId::Predictions, ViewId::Alignment};
+// How the alignment view combines cross-attention: one head, the mean or max
+// over a layer's heads, or the mean over every layer of its heads' mean.
+enum class AlignMode { Head, MeanHeads, MaxHeads, MeanLayers };
 
 // "single", "mean", "max".
 const char* head_mode_key(HeadMode mode);
@@ -18,9 +21,12 @@ bool head_mode_from_key(std::string_view key, HeadMode* out);
 // "linear", "log", "per-row".
 const char* color_scale_key(ColorScale scale);
 bool color_scale_from_key(std::string_view key, ColorScale* out);
-// The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions".
+// "head", "mean", "max", "layers".
+const char* align_mode_key(AlignMode mode);
+bool align_mode_from_key(std::string_view key, AlignMode* out);
+// The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions", "Alignment".
 const char* view_title(ViewId view);
-// The command-line and file-name form: heatmap, head, model, qkv, predictions.
+// The command-line and file-name form: heatmap, head, model, qkv, predictions, alignment.
 const char* view_key(ViewId view);
 bool view_from_key(std::string_view key, ViewId* out);
 

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "core/encoder_decoder.h"
 #include "core/error.h"
 #include "scene/view_state.h"
 
@@ -12,7 +13,38 @@ namespace {
                                          " layers x " + std::to_string(c.n_heads) + " heads)");
 }
 
+void check_head_set(const std::set<std::pair<int, int>>& heads, const std::string& what, const ModelConfig& c) {
+  for (const auto& [l, h] : heads)
+    if (l < 0 || l >= c.n_layers || h < 0 || h >= c.n_heads)
+      out_of_range(what + " " + std::to_string(l) + ":" + std::to_string(h), c);
+}
+
 }  // namespace
+
+void validate_scene(const Scene& scene, const Model& model, int n_tokens) {
+  ModelConfig decoder = model.config;  // the decoder's layer count with the shared head count
+  if (model.encoder_decoder) {
+    decoder.n_layers = model.encoder_decoder->config.n_decoder_layers;
+  } else {
+    if (scene.attention != AttentionKind::Self)
+      throw Error(ErrorKind::Usage, std::string(attention_kind_name(scene.attention)) +
+                                        " attention needs an encoder-decoder model (Marian, T5)");
+    if (scene.forced) throw Error(ErrorKind::Usage, "a target needs an encoder-decoder model (Marian, T5)");
+  }
+  check_head_set(scene.interventions.ablated_decoder_heads, "switched-off decoder head", decoder);
+  check_head_set(scene.interventions.ablated_cross_heads, "switched-off cross-attention head", decoder);
+  if (scene.step < -1) throw Error(ErrorKind::OutOfRange, "decoding step " + std::to_string(scene.step) + " is out of range");
+  Scene rest = scene;
+  if (scene.attention != AttentionKind::Self) {
+    // The selection names a decoder layer; the encoder's heads are still checked.
+    const Selection& sel = scene.selection;
+    if (sel.layer < 0 || sel.layer >= decoder.n_layers) out_of_range("decoder layer " + std::to_string(sel.layer), decoder);
+    rest.selection.layer = 0;
+    // Query indices are decoder positions, which the run decides.
+    rest.selection.query = -1;
+  }
+  validate_scene(rest, model.config, n_tokens);
+}
 
 void validate_scene(const Scene& scene, const ModelConfig& c, int n_tokens) {
   const Selection& sel = scene.selection;
@@ -37,9 +69,10 @@ bool& view_visible(ViewVisibility& show, ViewId view) {
     case ViewId::HeadView: return show.head_view;
     case ViewId::ModelView: return show.model_view;
     case ViewId::Qkv: return show.qkv;
-    case ViewId::Predictions: break;
+    case ViewId::Predictions: return show.predictions;
+    case ViewId::Alignment: break;
   }
-  return show.predictions;
+  return show.alignment;
 }
 
 }  // namespace attnscope

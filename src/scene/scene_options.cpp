@@ -14,8 +14,9 @@ namespace {
 const std::map<std::string, std::string> kAliases = {
     {"mask-key", "mask-keys"}, {"export-scale", "scale"}, {"export-size", "size"}, {"export-light", "light"}};
 const std::set<std::string> kValued = {"model", "text", "layer", "head", "head-mode", "query", "ablate", "mask-keys",
-                                       "colormap", "color-scale", "view", "scale", "size"};
-const std::set<std::string> kSwitches = {"causal", "no-causal", "hide-special", "light"};
+                                       "colormap", "color-scale", "view", "scale", "size", "target", "attention",
+                                       "step", "ablate-decoder", "ablate-cross", "align"};
+const std::set<std::string> kSwitches = {"causal", "no-causal", "hide-special", "light", "align-tokens"};
 
 std::string canonical(const std::string& name) {
   auto it = kAliases.find(name);
@@ -52,8 +53,22 @@ T from_key(bool (*lookup)(std::string_view, T*), const std::string& name, const 
 }
 
 bool colormap_lookup(std::string_view key, Colormap* out) { return colormap_from_name(std::string(key), out); }
+bool attention_lookup(std::string_view key, AttentionKind* out) { return attention_kind_from_name(std::string(key), out); }
+
+// The encoder-decoder options; false when `name` is none of them.
+bool take_seq2seq_value(const std::string& name, const std::string& v, SceneOverrides* o) {
+  if (name == "target") o->target = v;
+  else if (name == "attention") o->attention = from_key(attention_lookup, name, v, "self, decoder or cross");
+  else if (name == "step") o->step = to_int(name, v, 0, 1 << 20);
+  else if (name == "ablate-decoder") o->ablate_decoder = parse_head_list(v);
+  else if (name == "ablate-cross") o->ablate_cross = parse_head_list(v);
+  else if (name == "align") o->align = from_key(align_mode_from_key, name, v, "head, mean, max or layers");
+  else return false;
+  return true;
+}
 
 void take_value(const std::string& name, const std::string& v, SceneOverrides* o) {
+  if (take_seq2seq_value(name, v, o)) return;
   if (name == "model") o->model = v;
   else if (name == "text") o->text = v;
   else if (name == "layer") o->layer = to_int(name, v, 0, 1 << 20);
@@ -64,7 +79,7 @@ void take_value(const std::string& name, const std::string& v, SceneOverrides* o
   else if (name == "mask-keys") o->mask_keys = parse_index_list(v);
   else if (name == "colormap") o->colormap = from_key(colormap_lookup, name, v, "viridis, magma, greys or blues");
   else if (name == "color-scale") o->color_scale = from_key(color_scale_from_key, name, v, "linear, log or per-row");
-  else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv or predictions");
+  else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv, predictions or alignment");
   else if (name == "size") o->size = to_size(name, v);
   else if (name == "scale") {
     const int s = to_int(name, v, 1, 4);
@@ -111,6 +126,8 @@ void take_scene_option(const std::string& given, const std::string& value, Scene
     out->hide_special = true;
   } else if (name == "light") {
     out->light = true;
+  } else if (name == "align-tokens") {
+    out->align_tokens = true;
   } else {
     throw Error(ErrorKind::Usage, "unknown option --" + given);
   }
@@ -121,6 +138,7 @@ void clear_scene_switch(const std::string& given, SceneOverrides* out) {
   if (name == "causal" || name == "no-causal") out->causal.reset();
   else if (name == "hide-special") out->hide_special = false;
   else if (name == "light") out->light = false;
+  else if (name == "align-tokens") out->align_tokens = false;
 }
 
 void apply_overrides(const SceneOverrides& o, Scene* s) {
@@ -143,6 +161,16 @@ void apply_overrides(const SceneOverrides& o, Scene* s) {
   if (o.scale) s->figure.scale = *o.scale;
   if (o.size) std::tie(s->figure.width, s->figure.height) = *o.size;
   if (o.light) s->figure.light = *o.light;
+  if (o.target) {
+    s->target = *o.target;
+    s->forced = true;
+  }
+  if (o.attention) s->attention = *o.attention;
+  if (o.step) s->step = *o.step;
+  if (o.ablate_decoder) s->interventions.ablated_decoder_heads = *o.ablate_decoder;
+  if (o.ablate_cross) s->interventions.ablated_cross_heads = *o.ablate_cross;
+  if (o.align) s->alignment.mode = *o.align;
+  if (o.align_tokens) s->alignment.words = !*o.align_tokens;
 }
 
 }  // namespace attnscope

@@ -4,6 +4,9 @@
 //   --query I --ablate L:H,... --mask-keys I,... --causal --no-causal
 //   --colormap NAME --color-scale linear|log|per-row --hide-special
 //   --view NAME --scale 1|2|4 --size WxH --light
+// and for encoder-decoder models (--text is then the source):
+//   --target TEXT (forced decoding) --attention self|decoder|cross --step N
+//   --ablate-decoder L:H,... --ablate-cross L:H,... --align head|mean|max|layers --align-tokens
 // Older spellings stay as aliases for one release: --mask-key, and the app's
 // --causal on|off, --export-scale, --export-size and --export-light.
 #pragma once
@@ -31,6 +34,12 @@ struct SceneOverrides {
   std::optional<float> scale;
   std::optional<std::pair<float, float>> size;
   std::optional<bool> light;
+  std::optional<std::string> target;
+  std::optional<AttentionKind> attention;
+  std::optional<int> step;
+  std::optional<std::set<std::pair<int, int>>> ablate_decoder, ablate_cross;
+  std::optional<AlignMode> align;
+  std::optional<bool> align_tokens;  // raw tokens in the alignment view instead of words
 
   bool selects_head() const { return layer || head; }
 };

@@ -1,5 +1,8 @@
 #include "scene/scene_run.h"
 
+#include "core/error.h"
+#include "core/seq2seq.h"
+
 namespace attnscope {
 
 namespace {
@@ -14,13 +17,18 @@ bool same_inputs(const AttentionSnapshot& s, const std::shared_ptr<const Model>&
 
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel,
-                   const std::shared_ptr<const AttentionSnapshot>& reuse) {
+                   const std::shared_ptr<const AttentionSnapshot>& reuse, const std::optional<std::string>& target) {
   RunOptions options;
   options.interventions = interventions;
   options.top_k = kSceneTopK;
   options.predict = RunOptions::Predict::All;
   options.cancel = cancel;
   SceneRun run;
+  if (model->encoder_decoder) {
+    run.snapshot = run_translation(model, text, target, options, kSceneMaxTranslationTokens, &run.truncated);
+    return run;
+  }
+  if (target) throw Error(ErrorKind::Usage, "a target needs an encoder-decoder model (Marian, T5)");
   run.snapshot = run_text(model, text, options, &run.truncated);
   if (interventions.ablated_heads.empty()) return run;
 

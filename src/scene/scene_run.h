@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/forward.h"
@@ -24,8 +25,15 @@ struct SceneRun {
 // `reuse`: a baseline from an earlier run, taken instead of a new one when it
 // has the same model, text, causal override and masked keys. `cancel` is
 // checked between layers (a cancelled run throws Cancelled).
+// Encoder-decoder models: `text` is the source; the decoder reads `target`
+// (forced decoding) or, without one, writes the greedy translation. Their
+// runs have no baseline.
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel = nullptr,
-                   const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr);
+                   const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr,
+                   const std::optional<std::string>& target = std::nullopt);
+
+// The longest greedy translation the app and figures decode, in tokens.
+constexpr int kSceneMaxTranslationTokens = 64;
 
 }  // namespace attnscope

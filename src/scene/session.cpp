@@ -53,6 +53,7 @@ class Reader {
       fail(field, "a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + v.dump());
     return v.get<float>();
   }
+  bool has(const json& object, const std::string& field) const { return object.is_object() && object.contains(field); }
   const json& array(const json& object, const std::string& field) const {
     const json& v = at(object, field);
     if (!v.is_array()) fail(field, "an array, got " + std::string(v.type_name()));
@@ -64,6 +65,44 @@ class Reader {
   std::string source_;
 };
 
+json head_pairs(const std::set<std::pair<int, int>>& heads) {
+  json out = json::array();
+  for (const auto& [layer, head] : heads) out.push_back({layer, head});
+  return out;
+}
+
+std::set<std::pair<int, int>> read_head_pairs(const Reader& r, const json& object, const std::string& field) {
+  std::set<std::pair<int, int>> heads;
+  for (const json& pair : r.array(object, field)) {
+    if (!pair.is_array() || pair.size() != 2) r.fail(field, "[layer, head] pairs, got " + pair.dump());
+    heads.insert({r.integer(pair[0], field, 0, kMaxIndex), r.integer(pair[1], field, 0, kMaxIndex)});
+  }
+  return heads;
+}
+
+// The encoder-decoder fields came after version 1 was fixed: each is optional
+// and a session without them opens as before.
+void read_seq2seq_fields(const Reader& r, const json& data, Scene& s) {
+  if (r.has(data, "target")) s.target = r.string(data, "target");
+  if (r.has(data, "forced")) s.forced = r.boolean(data, "forced");
+  if (r.has(data, "attention")) {
+    const std::string kind = r.string(data, "attention");
+    if (!attention_kind_from_name(kind, &s.attention)) r.fail("attention", "self, decoder or cross, got '" + kind + "'");
+  }
+  if (r.has(data, "step")) s.step = r.integer(data, "step", -1, kMaxIndex, true);
+  if (r.has(data, "alignment")) {
+    const json& a = r.at(data, "alignment");
+    const std::string mode = r.string(a, "mode");
+    if (!align_mode_from_key(mode, &s.alignment.mode)) r.fail("mode", "head, mean, max or layers, got '" + mode + "'");
+    s.alignment.words = r.boolean(a, "words");
+  }
+  const json& iv = r.at(data, "interventions");
+  if (r.has(iv, "ablated_decoder_heads")) s.interventions.ablated_decoder_heads = read_head_pairs(r, iv, "ablated_decoder_heads");
+  if (r.has(iv, "ablated_cross_heads")) s.interventions.ablated_cross_heads = read_head_pairs(r, iv, "ablated_cross_heads");
+  const json& views = r.at(data, "views");
+  if (r.has(views, "alignment")) s.show.alignment = r.boolean(views, "alignment");
+}
+
 }  // namespace
 
 Scene capture_session(const AppState& state) {
@@ -74,8 +113,6 @@ Scene capture_session(const AppState& state) {
 }
 
 json session_to_json(const Scene& s) {
-  json ablated = json::array();
-  for (const auto& [layer, head] : s.interventions.ablated_heads) ablated.push_back({layer, head});
   json causal = s.interventions.causal ? json(*s.interventions.causal) : json(nullptr);
   return {
       {"attnscope_session", kSessionVersion},
@@ -85,10 +122,19 @@ json session_to_json(const Scene& s) {
        {{"layer", s.selection.layer}, {"head", s.selection.head}, {"head_mode", head_mode_key(s.selection.mode)},
         {"query", s.selection.query}}},
       {"interventions",
-       {{"ablated_heads", ablated}, {"masked_keys", s.interventions.masked_keys}, {"causal", causal}}},
+       {{"ablated_heads", head_pairs(s.interventions.ablated_heads)},
+        {"masked_keys", s.interventions.masked_keys},
+        {"causal", causal},
+        {"ablated_decoder_heads", head_pairs(s.interventions.ablated_decoder_heads)},
+        {"ablated_cross_heads", head_pairs(s.interventions.ablated_cross_heads)}}},
       {"views",
        {{"heatmap", s.show.heatmap}, {"head", s.show.head_view}, {"model", s.show.model_view}, {"qkv", s.show.qkv},
-        {"predictions", s.show.predictions}}},
+        {"predictions", s.show.predictions}, {"alignment", s.show.alignment}}},
+      {"target", s.target},
+      {"forced", s.forced},
+      {"attention", attention_kind_name(s.attention)},
+      {"step", s.step},
+      {"alignment", {{"mode", align_mode_key(s.alignment.mode)}, {"words", s.alignment.words}}},
       {"display",
        {{"colormap", colormap_name(s.display.colormap)}, {"scale", color_scale_key(s.display.scale)},
         {"hide_special", s.display.hide_special}, {"head_view_top_k", s.display.head_view_top_k},
@@ -115,11 +161,7 @@ Scene session_from_json(const json& data, const std::string& source) {
   if (!head_mode_from_key(mode, &s.selection.mode)) r.fail("head_mode", "single, mean or max, got '" + mode + "'");
 
   const json& iv = r.at(data, "interventions");
-  for (const json& pair : r.array(iv, "ablated_heads")) {
-    if (!pair.is_array() || pair.size() != 2) r.fail("ablated_heads", "[layer, head] pairs, got " + pair.dump());
-    s.interventions.ablated_heads.insert(
-        {r.integer(pair[0], "ablated_heads", 0, kMaxIndex), r.integer(pair[1], "ablated_heads", 0, kMaxIndex)});
-  }
+  s.interventions.ablated_heads = read_head_pairs(r, iv, "ablated_heads");
   for (const json& key : r.array(iv, "masked_keys")) s.interventions.masked_keys.insert(r.integer(key, "masked_keys", 0, kMaxIndex));
   const json& causal = r.at(iv, "causal");
   if (causal.is_boolean()) s.interventions.causal = causal.get<bool>();
@@ -140,6 +182,7 @@ Scene session_from_json(const json& data, const std::string& source) {
   s.display.hide_special = r.boolean(display, "hide_special");
   s.display.head_view_top_k = r.integer(display, "head_view_top_k", 0, kMaxIndex, true);
   s.display.head_view_threshold = r.number(display, "head_view_threshold", 0.0f, 1.0f);
+  read_seq2seq_fields(r, data, s);
   return s;
 }
 
@@ -172,6 +215,8 @@ Scene read_session_file(const fs::path& path) {
 
 void apply_session_inputs(const Scene& session, AppState& state) {
   state.text = session.text;
+  state.target = session.target;
+  state.alignment = session.alignment;
   state.show = session.show;
   const float font_scale = state.display.font_scale;
   const bool presenter = state.display.presenter;
@@ -185,6 +230,11 @@ void apply_session_selection(const Scene& session, AppState& state) {
   state.selection = session.selection;
   state.selection.hovered_token = -1;
   state.interventions = session.interventions;
+  // A model load resets these, so they come with the selection.
+  state.attention = session.attention;
+  state.forced = session.forced;
+  state.target = session.target;
+  state.step = session.step;
   state.request_run();
 }
 

@@ -32,8 +32,10 @@ void write_session_file(const std::filesystem::path& path, const Scene& session)
 Scene read_session_file(const std::filesystem::path& path);
 
 // Puts the text, view visibility and display settings of `session` into
-// `state` and asks for a run. Selection and interventions are separate
-// because they only mean something once the session's model is loaded.
+// `state` and asks for a run. Selection and interventions (and a translation
+// model's target, attention kind and step) are separate because they only
+// mean something once the session's model is loaded. Sessions written before
+// the encoder-decoder fields existed open with their defaults.
 void apply_session_inputs(const Scene& session, AppState& state);
 void apply_session_selection(const Scene& session, AppState& state);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/attention_kind.h"
 #include "core/colormap.h"
 #include "core/default_model.h"
 #include "core/interventions.h"
@@ -41,6 +42,13 @@ struct ViewVisibility {
   bool model_view = true;
   bool qkv = false;
   bool predictions = true;
+  bool alignment = true;  // drawn only when an encoder-decoder model is open
+};
+
+// What the alignment view shows of the cross-attention.
+struct AlignmentSettings {
+  AlignMode mode = AlignMode::MeanHeads;
+  bool words = true;  // merge SentencePiece pieces into words; false: raw tokens
 };
 
 // How one view becomes a picture file.
@@ -59,16 +67,35 @@ struct Scene {
   ViewVisibility show;
   DisplaySettings display;
   FigureOptions figure;
+
+  // Encoder-decoder models (Marian, T5); `text` is then the source sentence.
+  std::string target;            // the target the decoder reads when `forced`
+  bool forced = false;           // false: the model's own greedy translation
+  AttentionKind attention = AttentionKind::Self;  // what the heatmap, head and model views show
+  int step = -1;                 // decoding step replayed: decoder rows 0..step; -1 = every row
+  AlignmentSettings alignment;
 };
 
 // Throws Error (OutOfRange) when the selection, a switched-off head, a masked
 // key or the figure scale does not fit the model and a text of n_tokens.
 void validate_scene(const Scene& scene, const ModelConfig& config, int n_tokens);
+// The same, and for encoder-decoder models the decoder's switched-off heads
+// and, when the scene shows decoder or cross-attention, the selected layer
+// against the decoder's layers. n_tokens counts the source. Throws Error
+// (Usage) for a target or a decoder kind on a model without a decoder.
+void validate_scene(const Scene& scene, const Model& model, int n_tokens);
 
 struct AppState : Scene {
   std::shared_ptr<const Model> model;                  // nullptr until one is loaded
 
-  std::shared_ptr<const AttentionSnapshot> snapshot;   // latest run with the interventions
+  // The latest run with the interventions. For an encoder-decoder model `run`
+  // holds everything and `snapshot` is the kind of attention the views show
+  // (attention_view.h), cut to the decoding step; otherwise both are the same.
+  std::shared_ptr<const AttentionSnapshot> run;
+  std::shared_ptr<const AttentionSnapshot> snapshot;
+  // Encoder-decoder models: the decoder's self-attention at the step, whose
+  // predictions are the next target token; null otherwise.
+  std::shared_ptr<const AttentionSnapshot> decoder_snapshot;
   std::shared_ptr<const AttentionSnapshot> baseline;   // same text without ablations (prediction deltas); may be null
   bool truncated = false;                              // the text was cut to the model's context
   bool run_requested = true;                           // set by any change that needs a new forward pass
@@ -77,6 +104,7 @@ struct AppState : Scene {
   std::string error_popup;                             // non-empty: a modal shows it once
 
   void request_run() { run_requested = true; }
+  bool encoder_decoder() const { return model && model->encoder_decoder; }
   int n_tokens() const { return snapshot ? snapshot->n_tokens : 0; }
   // The query the views show: the selected one, else the last token.
   int effective_query() const {

@@ -34,6 +34,15 @@ Scene unusual_session() {
   s.display.hide_special = true;
   s.display.head_view_top_k = 0;
   s.display.head_view_threshold = 0.25f;
+  s.target = "Le chat \"noir\"";
+  s.forced = true;
+  s.attention = AttentionKind::Cross;
+  s.step = 4;
+  s.alignment.mode = AlignMode::MaxHeads;
+  s.alignment.words = false;
+  s.show.alignment = false;
+  s.interventions.ablated_decoder_heads = {{1, 2}};
+  s.interventions.ablated_cross_heads = {{0, 0}, {1, 3}};
   return s;
 }
 
@@ -57,6 +66,15 @@ void expect_same(const Scene& a, const Scene& b) {
   EXPECT_EQ(a.display.hide_special, b.display.hide_special);
   EXPECT_EQ(a.display.head_view_top_k, b.display.head_view_top_k);
   EXPECT_EQ(a.display.head_view_threshold, b.display.head_view_threshold);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.forced, b.forced);
+  EXPECT_EQ(a.attention, b.attention);
+  EXPECT_EQ(a.step, b.step);
+  EXPECT_EQ(a.alignment.mode, b.alignment.mode);
+  EXPECT_EQ(a.alignment.words, b.alignment.words);
+  EXPECT_EQ(a.show.alignment, b.show.alignment);
+  EXPECT_EQ(a.interventions.ablated_decoder_heads, b.interventions.ablated_decoder_heads);
+  EXPECT_EQ(a.interventions.ablated_cross_heads, b.interventions.ablated_cross_heads);
 }
 
 TEST(Session, FileRoundTripKeepsEveryField) {
@@ -66,6 +84,30 @@ TEST(Session, FileRoundTripKeepsEveryField) {
   const Scene read = read_session_file(path);
   expect_same(saved, read);
   EXPECT_EQ(read.selection.hovered_token, -1);
+}
+
+// A session saved before encoder-decoder models were supported has none of
+// their fields: it opens with the defaults (greedy translation, every step).
+TEST(Session, SessionWithoutTranslationFieldsStillOpens) {
+  nlohmann::json old = session_to_json(unusual_session());
+  for (const char* field : {"target", "forced", "attention", "step", "alignment"}) old.erase(field);
+  old["interventions"].erase("ablated_decoder_heads");
+  old["interventions"].erase("ablated_cross_heads");
+  old["views"].erase("alignment");
+  const Scene s = session_from_json(old, "old.json");
+  const Scene defaults;
+  EXPECT_EQ(s.text, unusual_session().text);
+  EXPECT_EQ(s.target, defaults.target);
+  EXPECT_FALSE(s.forced);
+  EXPECT_EQ(s.attention, AttentionKind::Self);
+  EXPECT_EQ(s.step, -1);
+  EXPECT_TRUE(s.alignment.words);
+  EXPECT_TRUE(s.show.alignment);
+  EXPECT_TRUE(s.interventions.ablated_decoder_heads.empty());
+  EXPECT_TRUE(s.interventions.ablated_cross_heads.empty());
+  // Present but wrong is still an error naming the field.
+  old["attention"] = "sideways";
+  EXPECT_THROW(session_from_json(old, "old.json"), Error);
 }
 
 TEST(Session, ModelsOwnCausalMaskIsKeptAsNull) {
@@ -104,6 +146,10 @@ TEST(Session, MissingOrMistypedFieldIsAnErrorNamingIt) {
       {nlohmann::json::json_pointer("/display/colormap"), "rainbow"},
       {nlohmann::json::json_pointer("/display/head_view_threshold"), 2.0},
       {nlohmann::json::json_pointer("/views/qkv"), 1},
+      {nlohmann::json::json_pointer("/forced"), "yes"},
+      {nlohmann::json::json_pointer("/step"), -2},
+      {nlohmann::json::json_pointer("/attention"), "sideways"},
+      {nlohmann::json::json_pointer("/interventions/ablated_cross_heads"), nlohmann::json::array({1})},
   };
   for (const auto& [pointer, value] : bad) {
     nlohmann::json data = good;
