@@ -19,8 +19,18 @@ fs::path unique_path(const fs::path& wanted) {
 }
 
 std::string default_export_name(const Selection& sel, ViewId view) {
-  std::string head = sel.mode == HeadMode::Single ? "H" + std::to_string(sel.head) : head_mode_key(sel.mode);
-  return std::string("attnscope-") + view_key(view) + "-L" + std::to_string(sel.layer) + head + ".png";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict) on "H" + std::to_string(...).
+  std::string name = "attnscope-";
+  name += view_key(view);
+  name += "-L";
+  name += std::to_string(sel.layer);
+  if (sel.mode == HeadMode::Single) {
+    name += "H";
+    name += std::to_string(sel.head);
+  } else {
+    name += head_mode_key(sel.mode);
+  }
+  return name + ".png";
 }
 
 }  // namespace attnscope
