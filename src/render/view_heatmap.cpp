@@ -175,7 +175,8 @@ void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl,
       const int token = m.rows[static_cast<size_t>(hover_row)];
       state.selection.query = state.selection.query == token ? -1 : token;
     }
-    if (hover_col >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+    // Translation models take no key masks (the engine refuses them).
+    if (hover_col >= 0 && !state.encoder_decoder() && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
       const int token = m.cols[static_cast<size_t>(hover_col)];
       auto& masked = state.interventions.masked_keys;
       if (!masked.erase(token)) masked.insert(token);

@@ -86,7 +86,7 @@ TEST(SvgExport, ViewsWithoutSvgAreRefusedWithOneLine) {
     const GuiRun run =
         run_headless_cli({"render", "--model", fixture("gpt2").string(), "--view", view, "--out", view + ".svg"}, dir);
     EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_NE(run.output.find("SVG export supports the heatmap, head and model views, not " + view + " (export it as PNG)"),
+    EXPECT_NE(run.output.find("SVG export supports the heatmap, head, model and alignment views, not " + view + " (export it as PNG)"),
               std::string::npos)
         << run.output;
     EXPECT_FALSE(fs::exists(dir / (view + ".svg")));
