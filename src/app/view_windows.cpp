@@ -39,11 +39,12 @@ void draw_export_menu(App& app, ViewId view, bool* light) {
 
 void draw_view_windows(App& app) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  // The window asked for comes last, so that on the frame the windows are
-  // created it is not covered by one that shares its place (the alignment
-  // view opens over the head view and Q/K/V).
+  // With a translation model the window asked for comes last, so that on the
+  // frame the windows are created the alignment view, which opens over the
+  // head view and Q/K/V, does not cover it. Other models keep the order (and
+  // so the window that ends up focused) they always had.
   std::vector<ViewId> order(std::begin(kAllViews), std::end(kAllViews));
-  if (app.focus_view) {
+  if (app.focus_view && app.state.encoder_decoder()) {
     order.erase(std::remove(order.begin(), order.end(), *app.focus_view), order.end());
     order.push_back(*app.focus_view);
   }
