@@ -41,6 +41,8 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   } catch (const Error& e) {
     return e.what();
   }
+  if (args_.export_view == ViewId::Alignment && !s.encoder_decoder())
+    return "the alignment view needs an encoder-decoder model (Marian, T5)";
   static_cast<Scene&>(s) = asked;
   s.request_run();
   return {};

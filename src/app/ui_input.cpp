@@ -51,8 +51,12 @@ void draw_chip(App& app, int index, const Token& token, bool masked, bool select
   ImGui::PushStyleColor(ImGuiCol_Button, button);
   if (masked) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::PushID(index);
-  if (ImGui::Button(label.c_str())) s.selection.query = (s.selection.query == index) ? -1 : index;
-  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+  // A translation model's source chips pick a query only when the views show the
+  // encoder, and mask nothing: the engine takes no key masks for it.
+  const bool source_only = s.encoder_decoder();
+  if (ImGui::Button(label.c_str()) && (!source_only || s.attention == AttentionKind::Self))
+    s.selection.query = (s.selection.query == index) ? -1 : index;
+  if (!source_only && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
     auto& keys = s.interventions.masked_keys;
     if (!keys.erase(index)) keys.insert(index);
     s.request_run();
@@ -61,7 +65,7 @@ void draw_chip(App& app, int index, const Token& token, bool masked, bool select
     s.selection.hovered_token = index;
     ImGui::BeginTooltip();
     ImGui::Text("#%d  id %d  '%s'%s", index, token.id, token.piece.c_str(), token.special ? "  (special)" : "");
-    ImGui::TextDisabled("left-click: query   right-click: %s as key", masked ? "unmask" : "mask");
+    if (!source_only) ImGui::TextDisabled("left-click: query   right-click: %s as key", masked ? "unmask" : "mask");
     ImGui::EndTooltip();
   }
   if (masked) {
@@ -85,7 +89,8 @@ void draw_token_strip(App& app) {
   }
   // The source's tokens: the run's, whichever kind of attention the views show.
   const AttentionSnapshot& snap = s.run ? *s.run : *s.snapshot;
-  ImGui::TextDisabled("%d tokens: click = query, right-click = mask key", snap.n_tokens);
+  if (s.encoder_decoder()) ImGui::TextDisabled("%d source tokens", snap.n_tokens);
+  else ImGui::TextDisabled("%d tokens: click = query, right-click = mask key", snap.n_tokens);
   const float height = std::min(ImGui::GetFrameHeightWithSpacing() * 4.2f, ImGui::GetContentRegionAvail().y * 0.45f);
   ImGui::BeginChild("##tokens", ImVec2(0, std::max(height, ImGui::GetFrameHeightWithSpacing() * 1.5f)), true);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(3, 3));

@@ -30,6 +30,7 @@ namespace {
 void draw_export_view_menu(App& app, bool svg) {
   if (!ImGui::BeginMenu(svg ? "Export view as SVG" : "Export view as PNG", app.state.snapshot != nullptr)) return;
   for (ViewId v : kAllViews) {
+    if (v == ViewId::Alignment && !app.state.encoder_decoder()) continue;  // only translation models have one
     if (!ImGui::BeginMenu(view_title(v))) continue;
     for (float scale : {1.0f, 2.0f, 4.0f}) {
       const std::string label = std::to_string(static_cast<int>(scale)) + "x";
@@ -81,7 +82,8 @@ void draw_file_menu(App& app) {
 void draw_view_menu(App& app) {
   AppState& s = app.state;
   if (!ImGui::BeginMenu("View")) return;
-  for (ViewId v : kAllViews) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
+  for (ViewId v : kAllViews)
+    if (v != ViewId::Alignment || s.encoder_decoder()) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
   ImGui::MenuItem("Input and heads", nullptr, &app.show_input);
   if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
   ImGui::Separator();

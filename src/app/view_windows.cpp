@@ -1,6 +1,9 @@
 #include "app/view_windows.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "app/ui.h"
@@ -36,7 +39,16 @@ void draw_export_menu(App& app, ViewId view, bool* light) {
 
 void draw_view_windows(App& app) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  for (ViewId view : kAllViews) {
+  // With a translation model the window asked for comes last, so that on the
+  // frame the windows are created the alignment view, which opens over the
+  // head view and Q/K/V, does not cover it. Other models keep the order (and
+  // so the window that ends up focused) they always had.
+  std::vector<ViewId> order(std::begin(kAllViews), std::end(kAllViews));
+  if (app.focus_view && app.state.encoder_decoder()) {
+    order.erase(std::remove(order.begin(), order.end(), *app.focus_view), order.end());
+    order.push_back(*app.focus_view);
+  }
+  for (ViewId view : order) {
     bool& visible = view_visible(app.state.show, view);
     if (!visible) continue;
     // Only a translation model has cross-attention to align.
