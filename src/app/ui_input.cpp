@@ -24,9 +24,9 @@ std::string chip_text(const std::string& display, bool have_symbols) {
 void draw_text_input(App& app) {
   AppState& s = app.state;
   const float lines = 4.5f;
-  if (app.focus_text) {
+  if (app.ui.focus_text) {
     ImGui::SetKeyboardFocusHere();
-    app.focus_text = false;
+    app.ui.focus_text = false;
   }
   // imgui_stdlib's overload grows the std::string through the resize callback,
   // so a long paste is taken whole; the worker cuts it to the model's context.
@@ -43,7 +43,7 @@ namespace {
 // One token as a clickable chip. Returns its size so the caller can wrap.
 void draw_chip(App& app, int index, const Token& token, bool masked, bool selected, bool hovered) {
   AppState& s = app.state;
-  const std::string label = chip_text(token.display, app.have_symbols);
+  const std::string label = chip_text(token.display, app.ui.have_symbols);
   ImVec4 button = ImGui::GetStyleColorVec4(ImGuiCol_Button);
   if (token.special) button = ImVec4(0.35f, 0.35f, 0.45f, 0.6f);
   if (hovered) button = ImGui::GetStyleColorVec4(ImGuiCol_ButtonHovered);
@@ -101,7 +101,7 @@ void draw_token_strip(App& app) {
     const Token& token = snap.tokens[static_cast<size_t>(i)];
     if (i > 0) {
       // Wrap like words: stay on the line while the next chip fits.
-      const float width = ImGui::CalcTextSize(chip_text(token.display, app.have_symbols).c_str()).x + style.FramePadding.x * 2;
+      const float width = ImGui::CalcTextSize(chip_text(token.display, app.ui.have_symbols).c_str()).x + style.FramePadding.x * 2;
       ImGui::SameLine();
       if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
     }
