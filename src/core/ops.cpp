@@ -115,7 +115,7 @@ void apply_activation(MatrixRM& x, Activation act) {
   }
 }
 
-void softmax_rows(MatrixRM& s) {
+void softmax_rows(Eigen::Ref<MatrixRM> s) {
   for (Eigen::Index t = 0; t < s.rows(); ++t) {
     auto row = s.row(t);
     float max = row.maxCoeff();
@@ -130,11 +130,11 @@ void softmax_rows(MatrixRM& s) {
   }
 }
 
-void causal_softmax_rows(MatrixRM& s, float scale) {
+void causal_softmax_rows(Eigen::Ref<MatrixRM> s, float scale, int first_row) {
   const Eigen::Index T = s.cols();
   for (Eigen::Index i = 0; i < s.rows(); ++i) {
     auto row = s.row(i);
-    const Eigen::Index keys = std::min<Eigen::Index>(i + 1, T);
+    const Eigen::Index keys = std::min<Eigen::Index>(first_row + i + 1, T);
     auto seen = row.head(keys).array();
     seen *= scale;  // the same rounding as scaling the whole product first
     const float max = seen.maxCoeff();
@@ -144,11 +144,11 @@ void causal_softmax_rows(MatrixRM& s, float scale) {
   }
 }
 
-void apply_rope(MatrixRM& x, int n_heads, int head_dim, float theta, RopeStyle style) {
+void apply_rope(MatrixRM& x, int n_heads, int head_dim, float theta, RopeStyle style, int first_position) {
   if (style == RopeStyle::None) return;
   const int half = head_dim / 2;
   for (Eigen::Index t = 0; t < x.rows(); ++t) {
-    const float pos = static_cast<float>(t);
+    const float pos = static_cast<float>(first_position + t);
     for (int i = 0; i < half; ++i) {
       // The same float32 arithmetic as the references: inv_freq = 1 / theta^(2i/Dh).
       const float inv_freq = 1.0f / std::pow(theta, static_cast<float>(2 * i) / static_cast<float>(head_dim));
