@@ -14,12 +14,14 @@ bool same_inputs(const AttentionSnapshot& s, const std::shared_ptr<const Model>&
 
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel,
-                   const std::shared_ptr<const AttentionSnapshot>& reuse) {
+                   const std::shared_ptr<const AttentionSnapshot>& reuse,
+                   const std::shared_ptr<const AttentionSnapshot>& previous) {
   RunOptions options;
   options.interventions = interventions;
   options.top_k = kSceneTopK;
   options.predict = RunOptions::Predict::All;
   options.cancel = cancel;
+  options.reuse = previous;
   SceneRun run;
   run.snapshot = run_text(model, text, options, &run.truncated);
   if (interventions.ablated_heads.empty()) return run;
@@ -33,6 +35,7 @@ SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string&
     return run;
   }
   options.interventions = without_ablation;
+  options.reuse = reuse;
   run.baseline = run_text(model, seen, options);
   return run;
 }

@@ -22,10 +22,13 @@ struct SceneRun {
 };
 
 // `reuse`: a baseline from an earlier run, taken instead of a new one when it
-// has the same model, text, causal override and masked keys. `cancel` is
-// checked between layers (a cancelled run throws Cancelled).
+// has the same model, text, causal override and masked keys (otherwise its
+// rows for a common token prefix are reused, see RunOptions::reuse).
+// `previous`: the last snapshot shown, whose prefix rows a causal model
+// reuses. `cancel` is checked between layers (a cancelled run throws Cancelled).
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel = nullptr,
-                   const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr);
+                   const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr,
+                   const std::shared_ptr<const AttentionSnapshot>& previous = nullptr);
 
 }  // namespace attnscope
