@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 const char* kUsage =
     "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--seed S] [--json FILE]\n"
     "                       [--no-baseline] [--no-gemm-reference]\n"
+    "       attnscope-bench --write-model DIR [--seed S]   (write the synthetic checkpoint and exit)\n"
     "Without --model, a GPT-2-small-shaped checkpoint with random weights is written to a temporary\n"
     "folder (removed again once loaded). Times run_tokens with default RunOptions (capture everything,\n"
     "top-5 at every position) at each T; in the same run, the same pass with Eigen's GEMM (the\n"
@@ -46,6 +47,7 @@ struct Options {
   std::vector<int> sizes = {8, 32, 128, 512, 1024};
   std::uint64_t seed = 1234;
   std::optional<std::string> json;
+  std::optional<std::string> write_model;  // write the synthetic checkpoint here and stop
   bool baseline = true;        // time the same pass with Eigen's GEMM
   bool gemm_reference = true;  // time plain Eigen products of the same shapes
 };
@@ -92,6 +94,8 @@ Options parse_args(int argc, char** argv) {
       o.seed = std::stoull(value());
     } else if (a == "--json") {
       o.json = value();
+    } else if (a == "--write-model") {
+      o.write_model = value();
     } else if (a == "--no-baseline") {
       o.baseline = false;
     } else if (a == "--no-gemm-reference") {
@@ -282,6 +286,11 @@ struct RemoveOnExit {
 
 int bench_main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
+  if (o.write_model) {
+    write_synthetic_gpt2(*o.write_model, Gpt2Shape{}, o.seed);
+    std::printf("wrote a GPT-2-small-shaped checkpoint with random weights to %s\n", o.write_model->c_str());
+    return 0;
+  }
   std::printf("attnscope-bench   (load average at start: %s)\n", load_average().c_str());
 
   // Both setup steps need far more memory than the benchmark itself (a 1 GB
