@@ -12,9 +12,9 @@ namespace attnscope {
 
 using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// OpenBLAS's SGEMM is the default: on AVX-512 machines it is up to twice as
-// fast as Eigen's (which this build compiles for AVX2 only). Eigen stays as
-// the benchmark's same-run baseline.
+// OpenBLAS's SGEMM is the default from 16 rows up: it uses the CPU's AVX-512
+// kernels, while this build compiles Eigen for AVX2 only. Fewer rows, and the
+// Eigen backend (the benchmark's same-run baseline), use Eigen's GEMM.
 enum class GemmBackend { Blas, Eigen };
 void set_gemm_backend(GemmBackend backend);  // process-wide; call between passes
 GemmBackend gemm_backend();
