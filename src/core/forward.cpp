@@ -87,14 +87,15 @@ void head_rows(HeadCapture& cap, int P, bool plain_causal, const MatrixRM& mask,
   if (P > 0) out.noalias() += rows.leftCols(P) * cap.v.topRows(P);
 }
 
-// -inf where a key is hidden from a query, for query rows P..T-1; empty when
-// a plain causal mask needs no matrix.                       [Tn, T]
+// -inf where a key is hidden from a query, for query rows P..T-1. [Tn, T]
 MatrixRM attention_mask(int P, int T, bool causal, const std::set<int>& masked_keys) {
   const float neg_inf = -std::numeric_limits<float>::infinity();
+  std::vector<char> key_hidden(static_cast<size_t>(T), 0);  // [T]
+  for (int j : masked_keys) key_hidden[static_cast<size_t>(j)] = 1;
   MatrixRM mask = MatrixRM::Zero(T - P, T);
   for (int i = P; i < T; ++i)
     for (int j = 0; j < T; ++j)
-      if ((causal && j > i) || masked_keys.count(j)) mask(i - P, j) = neg_inf;
+      if ((causal && j > i) || key_hidden[static_cast<size_t>(j)]) mask(i - P, j) = neg_inf;
   return mask;
 }
 
