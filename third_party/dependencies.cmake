@@ -24,6 +24,10 @@ attnscope_require(ICU_UC_FOUND "ICU (icu-uc)" "libicu-dev")
 pkg_check_modules(SENTENCEPIECE QUIET IMPORTED_TARGET sentencepiece)
 attnscope_require(SENTENCEPIECE_FOUND "SentencePiece (sentencepiece)" "libsentencepiece-dev")
 
+# SGEMM for the dense layers and the output head (core/gemm.cpp).
+pkg_check_modules(OPENBLAS QUIET IMPORTED_TARGET openblas)
+attnscope_require(OPENBLAS_FOUND "OpenBLAS (openblas)" "libopenblas-dev")
+
 if(ATTNSCOPE_BUILD_TESTS)
   find_package(GTest QUIET)
   attnscope_require(GTest_FOUND "GoogleTest" "libgtest-dev")

@@ -9,14 +9,18 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <unistd.h>
 #include <vector>
 
 #include "bench/machine.h"
+#include "bench/report.h"
 #include "bench/synthetic_gpt2.h"
 #include "bench/workload.h"
 #include "core/error.h"
 #include "core/forward.h"
+#include "core/gemm.h"
 #include "core/parallel.h"
 
 namespace attnscope::bench {
@@ -25,17 +29,27 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* kUsage =
-    "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--seed S]\n"
+    "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--seed S] [--json FILE]\n"
+    "                       [--no-baseline] [--no-gemm-reference]\n"
+    "       attnscope-bench --write-model DIR [--seed S]   (write the synthetic checkpoint and exit)\n"
     "Without --model, a GPT-2-small-shaped checkpoint with random weights is written to a temporary\n"
     "folder (removed again once loaded). Times run_tokens with default RunOptions (capture everything,\n"
-    "top-5 at every position) at each T, against plain Eigen GEMM of the same products and against\n"
-    "the time to read every weight once at the measured memory bandwidth.\n";
+    "top-5 at every position) at each T; in the same run, the same pass with Eigen's GEMM (the\n"
+    "baseline), with logits for the last position only, and an edit of the last token that reuses\n"
+    "the earlier rows (causal models). Compares against plain Eigen GEMM of the same products and\n"
+    "against the time to read every weight once at the measured memory bandwidth.\n"
+    "--json FILE appends one JSON object per T and line: T, median_ms, min_ms, floor_ms, gflops,\n"
+    "peak_rss_mb and more.\n";
 
 struct Options {
   std::optional<std::string> model;
   int runs = 5;
   std::vector<int> sizes = {8, 32, 128, 512, 1024};
   std::uint64_t seed = 1234;
+  std::optional<std::string> json;
+  std::optional<std::string> write_model;  // write the synthetic checkpoint here and stop
+  bool baseline = true;        // time the same pass with Eigen's GEMM
+  bool gemm_reference = true;  // time plain Eigen products of the same shapes
 };
 
 std::vector<int> parse_sizes(const std::string& text) {
@@ -78,6 +92,14 @@ Options parse_args(int argc, char** argv) {
       o.sizes = parse_sizes(value());
     } else if (a == "--seed") {
       o.seed = std::stoull(value());
+    } else if (a == "--json") {
+      o.json = value();
+    } else if (a == "--write-model") {
+      o.write_model = value();
+    } else if (a == "--no-baseline") {
+      o.baseline = false;
+    } else if (a == "--no-gemm-reference") {
+      o.gemm_reference = false;
     } else if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -89,17 +111,6 @@ Options parse_args(int argc, char** argv) {
 }
 
 double mb(double bytes) { return bytes / 1e6; }
-
-struct Row {
-  int T = 0;
-  double ms = 0, min_ms = 0, gflops = 0;
-  double gemm1_ms = 0, gemm1_gflops = 0;  // one plain Eigen product sequence on one thread
-  double gemm2_gflops = 0;               // two such sequences at once, one per core (aggregate)
-  double floor_ms = 0;                   // weight bytes / bandwidth; 0 when not computed
-  double compute_floor_ms = 0;           // FLOPs / peak GFLOPS; 0 when not computed
-  double peak_rss = 0, snapshot_bytes = 0;
-  double cores_busy = 0;                 // process CPU time / wall time over the forward runs
-};
 
 double snapshot_bytes(const AttentionSnapshot& s) {
   double floats = 0;
@@ -134,114 +145,134 @@ std::vector<double> time_runs(int runs, Fn&& fn) {
   return seconds;
 }
 
-Row bench_size(const std::shared_ptr<const Model>& model, int T, const Options& o, const Bandwidth& bw, double peak_gflops) {
-  const ModelConfig& c = model->config;
-  const Flops flops = forward_flops(c, T);
-  const std::vector<Token> tokens = random_tokens(T, c.vocab_size, o.seed + static_cast<std::uint64_t>(T));
-  Row row;
-  row.T = T;
-  std::printf("T = %d   (load average %s)\n", T, load_average().c_str());
-  std::fflush(stdout);
+// Times `a` and `b` alternately, one warm-up each, so that a change in the
+// machine's load during the measurement hits both alike.
+template <class A, class B>
+std::pair<std::vector<double>, std::vector<double>> time_alternating(int runs, A&& a, B&& b) {
+  a();
+  b();
+  std::vector<double> ta, tb;
+  for (int r = 0; r < runs; ++r) {
+    double start = now_seconds();
+    a();
+    ta.push_back(now_seconds() - start);
+    start = now_seconds();
+    b();
+    tb.push_back(now_seconds() - start);
+  }
+  return {ta, tb};
+}
 
-  // Forward + capture. The previous snapshot is released first so that two
-  // never coexist; the peak RSS window covers only these runs.
+// Full forward + capture with the default backend, and (unless skipped) the
+// same pass with Eigen's GEMM, alternating. The previous snapshot is released
+// first so that two never coexist; the peak RSS window covers only these runs.
+void time_forward(const std::shared_ptr<const Model>& model, const std::vector<Token>& tokens, const Options& o, Row& row) {
   std::shared_ptr<const AttentionSnapshot> snap;
   const RunOptions options;
-  const bool windowed = reset_peak_rss();
-  const double cpu_start = process_cpu_seconds(), wall_start = now_seconds();
-  const auto forward_times = time_runs(o.runs, [&] {
+  const auto ours = [&] {
     snap.reset();
     snap = run_tokens(model, tokens, options);
-  });
+  };
+  const GemmBackend chosen = gemm_backend();
+  const auto eigen = [&] {
+    snap.reset();
+    set_gemm_backend(GemmBackend::Eigen);
+    snap = run_tokens(model, tokens, options);
+    set_gemm_backend(chosen);
+  };
+  const bool windowed = reset_peak_rss();
+  const double cpu_start = process_cpu_seconds(), wall_start = now_seconds();
+  std::vector<double> times, baseline;
+  if (o.baseline)
+    std::tie(times, baseline) = time_alternating(o.runs, ours, eigen);
+  else
+    times = time_runs(o.runs, ours);
   row.cores_busy = (process_cpu_seconds() - cpu_start) / (now_seconds() - wall_start);
   row.peak_rss = static_cast<double>(peak_rss_bytes());
   row.snapshot_bytes = snapshot_bytes(*snap);
-  snap.reset();
-  row.ms = median(forward_times) * 1e3;
-  row.min_ms = minimum(forward_times) * 1e3;
-  row.gflops = flops.total() / (row.ms * 1e-3) / 1e9;
-  std::printf("  forward+capture  median %9.1f ms (min %.1f, %d runs)  %6.1f GFLOPS   [%.2f GFLOP: linear %.2f, attention %.2f, head %.2f]\n",
-              row.ms, row.min_ms, o.runs, row.gflops, flops.total() / 1e9, flops.linear / 1e9, flops.attention / 1e9,
-              flops.lm_head / 1e9);
-  std::printf("                   cores busy %.2f of %d (CPU time / wall time; well below %d means other load or idle threads)\n",
-              row.cores_busy, parallel_threads(), parallel_threads());
-  std::fflush(stdout);
+  row.ms = median(times) * 1e3;
+  row.min_ms = minimum(times) * 1e3;
+  row.baseline_ms = median(baseline) * 1e3;
+  if (!windowed) std::printf("  (peak RSS is the process peak so far: the kernel refused a new window)\n");
+}
 
-  // The same products as plain Eigen: once on one thread, then two independent
-  // copies on two threads to show what the cores can do together.
+// The interactive variants: logits for the last position only, and an edit
+// of the last token that reuses every earlier row of the previous snapshot.
+void time_interactive(const std::shared_ptr<const Model>& model, const std::vector<Token>& tokens, const Options& o, Row& row) {
+  RunOptions last;
+  last.predict = RunOptions::Predict::Last;
+  row.interactive_ms = median(time_runs(o.runs, [&] { run_tokens(model, tokens, last); })) * 1e3;
+  if (!model->config.causal) return;
+  std::vector<Token> edited = tokens;
+  RunOptions edit;
+  edit.reuse = run_tokens(model, tokens, RunOptions{});
+  int flip = 0;
+  row.edit_ms = median(time_runs(o.runs, [&] {
+    edited.back().id = (tokens.back().id + 1 + (flip++ % 2)) % model->config.vocab_size;
+    run_tokens(model, edited, edit);
+  })) * 1e3;
+}
+
+void time_gemm_reference(const Model& model, int T, const Flops& flops, const Options& o, Row& row) {
   {
-    GemmReference gemm(*model, T);
+    GemmReference gemm(model, T);
     const auto t1 = time_runs(o.runs, [&] { gemm.run(); });
     row.gemm1_ms = median(t1) * 1e3;
     row.gemm1_gflops = flops.total() / median(t1) / 1e9;
   }
   const int cores = parallel_threads();
-  {
-    std::vector<std::unique_ptr<GemmReference>> copies;
-    for (int i = 0; i < cores; ++i) copies.push_back(std::make_unique<GemmReference>(*model, T));
-    const auto tn = time_runs(o.runs, [&] {
-      std::vector<std::thread> threads;
-      for (auto& g : copies) threads.emplace_back([&g] { g->run(); });
-      for (auto& th : threads) th.join();
-    });
-    row.gemm2_gflops = cores * flops.total() / median(tn) / 1e9;
-  }
+  std::vector<std::unique_ptr<GemmReference>> copies;
+  for (int i = 0; i < cores; ++i) copies.push_back(std::make_unique<GemmReference>(model, T));
+  const auto tn = time_runs(o.runs, [&] {
+    std::vector<std::thread> threads;
+    for (auto& g : copies) threads.emplace_back([&g] { g->run(); });
+    for (auto& th : threads) th.join();
+  });
+  row.gemm2_gflops = cores * flops.total() / median(tn) / 1e9;
   std::printf("  Eigen GEMM, 1 thread          median %9.1f ms          %6.1f GFLOPS   ours/GEMM %.2f\n", row.gemm1_ms,
               row.gemm1_gflops, row.gflops / row.gemm1_gflops);
   std::printf("  Eigen GEMM, %d copies at once  aggregate                  %6.1f GFLOPS   ours/GEMM %.2f\n", cores,
               row.gemm2_gflops, row.gflops / row.gemm2_gflops);
-
-  if (T <= 32) {
-    const double bytes = weight_bytes_read(*model, T);
-    row.floor_ms = bytes / (bw.best() * 1e9) * 1e3;
-    std::printf("  bandwidth floor  %.1f MB of weights / %.1f GB/s = %.1f ms   time/floor %.2f\n", mb(bytes), bw.best(),
-                row.floor_ms, row.ms / row.floor_ms);
-    // Small T is not only a memory problem: the arithmetic has a floor too.
-    row.compute_floor_ms = flops.total() / (peak_gflops * 1e9) * 1e3;
-    std::printf("  compute floor    %.2f GFLOP / %.1f GFLOPS = %.1f ms   time/max(floors) %.2f\n", flops.total() / 1e9,
-                peak_gflops, row.compute_floor_ms, row.ms / std::max(row.floor_ms, row.compute_floor_ms));
-  }
-  std::printf("  peak RSS %.0f MB (%s)   snapshot %.0f MB   weights %.0f MB\n", mb(row.peak_rss),
-              windowed ? "VmHWM over this T's forward runs" : "process peak so far", mb(row.snapshot_bytes),
-              mb(weight_bytes_read(*model, 0)));
-  std::fflush(stdout);
-
-  std::printf("\n");
-  std::fflush(stdout);
-  return row;
 }
 
-void print_summary(const std::vector<Row>& rows, int cores) {
-  std::printf("Summary\n");
-  std::printf("  %5s %10s %8s %14s %8s %14s %8s %9s %10s %9s %9s\n", "T", "median ms", "GFLOPS", "GEMM-1T GFLOPS", "ours/1T",
-              "GEMM-xN GFLOPS", "ours/xN", "bw floor", "time/floor", "cpu floor", "peak RSS");
-  for (const Row& r : rows) {
-    char floor[16] = "-", ratio[16] = "-", compute[16] = "-";
-    if (r.floor_ms > 0) {
-      std::snprintf(floor, sizeof floor, "%.1f", r.floor_ms);
-      std::snprintf(ratio, sizeof ratio, "%.2f", r.ms / r.floor_ms);
-      std::snprintf(compute, sizeof compute, "%.1f", r.compute_floor_ms);
-    }
-    std::printf("  %5d %10.1f %8.1f %14.1f %8.2f %14.1f %8.2f %9s %10s %9s %6.0f MB\n", r.T, r.ms, r.gflops, r.gemm1_gflops,
-                r.gflops / r.gemm1_gflops, r.gemm2_gflops, r.gflops / r.gemm2_gflops, floor, ratio, compute, mb(r.peak_rss));
-  }
-  std::printf("  (GEMM-1T: the same products as one plain Eigen call each on one thread; GEMM-xN: %d such\n"
-              "   sequences at once, one per core, aggregate throughput; floors in ms: weights / bandwidth, FLOPs / peak)\n\n",
-              cores);
-  std::printf("Targets\n");
-  for (const Row& r : rows) {
-    if (r.floor_ms > 0)
-      std::printf("  T=%-5d time/floor %.2f (target <= 1.30)          %s\n", r.T, r.ms / r.floor_ms,
-                  r.ms / r.floor_ms <= 1.3 ? "met" : "MISSED");
-    if (r.T >= 128)
-      std::printf("  T=%-5d ours/GEMM-1T %.2f, ours/GEMM-xN %.2f (target >= 0.60)  %s\n", r.T, r.gflops / r.gemm1_gflops,
-                  r.gflops / r.gemm2_gflops,
-                  r.gflops / r.gemm2_gflops >= 0.6 ? "met against both"
-                  : r.gflops / r.gemm1_gflops >= 0.6 ? "met against 1T only" : "MISSED");
-    if (r.T == 1024)
-      std::printf("  T=1024  peak RSS %.0f MB = %.2f GiB (target < 1.5 GB)  %s\n", mb(r.peak_rss),
-                  r.peak_rss / (1024.0 * 1024 * 1024), r.peak_rss < 1.5e9 ? "met" : "MISSED");
-  }
+Row bench_size(const std::shared_ptr<const Model>& model, int T, const Options& o, const Bandwidth& bw, double peak_gflops) {
+  const Flops flops = forward_flops(model->config, T);
+  const std::vector<Token> tokens = random_tokens(T, model->config.vocab_size, o.seed + static_cast<std::uint64_t>(T));
+  Row row;
+  row.T = T;
+  row.load = load_average();
+  std::printf("T = %d   (load average %s)\n", T, row.load.c_str());
+  std::fflush(stdout);
+
+  time_forward(model, tokens, o, row);
+  row.gflops = flops.total() / (row.ms * 1e-3) / 1e9;
+  std::printf("  forward+capture  median %9.1f ms (min %.1f, %d runs)  %6.1f GFLOPS   [%.2f GFLOP: linear %.2f, attention %.2f, head %.2f]\n",
+              row.ms, row.min_ms, o.runs, row.gflops, flops.total() / 1e9, flops.linear / 1e9, flops.attention / 1e9,
+              flops.lm_head / 1e9);
+  if (row.baseline_ms > 0)
+    std::printf("  same pass, Eigen GEMM  median %9.1f ms (alternating runs)   Eigen/%s %.2f\n", row.baseline_ms,
+                gemm_backend_name(gemm_backend()), row.baseline_ms / row.ms);
+  std::printf("                   cores busy %.2f of %d (CPU time / wall time; well below %d means other load or idle threads)\n",
+              row.cores_busy, parallel_threads(), parallel_threads());
+  std::fflush(stdout);
+
+  time_interactive(model, tokens, o, row);
+  std::printf("  last position's logits only  median %9.1f ms", row.interactive_ms);
+  if (row.edit_ms > 0) std::printf("   edit of the last token  median %.1f ms", row.edit_ms);
+  std::printf("\n");
+  if (o.gemm_reference) time_gemm_reference(*model, T, flops, o, row);
+
+  const double bytes = weight_bytes_read(*model, T);
+  row.floor_ms = bytes / (bw.best() * 1e9) * 1e3;
+  row.compute_floor_ms = flops.total() / (peak_gflops * 1e9) * 1e3;
+  std::printf("  bandwidth floor  %.1f MB of weights / %.1f GB/s = %.1f ms   time/floor %.2f\n", mb(bytes), bw.best(),
+              row.floor_ms, row.ms / row.floor_ms);
+  std::printf("  compute floor    %.2f GFLOP / %.1f GFLOPS = %.1f ms   time/max(floors) %.2f\n", flops.total() / 1e9,
+              peak_gflops, row.compute_floor_ms, row.ms / std::max(row.floor_ms, row.compute_floor_ms));
+  std::printf("  peak RSS %.0f MB   snapshot %.0f MB   weights %.0f MB\n\n", mb(row.peak_rss), mb(row.snapshot_bytes),
+              mb(weight_bytes_read(*model, 0)));
+  std::fflush(stdout);
+  return row;
 }
 
 // Removes the temporary checkpoint folder however the setup ends.
@@ -255,6 +286,11 @@ struct RemoveOnExit {
 
 int bench_main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
+  if (o.write_model) {
+    write_synthetic_gpt2(*o.write_model, Gpt2Shape{}, o.seed);
+    std::printf("wrote a GPT-2-small-shaped checkpoint with random weights to %s\n", o.write_model->c_str());
+    return 0;
+  }
   std::printf("attnscope-bench   (load average at start: %s)\n", load_average().c_str());
 
   // Both setup steps need far more memory than the benchmark itself (a 1 GB
@@ -308,7 +344,11 @@ int bench_main(int argc, char** argv) {
     }
     rows.push_back(bench_size(model, T, o, bw, peak_gflops));
   }
-  print_summary(rows, parallel_threads());
+  print_summary(rows, parallel_threads(), gemm_backend_name(gemm_backend()));
+  if (o.json) {
+    write_json_lines(*o.json, rows, gemm_backend_name(gemm_backend()), o.runs);
+    std::printf("wrote %zu JSON lines to %s\n", rows.size(), o.json->c_str());
+  }
   return 0;
 }
 

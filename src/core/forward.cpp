@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <set>
 
 #include "error.h"
 #include "finite_check.h"
@@ -43,67 +44,105 @@ MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
   return x;
 }
 
-// Multi-head self-attention of one layer. Fills the layer's head captures and
-// returns the output projection.          h [T, D] -> [T, D]
-MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal, const Interventions& iv,
+// Rows copied from an earlier snapshot: the first `rows` token positions of
+// every capture. rows == 0 (and prev null) for a pass that computes everything.
+struct Reused {
+  const AttentionSnapshot* prev = nullptr;
+  int rows = 0;  // P
+};
+
+// `out` [P + Tn, cols]: the earlier snapshot's first P rows, then `fresh`.
+void stack_rows(MatrixRM& out, const MatrixRM* earlier, int P, const Eigen::Ref<const MatrixRM>& fresh) {
+  out.resize(P + fresh.rows(), fresh.cols());
+  if (P > 0) out.topRows(P) = earlier->topRows(P);
+  out.bottomRows(fresh.rows()) = fresh;
+}
+
+// One head's probabilities for query rows P..T-1 (all of them in a full pass)
+// and its output on those rows. q, k, v, probs are already [T, ...].
+void head_rows(HeadCapture& cap, int P, bool plain_causal, const MatrixRM& mask, float scale, bool ablated) {
+  const int T = static_cast<int>(cap.k.rows()), Tn = T - P;
+  auto rows = cap.probs.bottomRows(Tn);  // [Tn, T]
+  // scores = q·kᵀ/√Dh + mask, PyTorch: (q @ k.transpose(-1, -2)) / math.sqrt(Dh).
+  // The scale is applied after the product, as there, but not inside the
+  // product expression: Eigen would evaluate `(q * kᵀ) * scale` into a
+  // temporary [Tn, T] and scale it in a second pass.
+  rows.noalias() = cap.q.bottomRows(Tn) * cap.k.transpose();
+  if (plain_causal) {
+    causal_softmax_rows(rows, scale, P);
+  } else {
+    rows *= scale;
+    if (mask.size()) rows += mask;
+    softmax_rows(rows);
+  }
+  // head_mask: multiply the probabilities by 0 after the softmax, as transformers does.
+  if (ablated) rows.setZero();
+  auto out = cap.out.bottomRows(Tn);  // [Tn, Dh]
+  if (!plain_causal) {
+    out.noalias() = rows * cap.v;
+    return;
+  }
+  // Above the diagonal a causal row is exactly 0: the triangular product skips it.
+  out.noalias() = rows.rightCols(Tn).triangularView<Eigen::Lower>() * cap.v.bottomRows(Tn);
+  if (P > 0) out.noalias() += rows.leftCols(P) * cap.v.topRows(P);
+}
+
+// -inf where a key is hidden from a query, for query rows P..T-1. [Tn, T]
+MatrixRM attention_mask(int P, int T, bool causal, const std::set<int>& masked_keys) {
+  const float neg_inf = -std::numeric_limits<float>::infinity();
+  std::vector<char> key_hidden(static_cast<size_t>(T), 0);  // [T]
+  for (int j : masked_keys) key_hidden[static_cast<size_t>(j)] = 1;
+  MatrixRM mask = MatrixRM::Zero(T - P, T);
+  for (int i = P; i < T; ++i)
+    for (int j = 0; j < T; ++j)
+      if ((causal && j > i) || key_hidden[static_cast<size_t>(j)]) mask(i - P, j) = neg_inf;
+  return mask;
+}
+
+// Multi-head self-attention of one layer on the rows after the reused ones.
+// Fills the layer's head captures ([T, ...], the first P rows copied) and
+// returns the output projection.           h [Tn, D] -> [Tn, D]
+MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal, const Interventions& iv, const Reused& reused,
                    HeadCapture* captures /* [H] */) {
   const ModelConfig& c = model.config;
   const LayerWeights& lw = model.weights.layers[static_cast<size_t>(layer)];
-  const int T = static_cast<int>(h.rows()), Dh = c.head_dim;
+  const int P = reused.rows, Tn = static_cast<int>(h.rows()), T = P + Tn, Dh = c.head_dim;
   const int group = c.n_heads / c.n_kv_heads;  // query heads per kv head (GQA)
 
-  MatrixRM q = linear(h, lw.wq);  // [T, H*Dh]
-  MatrixRM k = linear(h, lw.wk);  // [T, Hkv*Dh]
-  MatrixRM v = linear(h, lw.wv);  // [T, Hkv*Dh]
-  apply_rope(q, c.n_heads, Dh, c.rope_theta, c.rope);
-  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, c.rope);
+  MatrixRM q = linear(h, lw.wq);  // [Tn, H*Dh]
+  MatrixRM k = linear(h, lw.wk);  // [Tn, Hkv*Dh]
+  MatrixRM v = linear(h, lw.wv);  // [Tn, Hkv*Dh]
+  apply_rope(q, c.n_heads, Dh, c.rope_theta, c.rope, P);
+  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, c.rope, P);
 
-  // A plain causal mask needs no [T, T] mask matrix: each query row only
-  // looks at its first i + 1 keys. Anything else (masked keys, no causal
-  // mask) goes through the additive mask.
+  // A plain causal mask needs no mask matrix: each query row only looks at
+  // the keys up to it. Anything else (masked keys, no causal mask) goes
+  // through the additive mask.
   const bool plain_causal = causal && iv.masked_keys.empty();
   const bool needs_mask = !plain_causal && (causal || !iv.masked_keys.empty());
-  const float neg_inf = -std::numeric_limits<float>::infinity();
-  MatrixRM mask;  // [T, T] -inf where a key is hidden from a query
-  if (needs_mask) {
-    std::vector<char> key_hidden(static_cast<size_t>(T), 0);  // [T]
-    for (int j : iv.masked_keys) key_hidden[static_cast<size_t>(j)] = 1;
-    mask = MatrixRM::Zero(T, T);
-    for (int i = 0; i < T; ++i)
-      for (int j = 0; j < T; ++j)
-        if ((causal && j > i) || key_hidden[static_cast<size_t>(j)]) mask(i, j) = neg_inf;
-  }
+  const MatrixRM mask = needs_mask ? attention_mask(P, T, causal, iv.masked_keys) : MatrixRM();  // [Tn, T]
 
-  MatrixRM context(T, c.n_heads * Dh);  // [T, H*Dh] every head's output side by side
+  MatrixRM context(Tn, c.n_heads * Dh);  // [Tn, H*Dh] every head's output side by side
   const float scale = 1.0f / std::sqrt(static_cast<float>(Dh));
   parallel_for(c.n_heads, [&](int hd) {
     const int kv = hd / group;
     HeadCapture& cap = captures[hd];
-    cap.q = q.middleCols(hd * Dh, Dh);  // [T, Dh]
-    cap.k = k.middleCols(kv * Dh, Dh);  // [T, Dh]
-    cap.v = v.middleCols(kv * Dh, Dh);  // [T, Dh]
-    // scores = q·kᵀ/√Dh + mask, PyTorch: (q @ k.transpose(-1, -2)) / math.sqrt(Dh).
-    // The scale is applied after the product, as there, but not inside the
-    // product expression: Eigen would evaluate `(q * kᵀ) * scale` into a
-    // temporary [T, T] and scale it in a second pass.
-    cap.probs.noalias() = cap.q * cap.k.transpose();  // [T, T]
-    if (plain_causal) {
-      causal_softmax_rows(cap.probs, scale);
-    } else {
-      cap.probs *= scale;
-      if (needs_mask) cap.probs += mask;
-      softmax_rows(cap.probs);
+    const HeadCapture* old = reused.prev ? &reused.prev->head(layer, hd) : nullptr;
+    stack_rows(cap.q, old ? &old->q : nullptr, P, q.middleCols(hd * Dh, Dh));  // [T, Dh]
+    stack_rows(cap.k, old ? &old->k : nullptr, P, k.middleCols(kv * Dh, Dh));  // [T, Dh]
+    stack_rows(cap.v, old ? &old->v : nullptr, P, v.middleCols(kv * Dh, Dh));  // [T, Dh]
+    cap.probs.resize(T, T);  // [T, T]
+    cap.out.resize(T, Dh);   // [T, Dh]
+    if (P > 0) {
+      // A reused row saw only reused keys: the rest of it is 0 (causal).
+      cap.probs.topLeftCorner(P, P) = old->probs.topLeftCorner(P, P);
+      cap.probs.topRightCorner(P, Tn).setZero();
+      cap.out.topRows(P) = old->out.topRows(P);
     }
-    // head_mask: multiply the probabilities by 0 after the softmax, as transformers does.
-    if (iv.is_ablated(layer, hd)) cap.probs.setZero();
-    // Above the diagonal a causal row is exactly 0: the triangular product skips it.
-    if (plain_causal)
-      cap.out.noalias() = cap.probs.triangularView<Eigen::Lower>() * cap.v;  // [T, Dh]
-    else
-      cap.out.noalias() = cap.probs * cap.v;  // [T, Dh]
-    context.middleCols(hd * Dh, Dh) = cap.out;
+    head_rows(cap, P, plain_causal, mask, scale, iv.is_ablated(layer, hd));
+    context.middleCols(hd * Dh, Dh) = cap.out.bottomRows(Tn);
   });
-  return linear(context, lw.wo);  // [T, D]
+  return linear(context, lw.wo);  // [Tn, D]
 }
 
 // The feed-forward block.                  h [T, D] -> [T, D]
@@ -178,6 +217,92 @@ MatrixRM output_logits(const Model& model, MatrixRM hidden) {
   return matmul_transposed(hidden, w.lm_head, c.vocab_size, w.lm_head_bias);
 }
 
+// Every block on the new rows of the residual stream x [Tn, D], in place,
+// keeping the stream after each block in snap.residual ([T, D] each).
+void run_blocks(const Model& model, const RunOptions& options, const Reused& reused, MatrixRM& x, AttentionSnapshot& snap) {
+  const ModelConfig& c = model.config;
+  const int P = reused.rows;
+  const auto keep_residual = [&](size_t i) {
+    snap.residual.emplace_back();
+    stack_rows(snap.residual.back(), reused.prev ? &reused.prev->residual[i] : nullptr, P, x);
+  };
+  keep_residual(0);
+  for (int l = 0; l < c.n_layers; ++l) {
+    check_cancel(options);
+    const LayerWeights& lw = model.weights.layers[static_cast<size_t>(l)];
+    HeadCapture* caps = &snap.heads[static_cast<size_t>(l * c.n_heads)];
+    if (c.pre_norm) {
+      // x = x + attn(norm(x)); x = x + mlp(norm(x))
+      MatrixRM h = x;  // [Tn, D]
+      apply_norm(h, lw.attn_norm, c.norm, c.norm_eps);
+      x += attention(model, l, h, snap.causal, options.interventions, reused, caps);
+      h = x;
+      apply_norm(h, lw.ffn_norm, c.norm, c.norm_eps);
+      x += mlp(model, l, h);
+    } else {
+      // x = norm(x + attn(x)); x = norm(x + mlp(x))
+      x += attention(model, l, x, snap.causal, options.interventions, reused, caps);
+      apply_norm(x, lw.attn_norm, c.norm, c.norm_eps);
+      x += mlp(model, l, x);
+      apply_norm(x, lw.ffn_norm, c.norm, c.norm_eps);
+    }
+    keep_residual(static_cast<size_t>(l + 1));
+  }
+}
+
+bool same_interventions(const Interventions& a, const Interventions& b) {
+  return a.ablated_heads == b.ablated_heads && a.causal == b.causal && a.masked_keys == b.masked_keys &&
+         a.ablated_decoder_heads == b.ablated_decoder_heads && a.ablated_cross_heads == b.ablated_cross_heads;
+}
+
+// The rows of options.reuse a run on `tokens` may copy: its longest common
+// token prefix with them, when it ran the same model with the same
+// interventions and both masks are causal (a row then depends only on the
+// tokens up to it). At least the last row is always recomputed.
+Reused reusable_rows(const RunOptions& options, const std::shared_ptr<const Model>& model, const std::vector<Token>& tokens,
+                     bool causal) {
+  const AttentionSnapshot* prev = options.reuse.get();
+  if (!prev || !causal || !prev->causal || prev->model != model || prev->decoder) return {};
+  if (!same_interventions(prev->interventions, options.interventions)) return {};
+  if (options.keep_logits && prev->logits.rows() != prev->n_tokens) return {};
+  const size_t limit = std::min(prev->tokens.size(), tokens.size() - 1);
+  size_t P = 0;
+  while (P < limit && prev->tokens[P].id == tokens[P].id) ++P;
+  return {P > 0 ? prev : nullptr, static_cast<int>(P)};
+}
+
+// Logits and top-k for the rows that need them. Reused rows keep the earlier
+// snapshot's top-k where it has them (the same hidden state gives the same
+// logits); the rest are computed from final_hidden.
+void output_head(const Model& model, const RunOptions& options, const Reused& reused, AttentionSnapshot& snap) {
+  const ModelConfig& c = model.config;
+  const int T = snap.n_tokens, P = reused.rows;
+  snap.top.resize(static_cast<size_t>(T));
+  if (!c.has_lm_head) return;
+  const bool wants_top = options.predict != RunOptions::Predict::None && options.top_k > 0;
+  int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
+  const size_t k = static_cast<size_t>(std::min(options.top_k, c.vocab_size));
+  if (wants_top && reused.prev)
+    for (; first < P && reused.prev->top[static_cast<size_t>(first)].size() == k; ++first)
+      snap.top[static_cast<size_t>(first)] = reused.prev->top[static_cast<size_t>(first)];
+  if (options.keep_logits) {
+    const MatrixRM fresh = output_logits(model, snap.final_hidden.bottomRows(T - P));  // [Tn, V]
+    stack_rows(snap.logits, reused.prev ? &reused.prev->logits : nullptr, P, fresh);
+    if (wants_top) predict(model, snap.logits.middleRows(first, T - first), first, options.top_k, snap.top);
+    return;
+  }
+  if (!wants_top) return;
+  // Row blocks keep the [rows, V] logits small: a full [T, V] at T = 1024 and
+  // V = 50257 would be 200 MB that nobody keeps. 128 rows (26 MB) rather than
+  // 64: the LM-head GEMM at 64 rows runs about 20% slower.
+  constexpr int kRowsPerBlock = 128;
+  for (int r = first; r < T; r += kRowsPerBlock) {
+    check_cancel(options);
+    const int rows = std::min(kRowsPerBlock, T - r);
+    predict(model, output_logits(model, snap.final_hidden.middleRows(r, rows)), r, options.top_k, snap.top);
+  }
+}
+
 std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model_ptr, std::vector<Token> tokens,
                                        std::string text, const RunOptions& options) {
   const Model& model = *model_ptr;
@@ -211,51 +336,14 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
   snap->heads.resize(static_cast<size_t>(c.n_layers * c.n_heads));
   snap->residual.reserve(static_cast<size_t>(c.n_layers + 1));
 
-  MatrixRM x = embed(model, snap->tokens);  // [T, D] the residual stream
-  snap->residual.push_back(x);
-  for (int l = 0; l < c.n_layers; ++l) {
-    check_cancel(options);
-    const LayerWeights& lw = model.weights.layers[static_cast<size_t>(l)];
-    HeadCapture* caps = &snap->heads[static_cast<size_t>(l * c.n_heads)];
-    if (c.pre_norm) {
-      // x = x + attn(norm(x)); x = x + mlp(norm(x))
-      MatrixRM h = x;
-      apply_norm(h, lw.attn_norm, c.norm, c.norm_eps);
-      x += attention(model, l, h, snap->causal, options.interventions, caps);
-      h = x;
-      apply_norm(h, lw.ffn_norm, c.norm, c.norm_eps);
-      x += mlp(model, l, h);
-    } else {
-      // x = norm(x + attn(x)); x = norm(x + mlp(x))
-      x += attention(model, l, x, snap->causal, options.interventions, caps);
-      apply_norm(x, lw.attn_norm, c.norm, c.norm_eps);
-      x += mlp(model, l, x);
-      apply_norm(x, lw.ffn_norm, c.norm, c.norm_eps);
-    }
-    snap->residual.push_back(x);
-  }
-  if (model.weights.final_norm.weight) apply_norm(x, model.weights.final_norm, c.norm, c.norm_eps);
-  snap->final_hidden = std::move(x);
+  const Reused reused = reusable_rows(options, model_ptr, snap->tokens, snap->causal);
+  const int P = reused.rows;
 
-  snap->top.resize(static_cast<size_t>(T));
-  if (c.has_lm_head && options.keep_logits) {
-    snap->logits = output_logits(model, snap->final_hidden);  // [T, V]
-    if (options.predict != RunOptions::Predict::None && options.top_k > 0) {
-      const int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
-      predict(model, snap->logits.middleRows(first, T - first), first, options.top_k, snap->top);
-    }
-  } else if (c.has_lm_head && options.predict != RunOptions::Predict::None && options.top_k > 0) {
-    // Row blocks keep the [rows, V] logits small: a full [T, V] at T = 1024 and
-    // V = 50257 would be 200 MB that nobody keeps. 128 rows (26 MB) rather than
-    // 64: the LM-head GEMM at 64 rows runs about 20% slower.
-    constexpr int kRowsPerBlock = 128;
-    const int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
-    for (int r = first; r < T; r += kRowsPerBlock) {
-      check_cancel(options);
-      const int rows = std::min(kRowsPerBlock, T - r);
-      predict(model, output_logits(model, snap->final_hidden.middleRows(r, rows)), r, options.top_k, snap->top);
-    }
-  }
+  MatrixRM x = embed(model, snap->tokens).bottomRows(T - P);  // [Tn, D] the residual stream of the new rows
+  run_blocks(model, options, reused, x, *snap);
+  if (model.weights.final_norm.weight) apply_norm(x, model.weights.final_norm, c.norm, c.norm_eps);
+  stack_rows(snap->final_hidden, reused.prev ? &reused.prev->final_hidden : nullptr, P, x);
+  output_head(model, options, reused, *snap);
   snap->warnings = snapshot_non_finite_warnings(*snap);
   return snap;
 }

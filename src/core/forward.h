@@ -17,6 +17,12 @@ struct RunOptions {
   enum class Predict { All, Last, None } predict = Predict::All;  // which positions get top-k
   bool keep_logits = false;                 // fill snapshot.logits [T, V]
   const std::atomic<bool>* cancel = nullptr;  // checked between layers; a cancelled run throws Cancelled
+  // An earlier run of the same model with the same interventions. When the
+  // mask is causal, a row depends only on the tokens up to it, so the rows of
+  // the longest common token prefix are copied from it instead of recomputed
+  // (typing at the end of the text recomputes only the new rows). Ignored
+  // otherwise. The earlier snapshot is only read.
+  std::shared_ptr<const AttentionSnapshot> reuse;
 };
 
 struct Cancelled {};

@@ -29,15 +29,18 @@ void silu(MatrixRM& x);       // x σ(x)
 void apply_activation(MatrixRM& x, Activation act);  // not SwiGlu: that one needs two inputs
 
 // Row-wise softmax in place; a row whose entries are all -inf becomes all 0.
-void softmax_rows(MatrixRM& s);  // s [T, T]
+void softmax_rows(Eigen::Ref<MatrixRM> s);  // s [T, T]
 
 // softmax(scale * s + causal mask) row by row, touching only the keys a query
 // sees: row i keeps columns 0..i, the rest become exactly 0. The same numbers
 // as scaling, adding a -inf mask above the diagonal and softmax_rows, at a
-// fraction of the cost for long inputs.
-void causal_softmax_rows(MatrixRM& s, float scale);  // s [T, T] raw q·kᵀ
+// fraction of the cost for long inputs. `first_row` is the query position of
+// row 0, for the rows of a pass that reuses earlier ones: row r sees keys
+// 0..first_row + r.
+void causal_softmax_rows(Eigen::Ref<MatrixRM> s, float scale, int first_row = 0);  // s [Tn, T] raw q·kᵀ
 
-// Rotary position embedding in place on a [T, heads*Dh] matrix, position t = row t.
-void apply_rope(MatrixRM& x, int n_heads, int head_dim, float theta, RopeStyle style);
+// Rotary position embedding in place on a [Tn, heads*Dh] matrix, position
+// first_position + r for row r.
+void apply_rope(MatrixRM& x, int n_heads, int head_dim, float theta, RopeStyle style, int first_position = 0);
 
 }  // namespace attnscope

@@ -33,7 +33,7 @@ AppState HeadlessFigures::prepare(const FigureJob& job) {
   view_visible(state.show, state.figure.view) = true;
   validate_scene(state, *state.model, 1 << 30);  // before a long run on a bad head
   const std::optional<std::string> target = state.forced ? std::optional<std::string>(state.target) : std::nullopt;
-  const SceneRun run = run_scene(state.model, state.text, state.interventions, nullptr, nullptr, target);
+  const SceneRun run = run_scene(state.model, state.text, state.interventions, nullptr, nullptr, nullptr, target);
   state.run = run.snapshot;
   refresh_attention_view(state);
   state.baseline = run.baseline;

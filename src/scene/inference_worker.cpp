@@ -20,8 +20,10 @@ InferenceResult InferenceWorker::run(const InferenceRequest& request, const std:
   InferenceResult result;
   const auto start = std::chrono::steady_clock::now();
   try {
-    result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_, request.target);
+    result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_, previous_,
+                           request.target);
     if (result.run.baseline) cached_baseline_ = result.run.baseline;
+    previous_ = result.run.snapshot;
   } catch (const Cancelled&) {
     result.run = {};
     result.error = "cancelled";

@@ -51,6 +51,9 @@ class InferenceWorker {
   // interventions; toggling heads reuses it instead of running twice.
   // Touched by the worker thread only.
   std::shared_ptr<const AttentionSnapshot> cached_baseline_;
+  // The last snapshot this worker made: typing at the end of the text
+  // reuses its rows for the unchanged tokens (causal models).
+  std::shared_ptr<const AttentionSnapshot> previous_;
   // A finished run that a newer request superseded is still shown, so fast
   // typing keeps the views moving instead of waiting for the typing to stop.
   LatestWins<InferenceRequest, InferenceResult> mailbox_;  // last: its thread uses the members above

@@ -17,12 +17,14 @@ bool same_inputs(const AttentionSnapshot& s, const std::shared_ptr<const Model>&
 
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel,
-                   const std::shared_ptr<const AttentionSnapshot>& reuse, const std::optional<std::string>& target) {
+                   const std::shared_ptr<const AttentionSnapshot>& reuse,
+                   const std::shared_ptr<const AttentionSnapshot>& previous, const std::optional<std::string>& target) {
   RunOptions options;
   options.interventions = interventions;
   options.top_k = kSceneTopK;
   options.predict = RunOptions::Predict::All;
   options.cancel = cancel;
+  options.reuse = previous;
   SceneRun run;
   if (model->encoder_decoder) {
     run.snapshot = run_translation(model, text, target, options, kSceneMaxTranslationTokens, &run.truncated);
@@ -41,6 +43,7 @@ SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string&
     return run;
   }
   options.interventions = without_ablation;
+  options.reuse = reuse;
   run.baseline = run_text(model, seen, options);
   return run;
 }

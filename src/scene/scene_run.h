@@ -23,14 +23,17 @@ struct SceneRun {
 };
 
 // `reuse`: a baseline from an earlier run, taken instead of a new one when it
-// has the same model, text, causal override and masked keys. `cancel` is
-// checked between layers (a cancelled run throws Cancelled).
+// has the same model, text, causal override and masked keys (otherwise its
+// rows for a common token prefix are reused, see RunOptions::reuse).
+// `previous`: the last snapshot shown, whose prefix rows a causal model
+// reuses. `cancel` is checked between layers (a cancelled run throws Cancelled).
 // Encoder-decoder models: `text` is the source; the decoder reads `target`
 // (forced decoding) or, without one, writes the greedy translation. Their
 // runs have no baseline.
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel = nullptr,
                    const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr,
+                   const std::shared_ptr<const AttentionSnapshot>& previous = nullptr,
                    const std::optional<std::string>& target = std::nullopt);
 
 // The longest greedy translation the app and figures decode, in tokens.

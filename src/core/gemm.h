@@ -1,0 +1,31 @@
+// The dense products behind every Linear layer and the output head, on the
+// calling thread. ops.cpp's linear() splits a layer's output columns over the
+// thread pool and hands each panel to linear_columns().
+//
+// Shape legend: T tokens (rows of x), in/out the layer's widths.
+#pragma once
+#include <Eigen/Core>
+
+#include "model.h"
+
+namespace attnscope {
+
+using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// OpenBLAS's SGEMM is the default from 16 rows up: it uses the CPU's AVX-512
+// kernels, while this build compiles Eigen for AVX2 only. Fewer rows, and the
+// Eigen backend (the benchmark's same-run baseline), use Eigen's GEMM.
+enum class GemmBackend { Blas, Eigen };
+void set_gemm_backend(GemmBackend backend);  // process-wide; call between passes
+GemmBackend gemm_backend();
+const char* gemm_backend_name(GemmBackend backend);
+
+// y[:, begin:end] = x · Wᵀ[:, begin:end] + b[begin:end] for a Linear in either
+// stored layout, on the calling thread.   x [T, in], y [T, out]
+void linear_columns(const MatrixRM& x, const Linear& layer, int begin, int end, MatrixRM& y);
+
+// How many column panels linear() splits a layer of `out` columns into for
+// `rows` input rows: at least one per thread.
+int linear_chunks(int out, int rows);
+
+}  // namespace attnscope
