@@ -21,6 +21,15 @@
 namespace attnscope {
 namespace {
 
+// "<50300>" for an id past the tokenizer's vocabulary (padding rows of the
+// embedding). Appended piece by piece: GCC 12 warns (-Wrestrict) on "<" + std::to_string(...).
+std::string unknown_id_text(int id) {
+  std::string text = "<";
+  text += std::to_string(id);
+  text += ">";
+  return text;
+}
+
 void check_cancel(const RunOptions& options) {
   if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled{};
 }
@@ -194,7 +203,7 @@ void predict(const Model& model, const Eigen::Ref<const MatrixRM>& logits /* [R,
         p.id = order[static_cast<size_t>(i)];
         p.logit = row(p.id);
         p.prob = static_cast<float>(std::exp(static_cast<double>(p.logit - max)) / sum);
-        p.text = p.id < model.tokenizer->vocab_size() ? model.tokenizer->display_piece(p.id) : "<" + std::to_string(p.id) + ">";
+        p.text = p.id < model.tokenizer->vocab_size() ? model.tokenizer->display_piece(p.id) : unknown_id_text(p.id);
         out.push_back(std::move(p));
       }
     }
