@@ -25,7 +25,8 @@ void check_cancel(const RunOptions& options) {
 }
 
 // Token + position (+ segment 0) embeddings, then the BERT-family LayerNorm.
-MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
+// Without `positions` the position rows count as zero.
+MatrixRM embed(const Model& model, const std::vector<Token>& tokens, bool positions) {
   const ModelConfig& c = model.config;
   const ModelWeights& w = model.weights;
   const int T = static_cast<int>(tokens.size());
@@ -36,7 +37,7 @@ MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
     int position = t;
     if (c.positions_after_pad)  // create_position_ids_from_input_ids: cumsum(id != pad) * (id != pad) + pad
       position = tokens[t].id == c.pad_token_id ? c.pad_token_id : c.pad_token_id + ++real_tokens;
-    if (w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(position) * c.dim, c.dim);
+    if (positions && w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(position) * c.dim, c.dim);
     if (w.token_type_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.token_type_embedding, c.dim);
   }
   if (w.embedding_norm.weight) layer_norm(x, w.embedding_norm, c.norm_eps);
@@ -55,8 +56,9 @@ MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal
   MatrixRM q = linear(h, lw.wq);  // [T, H*Dh]
   MatrixRM k = linear(h, lw.wk);  // [T, Hkv*Dh]
   MatrixRM v = linear(h, lw.wv);  // [T, Hkv*Dh]
-  apply_rope(q, c.n_heads, Dh, c.rope_theta, c.rope);
-  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, c.rope);
+  const RopeStyle rope = iv.positions ? c.rope : RopeStyle::None;
+  apply_rope(q, c.n_heads, Dh, c.rope_theta, rope);
+  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, rope);
 
   // A plain causal mask needs no [T, T] mask matrix: each query row only
   // looks at its first i + 1 keys. Anything else (masked keys, no causal
@@ -211,7 +213,7 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
   snap->heads.resize(static_cast<size_t>(c.n_layers * c.n_heads));
   snap->residual.reserve(static_cast<size_t>(c.n_layers + 1));
 
-  MatrixRM x = embed(model, snap->tokens);  // [T, D] the residual stream
+  MatrixRM x = embed(model, snap->tokens, options.interventions.positions);  // [T, D] the residual stream
   snap->residual.push_back(x);
   for (int l = 0; l < c.n_layers; ++l) {
     check_cancel(options);
