@@ -16,7 +16,7 @@ const std::map<std::string, std::string> kAliases = {
 const std::set<std::string> kValued = {"model", "text", "layer", "head", "head-mode", "query", "ablate", "mask-keys",
                                        "colormap", "color-scale", "view", "scale", "size", "target", "attention",
                                        "step", "ablate-decoder", "ablate-cross", "align"};
-const std::set<std::string> kSwitches = {"causal", "no-causal", "hide-special", "light", "align-tokens"};
+const std::set<std::string> kSwitches = {"causal", "no-causal", "no-positions", "hide-special", "light", "align-tokens"};
 
 std::string canonical(const std::string& name) {
   auto it = kAliases.find(name);
@@ -122,6 +122,8 @@ void take_scene_option(const std::string& given, const std::string& value, Scene
     const bool on = name == "causal";
     if (out->causal && *out->causal != on) throw Error(ErrorKind::Usage, "--causal and --no-causal together");
     out->causal = on;
+  } else if (name == "no-positions") {
+    out->positions = false;
   } else if (name == "hide-special") {
     out->hide_special = true;
   } else if (name == "light") {
@@ -136,6 +138,7 @@ void take_scene_option(const std::string& given, const std::string& value, Scene
 void clear_scene_switch(const std::string& given, SceneOverrides* out) {
   const std::string name = canonical(given);
   if (name == "causal" || name == "no-causal") out->causal.reset();
+  else if (name == "no-positions") out->positions.reset();
   else if (name == "hide-special") out->hide_special = false;
   else if (name == "light") out->light = false;
   else if (name == "align-tokens") out->align_tokens = false;
@@ -151,6 +154,7 @@ void apply_overrides(const SceneOverrides& o, Scene* s) {
   if (o.ablate) s->interventions.ablated_heads = *o.ablate;
   if (o.mask_keys) s->interventions.masked_keys = *o.mask_keys;
   if (o.causal) s->interventions.causal = *o.causal;
+  if (o.positions) s->interventions.positions = *o.positions;
   if (o.colormap) s->display.colormap = *o.colormap;
   if (o.color_scale) s->display.scale = *o.color_scale;
   if (o.hide_special) s->display.hide_special = *o.hide_special;

@@ -125,6 +125,7 @@ json session_to_json(const Scene& s) {
        {{"ablated_heads", head_pairs(s.interventions.ablated_heads)},
         {"masked_keys", s.interventions.masked_keys},
         {"causal", causal},
+        {"positions", s.interventions.positions},
         {"ablated_decoder_heads", head_pairs(s.interventions.ablated_decoder_heads)},
         {"ablated_cross_heads", head_pairs(s.interventions.ablated_cross_heads)}}},
       {"views",
@@ -166,6 +167,8 @@ Scene session_from_json(const json& data, const std::string& source) {
   const json& causal = r.at(iv, "causal");
   if (causal.is_boolean()) s.interventions.causal = causal.get<bool>();
   else if (!causal.is_null()) r.fail("causal", "true, false or null, got " + causal.dump());
+  // Sessions saved before the positions switch existed ran with positions.
+  if (r.has(iv, "positions")) s.interventions.positions = r.boolean(iv, "positions");
 
   const json& views = r.at(data, "views");
   s.show.heatmap = r.boolean(views, "heatmap");
