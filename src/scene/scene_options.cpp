@@ -14,7 +14,7 @@ namespace {
 const std::map<std::string, std::string> kAliases = {
     {"mask-key", "mask-keys"}, {"export-scale", "scale"}, {"export-size", "size"}, {"export-light", "light"}};
 const std::set<std::string> kValued = {"model", "text", "layer", "head", "head-mode", "query", "ablate", "mask-keys",
-                                       "colormap", "color-scale", "view", "scale", "size", "target", "attention",
+                                       "colormap", "color-scale", "display-mode", "view", "scale", "size", "target", "attention",
                                        "step", "ablate-decoder", "ablate-cross", "align"};
 const std::set<std::string> kSwitches = {"causal", "no-causal", "no-positions", "hide-special", "light", "align-tokens"};
 
@@ -79,6 +79,7 @@ void take_value(const std::string& name, const std::string& v, SceneOverrides* o
   else if (name == "mask-keys") o->mask_keys = parse_index_list(v);
   else if (name == "colormap") o->colormap = from_key(colormap_lookup, name, v, "viridis, magma, greys or blues");
   else if (name == "color-scale") o->color_scale = from_key(color_scale_from_key, name, v, "linear, log or per-row");
+  else if (name == "display-mode") o->display_mode = from_key(display_mode_from_key, name, v, "raw, value, rollout or flow");
   else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv, predictions or alignment");
   else if (name == "size") o->size = to_size(name, v);
   else if (name == "scale") {
@@ -158,6 +159,7 @@ void apply_overrides(const SceneOverrides& o, Scene* s) {
   if (o.colormap) s->display.colormap = *o.colormap;
   if (o.color_scale) s->display.scale = *o.color_scale;
   if (o.hide_special) s->display.hide_special = *o.hide_special;
+  if (o.display_mode) s->display.mode = *o.display_mode;
   if (o.view) {
     s->figure.view = *o.view;
     view_visible(s->show, *o.view) = true;
