@@ -73,6 +73,7 @@ struct App {
   std::optional<ExportRequest> export_request;
   std::optional<Scene> pending_session;  // applied once its model has loaded (loading resets the selection)
   std::optional<ViewId> focus_view;  // bring this window to the front next frame
+  std::optional<std::string> text_before_shuffle;  // the text "Restore" brings back
   bool fonts_dirty = true;           // rebuild the atlas before the next frame
   bool have_symbols = false;
   ImFont* title_font = nullptr;      // 1.5x the body font, for headings         // the font has ·, ↵ and friends (DejaVu), not just ASCII
