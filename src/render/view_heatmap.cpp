@@ -98,6 +98,7 @@ bool draw_caption(AppState& state, const HeatmapViewState& view, const ViewDrawO
                 "Click a row to pick the query. Right-click a column to mask that key (the model re-runs).\n"
                 "Mouse wheel zooms, drag pans, double-click shows the whole matrix again.");
   }
+  draw_display_mode_note(*state.snapshot, state.display.mode);
   if (m.renormalised) {
     if (!options.exporting) ImGui::SameLine();
     ImGui::TextDisabled("Special tokens hidden, rows renormalised (display only)");
