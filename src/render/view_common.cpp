@@ -154,8 +154,10 @@ void draw_display_controls(AppState& state) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("linear: colour = weight\nlog: 0.0001 .. 1 on a log scale, to see small weights\n"
                       "per row: each query's strongest key is full colour");
-  same_line_if_fits(labelled_width(width, "Show"));
-  draw_display_mode_combo(display, width);
+  // Wide enough for the longest choice, "value-weighted".
+  const float mode_width = ImGui::CalcTextSize("value-weighted").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+  same_line_if_fits(labelled_width(mode_width, "Show"));
+  draw_display_mode_combo(display, mode_width);
   const char* hide_label = "Hide special tokens and renormalise (display only)";
   same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), hide_label));
   ImGui::Checkbox(hide_label, &display.hide_special);

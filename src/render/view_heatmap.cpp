@@ -18,7 +18,7 @@ void refresh(const AppState& state, HeatmapViewState& view) {
   const DisplaySettings& display = state.display;
   if (view.shown == state.snapshot && view.shown_layer == sel.layer && view.shown_head == sel.head &&
       view.shown_mode == sel.mode && view.shown_scale == display.scale &&
-      view.shown_hide_special == display.hide_special)
+      view.shown_hide_special == display.hide_special && view.shown_display_mode == display.mode)
     return;
   const int old_rows = view.matrix.n_rows();
   view.matrix = build_display_matrix(*state.snapshot, sel, display);
@@ -45,6 +45,7 @@ void refresh(const AppState& state, HeatmapViewState& view) {
   view.shown_mode = sel.mode;
   view.shown_scale = display.scale;
   view.shown_hide_special = display.hide_special;
+  view.shown_display_mode = display.mode;
 }
 
 void clamp_pan(HeatmapViewState& view, int rows, int cols) {
