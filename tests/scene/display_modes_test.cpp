@@ -4,6 +4,7 @@
 
 #include "core/forward.h"
 #include "core/model.h"
+#include "scene/attention_view.h"
 #include "scene/display_matrix.h"
 #include "scene/display_modes.h"
 #include "test_support.h"
@@ -66,6 +67,17 @@ TEST(DisplayModes, ValueContributionsSumToTheHeadOutput) {
   for (int l = 0; l < snap->n_layers; ++l)
     for (int h = 0; h < snap->n_heads; ++h)
       expect_near(snap->head(l, h).probs * snap->value_contribution(l, h), snap->head_contribution(l, h), 1e-4f);
+}
+
+TEST(DisplayModes, DecoderAndCrossValueContributionsSumToTheHeadOutput) {
+  auto model = load_model(testing::fixture("marian"));
+  auto run = run_text(model, "The cat sat on the mat.", {});
+  for (AttentionKind kind : {AttentionKind::DecoderSelf, AttentionKind::Cross}) {
+    auto view = attention_view(run, kind, -1);
+    for (int l = 0; l < view->n_layers; ++l)
+      for (int h = 0; h < view->n_heads; ++h)
+        expect_near(view->head(l, h).probs * view->value_contribution(l, h), view->head_contribution(l, h), 1e-4f);
+  }
 }
 
 TEST(DisplayModes, ThroughTheDisplayMatrix) {
