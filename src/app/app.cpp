@@ -20,7 +20,7 @@ std::string describe(const Model& model) {
 void apply_loaded_model(App& app, LoadResult& loaded) {
   AppState& s = app.state;
   if (!loaded.model) {
-    app.last_load_error = loaded.error;
+    app.requests.last_load_error = loaded.error;
     s.error_popup = "Could not open the model.\n\n" + loaded.error +
                     (s.model ? "\n\nThe previous model stays loaded." : "");
     s.status = "Model load failed: " + loaded.error;
@@ -52,7 +52,7 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
 
 void apply_result(App& app, InferenceResult& result) {
   AppState& s = app.state;
-  app.last_applied = std::max(app.last_applied, result.id);
+  app.runs.last_applied = std::max(app.runs.last_applied, result.id);
   if (!result.run.snapshot) {
     s.status = "Run failed: " + result.error;
     return;
@@ -64,9 +64,9 @@ void apply_result(App& app, InferenceResult& result) {
   refresh_attention_view(s);
   s.baseline = std::move(result.run.baseline);
   s.truncated = result.run.truncated;
-  app.cut_to_tokens = result.run.truncated ? s.run->n_tokens : 0;
-  app.last_run_ms = result.run_ms;
-  app.last_result_submitted = result.submitted;
+  app.runs.cut_to_tokens = result.run.truncated ? s.run->n_tokens : 0;
+  app.runs.last_run_ms = result.run_ms;
+  app.runs.last_result_submitted = result.submitted;
   clamp_selection(s);
 }
 
@@ -109,7 +109,7 @@ void submit_run_if_requested(App& app) {
     request.text = s.text;
     request.interventions = s.interventions;
     if (s.forced && s.encoder_decoder()) request.target = s.target;
-    app.last_submitted = app.inference.submit(std::move(request));
+    app.runs.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;
   }
 }
@@ -118,7 +118,7 @@ bool app_idle(const App& app) {
   // Without a model a requested run waits for one; there is nothing to wait for.
   const bool run_pending = app.state.run_requested && app.state.model;
   return !app.loader.busy() && !app.inference.busy() && !run_pending &&
-         app.last_applied >= app.last_submitted;
+         app.runs.last_applied >= app.runs.last_submitted;
 }
 
 void reset_all(AppState& state) {
@@ -155,8 +155,8 @@ float ui_scale(const DisplaySettings& display) {
 }
 
 std::string truncation_notice(const App& app) {
-  if (app.cut_to_tokens <= 0) return {};
-  return "text cut to " + std::to_string(app.cut_to_tokens) + " tokens (the model's context)";
+  if (app.runs.cut_to_tokens <= 0) return {};
+  return "text cut to " + std::to_string(app.runs.cut_to_tokens) + " tokens (the model's context)";
 }
 
 }  // namespace attnscope::app

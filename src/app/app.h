@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 
-#include "scene/view_state.h"
 #include "scene/data_export.h"
 #include "app/folder_browser.h"
 #include "app/view_windows.h"
@@ -45,6 +44,45 @@ struct ScreenshotRequest {
   bool sidecar = false;
 };
 
+// Bookkeeping of runs: the status bar's timing, the "cut to the context"
+// notice and the benchmark read it.
+struct RunLog {
+  std::uint64_t last_submitted = 0;
+  std::uint64_t last_applied = 0;
+  double last_run_ms = 0;
+  int cut_to_tokens = 0;  // > 0: the last run's text was cut to this many tokens
+  std::chrono::steady_clock::time_point last_result_submitted;  // of the snapshot on screen
+};
+
+// Flags of the UI itself: they last a frame, or until a window or dialog closes.
+struct UiFlags {
+  // Hover is written by whichever view is under the mouse; it is carried to
+  // the next frame so that views drawn earlier in the frame see it too.
+  int hover_shown = -1;
+  std::optional<ViewId> focus_view;  // bring this window to the front next frame
+  bool fonts_dirty = true;           // rebuild the atlas before the next frame
+  bool have_symbols = false;         // the font has ·, ↵ and friends (DejaVu), not just ASCII
+  ImFont* title_font = nullptr;      // 1.5x the body font, for headings
+  bool focus_text = false;           // put the keyboard in the text box next frame
+  bool show_input = true;            // the "Input" window: text, tokens and head controls
+  bool reset_layout = false;         // put every window back at its default place
+  bool open_session_dialog = false;  // File -> Open session: the typed-path modal opens next frame
+  std::string session_path_input;    // what the user typed there
+  std::optional<std::string> text_before_shuffle;  // the text "Restore" brings back
+  bool quit = false;
+};
+
+// Work the frame loop carries out for menus and scripts: captures after the
+// next frame, a session waiting for its model, and what scripted checks read.
+struct Requests {
+  std::optional<ScreenshotRequest> screenshot;
+  std::optional<ExportRequest> export_request;
+  std::optional<Scene> pending_session;  // applied once its model has loaded (loading resets the selection)
+  std::string last_load_error;           // the most recent failed load, for scripted checks
+};
+
+// The app: what the UI shows (state, settings) and the machinery behind it
+// (workers, views), then the three groups above.
 struct App {
   AppState state;
   Settings settings;
@@ -54,35 +92,12 @@ struct App {
   InferenceWorker inference;
   ModelLoaderWorker loader;
   FolderBrowser browser;
-  std::unique_ptr<Views> views;        // created once the GL context exists
+  std::unique_ptr<Views> views;  // created once the GL context exists
   ViewWindowState view_windows;
 
-  // Run bookkeeping for the status bar and the benchmark.
-  std::uint64_t last_submitted = 0;
-  std::uint64_t last_applied = 0;
-  double last_run_ms = 0;
-  int cut_to_tokens = 0;         // > 0: the last run's text was cut to this many tokens
-  std::string last_load_error;   // the most recent failed load, for scripted checks
-  std::chrono::steady_clock::time_point last_result_submitted;  // of the snapshot on screen
-
-  // Hover is written by whichever view is under the mouse; it is carried to
-  // the next frame so that views drawn earlier in the frame see it too.
-  int hover_shown = -1;
-
-  std::optional<ScreenshotRequest> screenshot;
-  std::optional<ExportRequest> export_request;
-  std::optional<Scene> pending_session;  // applied once its model has loaded (loading resets the selection)
-  std::optional<ViewId> focus_view;  // bring this window to the front next frame
-  std::optional<std::string> text_before_shuffle;  // the text "Restore" brings back
-  bool fonts_dirty = true;           // rebuild the atlas before the next frame
-  bool have_symbols = false;
-  ImFont* title_font = nullptr;      // 1.5x the body font, for headings         // the font has ·, ↵ and friends (DejaVu), not just ASCII
-  bool focus_text = false;           // put the keyboard in the text box next frame
-  bool show_input = true;            // the "Input" window: text, tokens and head controls
-  bool reset_layout = false;         // put every window back at its default place
-  bool open_session_dialog = false;  // File -> Open session: the typed-path modal opens next frame
-  std::string session_path_input;    // what the user typed there
-  bool quit = false;
+  RunLog runs;
+  UiFlags ui;
+  Requests requests;
 };
 
 // Starts loading `path` in the background; the current model stays until it succeeds.

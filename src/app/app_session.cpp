@@ -55,7 +55,7 @@ bool open_session(App& app, const fs::path& path) {
     app.state.status = std::string("Session not opened: ") + e.what();
     return false;
   }
-  app.pending_session.reset();
+  app.requests.pending_session.reset();
   apply_session_inputs(session, app.state);
   app.state.status = "Session opened from " + shown_path(path);
   std::error_code ec;
@@ -77,16 +77,16 @@ bool open_session(App& app, const fs::path& path) {
     return true;
   }
   // Loading a model resets the selection, so it is applied once the load lands.
-  app.pending_session = session;
+  app.requests.pending_session = session;
   request_model(app, session.model_path);
   return true;
 }
 
 void finish_session_load(App& app, const fs::path& loaded_path, bool loaded_ok) {
-  if (!app.pending_session) return;
-  if (!same_model_path(loaded_path, app.pending_session->model_path)) return;
-  const Scene session = std::move(*app.pending_session);
-  app.pending_session.reset();
+  if (!app.requests.pending_session) return;
+  if (!same_model_path(loaded_path, app.requests.pending_session->model_path)) return;
+  const Scene session = std::move(*app.requests.pending_session);
+  app.requests.pending_session.reset();
   if (loaded_ok) apply_selection_checked(app, session);
 }
 

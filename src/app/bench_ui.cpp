@@ -268,13 +268,13 @@ bool BenchUi::after_swap(App& app) {
         return false;
       }
       std::printf("bench: keystroke to updated heatmap, T = %d: median %.2f ms, p95 %.2f ms (forward pass %.2f ms; %zu edits)\n",
-                  s.snapshot->n_tokens, percentile(latency_ms_, 0.5), percentile(latency_ms_, 0.95), app.last_run_ms,
+                  s.snapshot->n_tokens, percentile(latency_ms_, 0.5), percentile(latency_ms_, 0.95), app.runs.last_run_ms,
                   latency_ms_.size());
       std::fflush(stdout);
       // A huge paste: the text box stays active and the frames keep coming.
       s.text = synthetic_text(kPasteChars);
       s.request_run();
-      app.focus_text = true;
+      app.ui.focus_text = true;
       frame_ms_.clear();
       ui_cpu_ms_.clear();
       phase_ = Phase::LongText;

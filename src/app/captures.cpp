@@ -59,7 +59,7 @@ void report(App& app, CaptureOutcome* outcome, const char* what) {
 }
 
 void take_screenshot(App& app, int width, int height, CaptureOutcome* outcome) {
-  ScreenshotRequest& request = *app.screenshot;
+  ScreenshotRequest& request = *app.requests.screenshot;
   if (request.delay_frames > 0) {
     --request.delay_frames;
     return;
@@ -78,12 +78,12 @@ void take_screenshot(App& app, int width, int height, CaptureOutcome* outcome) {
     outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
   }
   report(app, outcome, "Screenshot");
-  app.screenshot.reset();
+  app.requests.screenshot.reset();
 }
 
 void export_figure(App& app, CaptureOutcome* outcome) {
-  const ExportRequest request = *app.export_request;
-  app.export_request.reset();
+  const ExportRequest request = *app.requests.export_request;
+  app.requests.export_request.reset();
   outcome->attempted = true;
   AppState& s = app.state;
   if (!s.snapshot) {
@@ -147,14 +147,14 @@ json describe_state(const App& app) {
   const AppState& s = app.state;
   json data;
   data["model"] = s.model ? s.model->source.string() : "";
-  data["last_load_error"] = app.last_load_error;
+  data["last_load_error"] = app.requests.last_load_error;
   data["status"] = s.status;
   data["layer"] = s.selection.layer;
   data["head"] = s.selection.head;
   data["mode"] = head_mode_key(s.selection.mode);
   data["colormap"] = colormap_name(s.display.colormap);
   data["color_scale"] = color_scale_name(s.display.scale);
-  data["text_cut_to_tokens"] = app.cut_to_tokens;
+  data["text_cut_to_tokens"] = app.runs.cut_to_tokens;
   data["input_text"] = s.text;  // what the text box holds, with or without a model
   const AttentionSnapshot* snap = s.snapshot.get();
   if (!snap) return data;
@@ -179,8 +179,8 @@ void process_captures(App& app, int framebuffer_width, int framebuffer_height, C
                       CaptureOutcome* figure) {
   *screenshot = CaptureOutcome{};
   *figure = CaptureOutcome{};
-  if (app.screenshot) take_screenshot(app, framebuffer_width, framebuffer_height, screenshot);
-  if (app.export_request) export_figure(app, figure);
+  if (app.requests.screenshot) take_screenshot(app, framebuffer_width, framebuffer_height, screenshot);
+  if (app.requests.export_request) export_figure(app, figure);
 }
 
 }  // namespace attnscope::app

@@ -19,7 +19,7 @@ struct CaptureOutcome {
   std::string error;
 };
 
-// Carries out app.screenshot and app.export_request if due. framebuffer_*:
+// Carries out app.requests.screenshot and app.requests.export_request if due. framebuffer_*:
 // the window's framebuffer size in pixels.
 void process_captures(App& app, int framebuffer_width, int framebuffer_height, CaptureOutcome* screenshot,
                       CaptureOutcome* figure);

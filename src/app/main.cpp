@@ -39,14 +39,14 @@ void glfw_error(int code, const char* description) { std::fprintf(stderr, "attns
 void rebuild_fonts(App& app, const ImGuiStyle& base_style) {
   const float scale = ui_scale(app.state.display);
   const FontSet fonts = add_app_fonts(ImGui::GetIO().Fonts, kBaseFontSize * scale);
-  app.have_symbols = fonts.dejavu;
-  app.title_font = fonts.title;
+  app.ui.have_symbols = fonts.dejavu;
+  app.ui.title_font = fonts.title;
   // The next ImGui_ImplOpenGL3_NewFrame() recreates them with the new atlas
   // (also on the first frame, when none exist yet).
   ImGui_ImplOpenGL3_DestroyDeviceObjects();
   ImGui::GetStyle() = base_style;
   ImGui::GetStyle().ScaleAllSizes(scale);
-  app.fonts_dirty = false;
+  app.ui.fonts_dirty = false;
 }
 
 // Which model to open at start: the one asked for, else the last one used,
@@ -147,9 +147,9 @@ int main(int argc, char** argv) {
   ScriptDriver script(args);
 
   // ---------------------------------------------------------------- loop
-  while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->quit) {
+  while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->ui.quit) {
     glfwPollEvents();
-    if (app->fonts_dirty) rebuild_fonts(*app, base_style);
+    if (app->ui.fonts_dirty) rebuild_fonts(*app, base_style);
     update_workers(*app);
     if (auto code = script.before_frame(*app)) {
       exit_code = *code;

@@ -28,7 +28,7 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   if (o.hide_special) s.display.hide_special = *o.hide_special;
   if (o.view) {
     view_visible(s.show, *o.view) = true;
-    app.focus_view = *o.view;
+    app.ui.focus_view = *o.view;
   }
   if (args_.export_view) view_visible(s.show, *args_.export_view) = true;
   if (!s.model) return {};
@@ -41,6 +41,8 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   } catch (const Error& e) {
     return e.what();
   }
+  if (args_.export_view == ViewId::Alignment && !s.encoder_decoder())
+    return "the alignment view needs an encoder-decoder model (Marian, T5)";
   static_cast<Scene&>(s) = asked;
   s.request_run();
   return {};
@@ -73,7 +75,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
     case Phase::WaitFirstModel: {
       if (app.loader.busy()) return std::nullopt;
       if (args_.scene.model && !app.state.model) {
-        if (scripted || args_.bench_ui) return fail("cannot load model: " + app.last_load_error);
+        if (scripted || args_.bench_ui) return fail("cannot load model: " + app.requests.last_load_error);
         phase_ = Phase::Interactive;  // the error modal tells the user
         return std::nullopt;
       }
@@ -115,7 +117,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         shot.out = args_.screenshot;
         shot.delay_frames = 0;
         shot.sidecar = true;
-        app.screenshot = shot;
+        app.requests.screenshot = shot;
       }
       for (DataExport kind : args_.export_data) {
         if (!export_data(app, kind)) return fail(app.state.error_popup);
@@ -138,7 +140,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         request.light = args_.scene.light.value_or(false);
         request.svg = is_svg_path(request.out);
         request.sidecar = true;
-        app.export_request = request;
+        app.requests.export_request = request;
       }
       phase_ = Phase::Capturing;
       return std::nullopt;

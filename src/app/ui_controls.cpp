@@ -103,7 +103,7 @@ void draw_preset_buttons(App& app) {
     const bool shown = sel.mode == HeadMode::Single && sel.layer == p.layer && sel.head == p.head;
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginDisabled(shown);
-    if (ImGui::SmallButton(preset_label(p, app.have_symbols).c_str())) select_head_preset(app.state, p);
+    if (ImGui::SmallButton(preset_label(p, app.ui.have_symbols).c_str())) select_head_preset(app.state, p);
     ImGui::EndDisabled();
     ImGui::PopID();
   }

@@ -24,9 +24,9 @@ bool pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key))
 void handle_shortcuts(App& app) {
   const ImGuiIO& io = ImGui::GetIO();
   AppState& s = app.state;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyS, false)) app.screenshot = ScreenshotRequest{};
+  if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyS, false)) app.requests.screenshot = ScreenshotRequest{};
   if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyO, false)) app.browser.open(s.model ? s.model->source : std::filesystem::path());
-  if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyQ, false)) app.quit = true;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(kKeyQ, false)) app.ui.quit = true;
   // Arrows belong to a text field while one is being edited, and to a modal while one is open.
   if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || !s.model) return;
   const int n_layers = s.snapshot ? s.snapshot->n_layers : s.model->config.n_layers, n_heads = s.model->config.n_heads;
@@ -44,12 +44,12 @@ void handle_shortcuts(App& app) {
 }
 
 void draw_input_window(App& app) {
-  if (!app.show_input) return;
+  if (!app.ui.show_input) return;
   const WindowRect rect = default_window_rect("Input", ImGui::GetIO().DisplaySize);
-  const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  const ImGuiCond cond = app.ui.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(rect.pos, cond);
   ImGui::SetNextWindowSize(rect.size, cond);
-  if (ImGui::Begin("Input", &app.show_input)) {
+  if (ImGui::Begin("Input", &app.ui.show_input)) {
     if (app.state.encoder_decoder()) ImGui::TextDisabled("Source");
     draw_text_input(app);
     draw_token_strip(app);
@@ -91,7 +91,7 @@ WindowRect default_window_rect(const char* window, ImVec2 display) {
 
 void draw_app(App& app) {
   AppState& s = app.state;
-  s.selection.hovered_token = app.hover_shown;
+  s.selection.hovered_token = app.ui.hover_shown;
   const int hover_at_start = s.selection.hovered_token;
 
   handle_shortcuts(app);
@@ -110,8 +110,8 @@ void draw_app(App& app) {
   // A view that hovers a token writes it; when none did (the value is still
   // the carried one) and the mouse is over nothing, the hover ends.
   if (s.selection.hovered_token == hover_at_start && !ImGui::IsAnyItemHovered()) s.selection.hovered_token = -1;
-  app.hover_shown = s.selection.hovered_token;
-  app.reset_layout = false;
+  app.ui.hover_shown = s.selection.hovered_token;
+  app.ui.reset_layout = false;
 }
 
 }  // namespace attnscope::app

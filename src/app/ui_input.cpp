@@ -29,15 +29,15 @@ namespace {
 void draw_shuffle_buttons(App& app) {
   AppState& s = app.state;
   if (ImGui::Button("Shuffle words")) {
-    if (!app.text_before_shuffle) app.text_before_shuffle = s.text;
+    if (!app.ui.text_before_shuffle) app.ui.text_before_shuffle = s.text;
     s.text = shuffle_words(s.text, static_cast<std::uint32_t>(ImGui::GetFrameCount()));
     s.request_run();
   }
   ImGui::SameLine();
-  ImGui::BeginDisabled(!app.text_before_shuffle);
+  ImGui::BeginDisabled(!app.ui.text_before_shuffle);
   if (ImGui::Button("Restore")) {
-    s.text = *app.text_before_shuffle;
-    app.text_before_shuffle.reset();
+    s.text = *app.ui.text_before_shuffle;
+    app.ui.text_before_shuffle.reset();
     s.request_run();
   }
   ImGui::EndDisabled();
@@ -48,9 +48,9 @@ void draw_shuffle_buttons(App& app) {
 void draw_text_input(App& app) {
   AppState& s = app.state;
   const float lines = 4.5f;
-  if (app.focus_text) {
+  if (app.ui.focus_text) {
     ImGui::SetKeyboardFocusHere();
-    app.focus_text = false;
+    app.ui.focus_text = false;
   }
   // imgui_stdlib's overload grows the std::string through the resize callback,
   // so a long paste is taken whole; the worker cuts it to the model's context.
@@ -68,7 +68,7 @@ namespace {
 // One token as a clickable chip. Returns its size so the caller can wrap.
 void draw_chip(App& app, int index, const Token& token, bool masked, bool selected, bool hovered) {
   AppState& s = app.state;
-  const std::string label = chip_text(token.display, app.have_symbols);
+  const std::string label = chip_text(token.display, app.ui.have_symbols);
   ImVec4 button = ImGui::GetStyleColorVec4(ImGuiCol_Button);
   if (token.special) button = ImVec4(0.35f, 0.35f, 0.45f, 0.6f);
   if (hovered) button = ImGui::GetStyleColorVec4(ImGuiCol_ButtonHovered);
@@ -76,8 +76,12 @@ void draw_chip(App& app, int index, const Token& token, bool masked, bool select
   ImGui::PushStyleColor(ImGuiCol_Button, button);
   if (masked) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::PushID(index);
-  if (ImGui::Button(label.c_str())) s.selection.query = (s.selection.query == index) ? -1 : index;
-  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+  // A translation model's source chips pick a query only when the views show the
+  // encoder, and mask nothing: the engine takes no key masks for it.
+  const bool source_only = s.encoder_decoder();
+  if (ImGui::Button(label.c_str()) && (!source_only || s.attention == AttentionKind::Self))
+    s.selection.query = (s.selection.query == index) ? -1 : index;
+  if (!source_only && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
     auto& keys = s.interventions.masked_keys;
     if (!keys.erase(index)) keys.insert(index);
     s.request_run();
@@ -86,7 +90,7 @@ void draw_chip(App& app, int index, const Token& token, bool masked, bool select
     s.selection.hovered_token = index;
     ImGui::BeginTooltip();
     ImGui::Text("#%d  id %d  '%s'%s", index, token.id, token.piece.c_str(), token.special ? "  (special)" : "");
-    ImGui::TextDisabled("left-click: query   right-click: %s as key", masked ? "unmask" : "mask");
+    if (!source_only) ImGui::TextDisabled("left-click: query   right-click: %s as key", masked ? "unmask" : "mask");
     ImGui::EndTooltip();
   }
   if (masked) {
@@ -110,7 +114,8 @@ void draw_token_strip(App& app) {
   }
   // The source's tokens: the run's, whichever kind of attention the views show.
   const AttentionSnapshot& snap = s.run ? *s.run : *s.snapshot;
-  ImGui::TextDisabled("%d tokens: click = query, right-click = mask key", snap.n_tokens);
+  if (s.encoder_decoder()) ImGui::TextDisabled("%d source tokens", snap.n_tokens);
+  else ImGui::TextDisabled("%d tokens: click = query, right-click = mask key", snap.n_tokens);
   const float height = std::min(ImGui::GetFrameHeightWithSpacing() * 4.2f, ImGui::GetContentRegionAvail().y * 0.45f);
   ImGui::BeginChild("##tokens", ImVec2(0, std::max(height, ImGui::GetFrameHeightWithSpacing() * 1.5f)), true);
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(3, 3));
@@ -121,7 +126,7 @@ void draw_token_strip(App& app) {
     const Token& token = snap.tokens[static_cast<size_t>(i)];
     if (i > 0) {
       // Wrap like words: stay on the line while the next chip fits.
-      const float width = ImGui::CalcTextSize(chip_text(token.display, app.have_symbols).c_str()).x + style.FramePadding.x * 2;
+      const float width = ImGui::CalcTextSize(chip_text(token.display, app.ui.have_symbols).c_str()).x + style.FramePadding.x * 2;
       ImGui::SameLine();
       if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
     }

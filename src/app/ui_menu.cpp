@@ -30,6 +30,7 @@ namespace {
 void draw_export_view_menu(App& app, bool svg) {
   if (!ImGui::BeginMenu(svg ? "Export view as SVG" : "Export view as PNG", app.state.snapshot != nullptr)) return;
   for (ViewId v : kAllViews) {
+    if (v == ViewId::Alignment && !app.state.encoder_decoder()) continue;  // only translation models have one
     if (!ImGui::BeginMenu(view_title(v))) continue;
     for (float scale : {1.0f, 2.0f, 4.0f}) {
       const std::string label = std::to_string(static_cast<int>(scale)) + "x";
@@ -38,7 +39,7 @@ void draw_export_view_menu(App& app, bool svg) {
         request.view = v;
         request.scale = scale;
         request.svg = svg;
-        app.export_request = request;
+        app.requests.export_request = request;
       }
     }
     ImGui::EndMenu();
@@ -56,7 +57,7 @@ void draw_file_menu(App& app) {
     ImGui::EndMenu();
   }
   ImGui::Separator();
-  if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) app.screenshot = ScreenshotRequest{};
+  if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) app.requests.screenshot = ScreenshotRequest{};
   draw_export_view_menu(app, false);
   draw_export_view_menu(app, true);
   if (ImGui::BeginMenu("Export data", s.snapshot != nullptr)) {
@@ -67,26 +68,27 @@ void draw_file_menu(App& app) {
   }
   ImGui::Separator();
   if (ImGui::MenuItem("Save session")) save_session(app, {});
-  if (ImGui::MenuItem("Open session...")) app.open_session_dialog = true;
+  if (ImGui::MenuItem("Open session...")) app.ui.open_session_dialog = true;
   ImGui::Separator();
   // Where screenshots and exports go; empty = the current directory.
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
   ImGui::InputTextWithHint("Export folder", "(current directory)", &app.settings.export_dir);
   if (ImGui::IsItemDeactivatedAfterEdit()) save_app_settings(app);
   ImGui::Separator();
-  if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
+  if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.ui.quit = true;
   ImGui::EndMenu();
 }
 
 void draw_view_menu(App& app) {
   AppState& s = app.state;
   if (!ImGui::BeginMenu("View")) return;
-  for (ViewId v : kAllViews) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
-  ImGui::MenuItem("Input and heads", nullptr, &app.show_input);
-  if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+  for (ViewId v : kAllViews)
+    if (v != ViewId::Alignment || s.encoder_decoder()) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
+  ImGui::MenuItem("Input and heads", nullptr, &app.ui.show_input);
+  if (ImGui::MenuItem("Reset layout")) app.ui.reset_layout = true;
   ImGui::Separator();
   if (ImGui::MenuItem("Presenter mode (large fonts)", nullptr, &s.display.presenter)) {
-    app.fonts_dirty = true;
+    app.ui.fonts_dirty = true;
     save_app_settings(app);
   }
   float scale = s.display.font_scale;
@@ -94,7 +96,7 @@ void draw_view_menu(App& app) {
   if (ImGui::SliderFloat("Font scale", &scale, kMinFontScale, kMaxFontScale, "%.2f")) s.display.font_scale = scale;
   // Rebuilding the atlas on every drag step would stutter; apply on release.
   if (ImGui::IsItemDeactivatedAfterEdit()) {
-    app.fonts_dirty = true;
+    app.ui.fonts_dirty = true;
     save_app_settings(app);
   }
   if (ImGui::BeginMenu("Colormap")) {
@@ -134,18 +136,18 @@ void draw_sentences_menu(App& app) {
 
 void draw_open_session_dialog(App& app) {
   constexpr const char* kTitle = "Open session";
-  if (app.open_session_dialog) {
+  if (app.ui.open_session_dialog) {
     ImGui::OpenPopup(kTitle);
-    app.open_session_dialog = false;
+    app.ui.open_session_dialog = false;
   }
   if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::TextUnformatted("Session file (.json), as written by File > Save session:");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-  const bool entered = ImGui::InputText("##session-path", &app.session_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
-  if ((ImGui::Button("Open") || entered) && !app.session_path_input.empty()) {
+  const bool entered = ImGui::InputText("##session-path", &app.ui.session_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
+  if ((ImGui::Button("Open") || entered) && !app.ui.session_path_input.empty()) {
     ImGui::CloseCurrentPopup();
-    open_session(app, app.session_path_input);
+    open_session(app, app.ui.session_path_input);
   }
   ImGui::SameLine();
   if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
@@ -161,7 +163,7 @@ void draw_main_menu(App& app) {
     const Selection& sel = app.state.selection;
     for (const HeadPreset& preset : app.state.model->presets) {
       const bool shown = sel.mode == HeadMode::Single && sel.layer == preset.layer && sel.head == preset.head;
-      if (ImGui::MenuItem(preset_label(preset, app.have_symbols).c_str(), nullptr, shown)) select_head_preset(app.state, preset);
+      if (ImGui::MenuItem(preset_label(preset, app.ui.have_symbols).c_str(), nullptr, shown)) select_head_preset(app.state, preset);
     }
     if (!app.state.model->presets.empty()) ImGui::Separator();
     if (ImGui::MenuItem("Reset all (ablations, masks, causal, query)")) reset_all(app.state);

@@ -36,7 +36,7 @@ void draw_target_strip(App& app, const DecoderCapture& dec) {
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 2));
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (int i = 0; i < dec.n_tokens; ++i) {
-    const std::string label = chip_text(dec.tokens[static_cast<size_t>(i)].display, app.have_symbols);
+    const std::string label = chip_text(dec.tokens[static_cast<size_t>(i)].display, app.ui.have_symbols);
     if (i > 0) {
       ImGui::SameLine();
       const float width = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;

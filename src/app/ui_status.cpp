@@ -61,7 +61,7 @@ void draw_status_bar(App& app) {
     ImGui::SameLine();
     ImGui::TextDisabled("|");
     ImGui::SameLine();
-    if (s.snapshot) ImGui::Text("T = %d   run %.1f ms", s.snapshot->n_tokens, app.last_run_ms);
+    if (s.snapshot) ImGui::Text("T = %d   run %.1f ms", s.snapshot->n_tokens, app.runs.last_run_ms);
     const std::string notice = truncation_notice(app);
     if (!notice.empty()) {
       ImGui::SameLine();
@@ -82,9 +82,9 @@ void draw_empty_state(App& app) {
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(30 * em, 0));
   ImGui::Begin("##welcome", nullptr, kFixedPanel | ImGuiWindowFlags_AlwaysAutoResize);
-  if (app.title_font) ImGui::PushFont(app.title_font);
+  if (app.ui.title_font) ImGui::PushFont(app.ui.title_font);
   ImGui::TextUnformatted("attnscope");
-  if (app.title_font) ImGui::PopFont();
+  if (app.ui.title_font) ImGui::PopFont();
   ImGui::TextWrapped("See what every attention head of a transformer looks at. Open a Hugging Face model folder "
                      "(config.json + model.safetensors) or a llama2.c checkpoint to start.");
   ImGui::Spacing();

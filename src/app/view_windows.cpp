@@ -1,6 +1,9 @@
 #include "app/view_windows.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "app/ui.h"
@@ -22,7 +25,7 @@ void draw_export_menu(App& app, ViewId view, bool* light) {
         request.view = view;
         request.scale = scale;
         request.light = *light;
-        app.export_request = request;
+        app.requests.export_request = request;
       }
     }
     ImGui::Separator();
@@ -36,18 +39,27 @@ void draw_export_menu(App& app, ViewId view, bool* light) {
 
 void draw_view_windows(App& app) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  for (ViewId view : kAllViews) {
+  // With a translation model the window asked for comes last, so that on the
+  // frame the windows are created the alignment view, which opens over the
+  // head view and Q/K/V, does not cover it. Other models keep the order (and
+  // so the window that ends up focused) they always had.
+  std::vector<ViewId> order(std::begin(kAllViews), std::end(kAllViews));
+  if (app.ui.focus_view && app.state.encoder_decoder()) {
+    order.erase(std::remove(order.begin(), order.end(), *app.ui.focus_view), order.end());
+    order.push_back(*app.ui.focus_view);
+  }
+  for (ViewId view : order) {
     bool& visible = view_visible(app.state.show, view);
     if (!visible) continue;
     // Only a translation model has cross-attention to align.
     if (view == ViewId::Alignment && !app.state.encoder_decoder()) continue;
     const WindowRect rect = default_window_rect(view_title(view), display);
-    const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    const ImGuiCond cond = app.ui.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(rect.pos, cond);
     ImGui::SetNextWindowSize(rect.size, cond);
-    if (app.focus_view == view) {
+    if (app.ui.focus_view == view) {
       ImGui::SetNextWindowFocus();
-      app.focus_view.reset();
+      app.ui.focus_view.reset();
     }
     if (ImGui::Begin(view_title(view), &visible, ImGuiWindowFlags_MenuBar)) {
       app.view_windows.sizes[static_cast<int>(view)] = ImGui::GetWindowSize();

@@ -180,7 +180,8 @@ void pick_and_mask(AppState& state, const DisplayMatrix& m, const HeatmapHover& 
     const int token = m.rows[static_cast<size_t>(hover.row)];
     state.selection.query = state.selection.query == token ? -1 : token;
   }
-  if (hover.col >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+  // Translation models take no key masks (the engine refuses them).
+  if (hover.col >= 0 && !state.encoder_decoder() && ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
     const int token = m.cols[static_cast<size_t>(hover.col)];
     auto& masked = state.interventions.masked_keys;
     if (!masked.erase(token)) masked.insert(token);

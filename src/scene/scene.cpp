@@ -25,6 +25,8 @@ void validate_scene(const Scene& scene, const Model& model, int n_tokens) {
   ModelConfig decoder = model.config;  // the decoder's layer count with the shared head count
   if (model.encoder_decoder) {
     decoder.n_layers = model.encoder_decoder->config.n_decoder_layers;
+    if (!scene.interventions.masked_keys.empty() || scene.interventions.causal)
+      throw Error(ErrorKind::Usage, "masked keys and the causal switch are not available for encoder-decoder models");
   } else {
     if (scene.attention != AttentionKind::Self)
       throw Error(ErrorKind::Usage, std::string(attention_kind_name(scene.attention)) +

@@ -158,6 +158,11 @@ TEST(AlignmentGui, BadTargetOptionsEndWithOneLine) {
                                dir);
   EXPECT_EQ(layer.exit_code, 2) << layer.output;
   EXPECT_NE(layer.output.find("decoder layer 7"), std::string::npos) << layer.output;
+  const GuiRun no_decoder = run_app({"--model", fixture("gpt2").string(), "--export-view", "alignment", "--export-out",
+                                     "a.png"},
+                                    dir);
+  EXPECT_EQ(no_decoder.exit_code, 2) << no_decoder.output;
+  EXPECT_FALSE(fs::exists(dir / "a.png"));
 }
 
 TEST(AlignmentRender, HeadlessRenderDrawsTheAlignmentViewAsPngAndSvg) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "core/decoder_capture.h"
+#include "core/error.h"
 #include "core/forward.h"
 #include "core/seq2seq.h"
 #include "scene/alignment.h"
@@ -192,6 +193,37 @@ TEST(Alignment, MarianRunGivesOneRowPerStepAndRowsThatSumToOne) {
   const Alignment merged = build_alignment(*run, words, 0, 0, -1);
   for (Eigen::Index r = 0; r < merged.weights.rows(); ++r) EXPECT_NEAR(merged.weights.row(r).sum(), 1.0f, 1e-4f);
   EXPECT_LE(merged.cols.size(), all.cols.size());
+}
+
+// What a scene may ask of a translation model, and what it may not ask of others.
+TEST(Alignment, ScenesAreCheckedAgainstTheDecoder) {
+  const auto marian = load_model(testing::fixture("marian"));
+  Scene scene;
+  scene.attention = AttentionKind::Cross;
+  scene.selection.layer = 1;
+  scene.forced = true;
+  scene.interventions.ablated_cross_heads = {{1, 3}};
+  EXPECT_NO_THROW(validate_scene(scene, *marian, 10));
+  scene.selection.layer = 2;  // the fixture's decoder has 2 layers
+  EXPECT_THROW(validate_scene(scene, *marian, 10), Error);
+  scene.selection.layer = 0;
+  scene.interventions.ablated_cross_heads = {{0, 4}};
+  EXPECT_THROW(validate_scene(scene, *marian, 10), Error);
+  scene.interventions.ablated_cross_heads.clear();
+  scene.interventions.masked_keys = {1};  // the engine takes no key masks for translation models
+  EXPECT_THROW(validate_scene(scene, *marian, 10), Error);
+  scene.interventions.masked_keys.clear();
+  scene.step = -2;
+  EXPECT_THROW(validate_scene(scene, *marian, 10), Error);
+
+  const auto gpt2 = load_model(testing::fixture("gpt2"));
+  Scene forced;
+  forced.forced = true;
+  EXPECT_THROW(validate_scene(forced, *gpt2, 10), Error);
+  Scene cross;
+  cross.attention = AttentionKind::Cross;
+  EXPECT_THROW(validate_scene(cross, *gpt2, 10), Error);
+  EXPECT_NO_THROW(validate_scene(Scene{}, *gpt2, 10));
 }
 
 }  // namespace
