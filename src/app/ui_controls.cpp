@@ -121,7 +121,10 @@ void draw_head_controls(App& app) {
   draw_preset_buttons(app);
   if (!s.encoder_decoder()) {
     draw_causal_toggle(s, c.causal);
+    // Beside the causal mask when the panel is wide enough, under it otherwise.
     ImGui::SameLine();
+    const float needed = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Positions").x;
+    if (ImGui::GetContentRegionAvail().x < needed) ImGui::NewLine();
   }
   draw_positions_toggle(s);
   if (!s.interventions.masked_keys.empty()) {
