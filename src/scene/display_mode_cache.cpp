@@ -83,7 +83,7 @@ MatrixRM display_mode_weights(const AttentionSnapshot& s, int layer, int head, D
   Derived& d = derived_of(s);
   const auto l = static_cast<size_t>(layer);
   if (mode == DisplayMode::Value) {
-    MatrixRM& v = d.value[static_cast<size_t>(layer * s.n_heads + head)];
+    MatrixRM& v = d.value[static_cast<size_t>(layer * s.n_heads + head)];  // [T, Tk]
     if (v.size() == 0) v = value_weighted(probs, s.value_contribution(layer, head));
     return v;
   }

@@ -32,6 +32,24 @@ TEST(CliHeads, WritesOneEntryPerHead) {
   EXPECT_NE(again.err.find("heads.json"), std::string::npos) << again.err;
 }
 
+TEST(CliHeads, DefaultModelsNamedPositionalHeadsScoreHighest) {
+  // The default model's attnscope.json names layer 1 head 1 "previous token"
+  // and layer 1 head 2 "next token": the scores must agree.
+  const testing::ScopedTempDir dir("cli-heads-default");
+  const std::string out = (dir / "heads.json").string();
+  const testing::CliResult r = run_cli({"heads", "--json", out});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto heads = testing::read_json(out)["heads"];
+  auto best = [&](const char* field) {
+    size_t top = 0;
+    for (size_t i = 1; i < heads.size(); ++i)
+      if (heads[i][field].get<double>() > heads[top][field].get<double>()) top = i;
+    return std::make_pair(heads[top]["layer"].get<int>(), heads[top]["head"].get<int>());
+  };
+  EXPECT_EQ(best("previous"), std::make_pair(1, 1));
+  EXPECT_EQ(best("next"), std::make_pair(1, 2));
+}
+
 TEST(CliHeads, BadInputIsOneLineAndStatusTwo) {
   const testing::CliResult missing = run_cli({"heads", "--model", "/nonexistent/model"});
   EXPECT_EQ(missing.status, 2);
