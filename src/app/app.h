@@ -68,6 +68,7 @@ struct UiFlags {
   bool reset_layout = false;         // put every window back at its default place
   bool open_session_dialog = false;  // File -> Open session: the typed-path modal opens next frame
   std::string session_path_input;    // what the user typed there
+  std::optional<std::string> text_before_shuffle;  // the text "Restore" brings back
   bool quit = false;
 };
 

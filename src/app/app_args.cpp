@@ -11,8 +11,8 @@ namespace attnscope::app {
 const char* app_usage() {
   return "usage: attnscope [--model PATH] [--text TEXT] [--layer L --head H] [--head-mode single|mean|max]\n"
          "                 [--view heatmap|head|model|qkv|predictions|alignment] [--query I] [--ablate L:H,...]\n"
-         "                 [--mask-keys I,...] [--causal|--no-causal] [--colormap viridis|magma|greys|blues]\n"
-         "                 [--color-scale linear|log|per-row] [--hide-special]\n"
+         "                 [--mask-keys I,...] [--causal|--no-causal] [--no-positions] [--colormap viridis|magma|greys|blues]\n"
+         "                 [--color-scale linear|log|per-row] [--hide-special] [--display-mode raw|value|rollout|flow]\n"
          "                 encoder-decoder models: [--target TEXT] [--attention self|decoder|cross] [--step N]\n"
          "                 [--ablate-decoder L:H,...] [--ablate-cross L:H,...] [--align head|mean|max|layers] [--align-tokens]\n"
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"

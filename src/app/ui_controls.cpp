@@ -43,6 +43,13 @@ void draw_causal_toggle(AppState& s, bool model_causal) {
                       model_causal ? "on" : "off");
 }
 
+void draw_positions_toggle(AppState& s) {
+  if (ImGui::Checkbox("Positions", &s.interventions.positions)) s.request_run();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Off: position embeddings count as zero, RoPE and relative position bias are skipped.\n"
+                      "With the causal mask off too, shuffling the words only shuffles the attention.");
+}
+
 // One small toggle per head: a filled red cell is switched off (ablated).
 // For encoder-decoder models the toggles are those of the attention kind shown.
 void draw_ablation_grid(AppState& s, int n_layers, int n_heads) {
@@ -112,7 +119,14 @@ void draw_head_controls(App& app) {
   const int n_layers = s.snapshot ? s.snapshot->n_layers : c.n_layers;
   draw_selectors(s, n_layers, c.n_heads);
   draw_preset_buttons(app);
-  if (!s.encoder_decoder()) draw_causal_toggle(s, c.causal);
+  if (!s.encoder_decoder()) {
+    draw_causal_toggle(s, c.causal);
+    // Beside the causal mask when the panel is wide enough, under it otherwise.
+    ImGui::SameLine();
+    const float needed = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Positions").x;
+    if (ImGui::GetContentRegionAvail().x < needed) ImGui::NewLine();
+  }
+  draw_positions_toggle(s);
   if (!s.interventions.masked_keys.empty()) {
     std::string keys;
     for (int k : s.interventions.masked_keys) keys += (keys.empty() ? "" : ", ") + std::to_string(k);

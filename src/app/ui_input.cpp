@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include "app/ui.h"
+#include "scene/word_shuffle.h"
 
 namespace attnscope::app {
 
@@ -21,6 +22,29 @@ std::string chip_text(const std::string& display, bool have_symbols) {
   return out.empty() ? std::string("\"\"") : out;
 }
 
+namespace {
+
+// "Shuffle words" permutes the text's words; "Restore" brings back the text
+// from before the first shuffle.
+void draw_shuffle_buttons(App& app) {
+  AppState& s = app.state;
+  if (ImGui::Button("Shuffle words")) {
+    if (!app.ui.text_before_shuffle) app.ui.text_before_shuffle = s.text;
+    s.text = shuffle_words(s.text, static_cast<std::uint32_t>(ImGui::GetFrameCount()));
+    s.request_run();
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!app.ui.text_before_shuffle);
+  if (ImGui::Button("Restore")) {
+    s.text = *app.ui.text_before_shuffle;
+    app.ui.text_before_shuffle.reset();
+    s.request_run();
+  }
+  ImGui::EndDisabled();
+}
+
+}  // namespace
+
 void draw_text_input(App& app) {
   AppState& s = app.state;
   const float lines = 4.5f;
@@ -34,6 +58,7 @@ void draw_text_input(App& app) {
                                 ImGuiInputTextFlags_AllowTabInput)) {
     s.request_run();
   }
+  draw_shuffle_buttons(app);
   const std::string notice = truncation_notice(app);
   if (!notice.empty()) ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s", notice.c_str());
 }

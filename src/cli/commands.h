@@ -14,6 +14,7 @@ int run_command(const std::vector<std::string>& argv);
 int generate_command(const std::vector<std::string>& argv);
 int translate_command(const std::vector<std::string>& argv);
 int export_command(const std::vector<std::string>& argv);
+int heads_command(const std::vector<std::string>& argv);
 int render_command(const std::vector<std::string>& argv);  // render_unavailable.cpp without the render library
 
 // --model, or the embedded default model when none is given.

@@ -29,6 +29,7 @@ Interventions intervention_args(const Args& args, const Model& model) {
   out.masked_keys = parse_index_list(args.get_or("--mask-keys", args.get_or("--mask-key", "")));
   if (args.has("--no-causal")) out.causal = false;
   if (args.has("--causal")) out.causal = true;
+  if (args.has("--no-positions")) out.positions = false;
   return out;
 }
 

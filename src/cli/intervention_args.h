@@ -1,5 +1,6 @@
 // The intervention options `run` and `export` share: --ablate, --ablate-decoder,
-// --ablate-cross, --mask-keys (alias --mask-key) and --causal / --no-causal.
+// --ablate-cross, --mask-keys (alias --mask-key), --causal / --no-causal and
+// --no-positions.
 #pragma once
 #include "cli/args.h"
 #include "core/interventions.h"
@@ -10,7 +11,7 @@ namespace attnscope::cli {
 // The option names, to list among a command's valued options and flags.
 inline const std::set<std::string> kInterventionOptions = {"--ablate", "--ablate-decoder", "--ablate-cross",
                                                           "--mask-keys", "--mask-key"};
-inline const std::set<std::string> kInterventionFlags = {"--causal", "--no-causal"};
+inline const std::set<std::string> kInterventionFlags = {"--causal", "--no-causal", "--no-positions"};
 
 // Throws Error (Usage) for contradicting flags, or for decoder / cross head
 // lists and --target given with a model that has no decoder.

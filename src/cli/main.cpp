@@ -48,7 +48,7 @@ namespace {
 const char* kUsage =
     "usage:\n"
     "  attnscope-cli run [--model PATH] [--text TEXT|--text-file PATH] [--json FILE.json] [--force] [--top-k K]\n"
-    "                    [--ablate L:H,...] [--no-causal|--causal] [--mask-keys I,...]\n"
+    "                    [--ablate L:H,...] [--no-causal|--causal] [--no-positions] [--mask-keys I,...]\n"
     "                    encoder-decoder models: [--target TEXT] [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
     "                    (TEXT is the source; without --target the target is the greedy translation)\n"
     "  attnscope-cli generate [--model PATH] [--prompt TEXT] --steps N [--temperature T] [--seed S]\n"
@@ -58,10 +58,12 @@ const char* kUsage =
     "                    [--tensor attention|q|k|v] [--layer L --head H] [--ablate ...] [--force]\n"
     "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross]\n"
     "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...]\n"
+    "  attnscope-cli heads [--model PATH] [--text TEXT|--text-file PATH] [--json FILE.json] [--force]\n"
     "  attnscope-cli render [--model PATH] [--text TEXT] --view heatmap|head|model|qkv|predictions|alignment\n"
     "                    [--layer L --head H] [--head-mode single|mean|max] [--query I] [--ablate L:H,...]\n"
-    "                    [--mask-keys I,...] [--causal|--no-causal] [--colormap NAME] [--color-scale linear|log|per-row]\n"
-    "                    [--hide-special] [--scale 1|2|4] [--size WxH] [--light] --out FILE.png [--force]\n"
+    "                    [--mask-keys I,...] [--causal|--no-causal] [--no-positions] [--colormap NAME] [--color-scale linear|log|per-row]\n"
+    "                    [--hide-special] [--display-mode raw|value|rollout|flow] [--scale 1|2|4] [--size WxH] [--light]\n"
+    "                    --out FILE.png [--force]\n"
     "                    encoder-decoder models: [--target TEXT] [--attention self|decoder|cross] [--step N]\n"
     "                    [--ablate-decoder L:H,...] [--ablate-cross L:H,...] [--align head|mean|max|layers] [--align-tokens]\n"
     "  attnscope-cli render --batch FILE.jsonl [options as defaults]   (one JSON object per line, same names)\n"
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return attnscope::cli::generate_command(args);
     if (command == "translate") return attnscope::cli::translate_command(args);
     if (command == "export") return attnscope::cli::export_command(args);
+    if (command == "heads") return attnscope::cli::heads_command(args);
     if (command == "render") return attnscope::cli::render_command(args);
     std::cerr << "attnscope-cli: unknown command '" << command << "' (see attnscope-cli --help)\n";
     return 2;

@@ -35,7 +35,8 @@ void check_cancel(const RunOptions& options) {
 }
 
 // Token + position (+ segment 0) embeddings, then the BERT-family LayerNorm.
-MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
+// Without `positions` the position rows count as zero.
+MatrixRM embed(const Model& model, const std::vector<Token>& tokens, bool positions) {
   const ModelConfig& c = model.config;
   const ModelWeights& w = model.weights;
   const int T = static_cast<int>(tokens.size());
@@ -46,7 +47,7 @@ MatrixRM embed(const Model& model, const std::vector<Token>& tokens) {
     int position = t;
     if (c.positions_after_pad)  // create_position_ids_from_input_ids: cumsum(id != pad) * (id != pad) + pad
       position = tokens[t].id == c.pad_token_id ? c.pad_token_id : c.pad_token_id + ++real_tokens;
-    if (w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(position) * c.dim, c.dim);
+    if (positions && w.position_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.position_embedding + static_cast<std::int64_t>(position) * c.dim, c.dim);
     if (w.token_type_embedding) x.row(t) += Eigen::Map<const Eigen::RowVectorXf>(w.token_type_embedding, c.dim);
   }
   if (w.embedding_norm.weight) layer_norm(x, w.embedding_norm, c.norm_eps);
@@ -121,8 +122,9 @@ MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal
   MatrixRM q = linear(h, lw.wq);  // [Tn, H*Dh]
   MatrixRM k = linear(h, lw.wk);  // [Tn, Hkv*Dh]
   MatrixRM v = linear(h, lw.wv);  // [Tn, Hkv*Dh]
-  apply_rope(q, c.n_heads, Dh, c.rope_theta, c.rope, P);
-  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, c.rope, P);
+  const RopeStyle rope = iv.positions ? c.rope : RopeStyle::None;
+  apply_rope(q, c.n_heads, Dh, c.rope_theta, rope, P);
+  apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, rope, P);
 
   // A plain causal mask needs no mask matrix: each query row only looks at
   // the keys up to it. Anything else (masked keys, no causal mask) goes
@@ -261,7 +263,8 @@ void run_blocks(const Model& model, const RunOptions& options, const Reused& reu
 
 bool same_interventions(const Interventions& a, const Interventions& b) {
   return a.ablated_heads == b.ablated_heads && a.causal == b.causal && a.masked_keys == b.masked_keys &&
-         a.ablated_decoder_heads == b.ablated_decoder_heads && a.ablated_cross_heads == b.ablated_cross_heads;
+         a.ablated_decoder_heads == b.ablated_decoder_heads && a.ablated_cross_heads == b.ablated_cross_heads &&
+         a.positions == b.positions;
 }
 
 // The rows of options.reuse a run on `tokens` may copy: its longest common
@@ -348,7 +351,7 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
   const Reused reused = reusable_rows(options, model_ptr, snap->tokens, snap->causal);
   const int P = reused.rows;
 
-  MatrixRM x = embed(model, snap->tokens).bottomRows(T - P);  // [Tn, D] the residual stream of the new rows
+  MatrixRM x = embed(model, snap->tokens, options.interventions.positions).bottomRows(T - P);  // [Tn, D] the residual stream of the new rows
   run_blocks(model, options, reused, x, *snap);
   if (model.weights.final_norm.weight) apply_norm(x, model.weights.final_norm, c.norm, c.norm_eps);
   stack_rows(snap->final_hidden, reused.prev ? &reused.prev->final_hidden : nullptr, P, x);

@@ -19,6 +19,10 @@ struct Interventions {
   // and the rest of the row renormalises. A query left with no key at all
   // attends to nothing (an all-zero row).
   std::set<int> masked_keys;
+  // false drops the position signal: learned and sinusoidal position
+  // embeddings count as zero, RoPE is skipped and T5's relative position bias
+  // is left out. Attention alone is then permutation-equivariant.
+  bool positions = true;
 
   // Encoder-decoder models: ablated_heads above is the encoder's self-attention
   // (transformers' head_mask); these are decoder_head_mask and cross_attn_head_mask.
@@ -29,7 +33,7 @@ struct Interventions {
   bool is_decoder_ablated(int layer, int head) const { return ablated_decoder_heads.count({layer, head}) > 0; }
   bool is_cross_ablated(int layer, int head) const { return ablated_cross_heads.count({layer, head}) > 0; }
   bool empty() const {
-    return ablated_heads.empty() && !causal && masked_keys.empty() && ablated_decoder_heads.empty() && ablated_cross_heads.empty();
+    return ablated_heads.empty() && !causal && masked_keys.empty() && positions && ablated_decoder_heads.empty() && ablated_cross_heads.empty();
   }
 };
 

@@ -164,13 +164,15 @@ struct EncoderRun {
   std::vector<MatrixRM> position_bias;  // T5: [H] each [Ts, Ts]
 };
 
-EncoderRun encode(const Model& model, const std::vector<int>& ids, const HeadSet& ablated, HeadCapture* captures /* [L*H] or null */,
-                  const std::atomic<bool>* cancel) {
+// Without `positions` Marian's sinusoids count as zero and T5's bias is left out.
+EncoderRun encode(const Model& model, const std::vector<int>& ids, const HeadSet& ablated, bool positions,
+                  HeadCapture* captures /* [L*H] or null */, const std::atomic<bool>* cancel) {
   const ModelConfig& c = model.config;
   const int Ts = static_cast<int>(ids.size());
   EncoderRun run;
-  MatrixRM x = embed(model, ids, 0, model.weights.position_embedding);  // [Ts, D] the residual stream
-  run.position_bias = position_bias(model, decoder_of(model).weights.encoder_relative_bias, true, 0, Ts, Ts);
+  const EncoderDecoderWeights& edw = decoder_of(model).weights;
+  MatrixRM x = embed(model, ids, 0, positions ? model.weights.position_embedding : nullptr);  // [Ts, D] the residual stream
+  run.position_bias = position_bias(model, positions ? edw.encoder_relative_bias : nullptr, true, 0, Ts, Ts);
   run.residual.push_back(x);
   for (int l = 0; l < c.n_layers; ++l) {
     check_cancel(cancel);
@@ -215,6 +217,7 @@ struct DecoderRequest {
   const HeadSet* cross_ablated = nullptr;
   DecoderCapture* capture = nullptr;  // filled when set (a whole run from position 0)
   const std::atomic<bool>* cancel = nullptr;
+  bool positions = true;  // false: no position embedding rows and no relative bias
 };
 
 // Feeds `ids` at positions state.length, state.length + 1, ... and returns
@@ -224,8 +227,9 @@ MatrixRM decode(const Model& model, const std::vector<int>& ids, DecoderState& s
   const EncoderDecoder& ed = decoder_of(model);
   const int first = state.length, n = static_cast<int>(ids.size()), H = c.n_heads;
   DecoderCapture* cap = request.capture;
-  MatrixRM y = embed(model, ids, first, ed.weights.decoder_position_embedding);  // [n, D]
-  const std::vector<MatrixRM> bias = position_bias(model, ed.weights.decoder_relative_bias, false, first, n, first + n);
+  MatrixRM y = embed(model, ids, first, request.positions ? ed.weights.decoder_position_embedding : nullptr);  // [n, D]
+  const float* bias_table = request.positions ? ed.weights.decoder_relative_bias : nullptr;
+  const std::vector<MatrixRM> bias = position_bias(model, bias_table, false, first, n, first + n);
   if (cap) cap->residual.push_back(y);
   for (int l = 0; l < ed.config.n_decoder_layers; ++l) {
     check_cancel(request.cancel);
@@ -341,7 +345,8 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
   snap->heads.resize(static_cast<size_t>(c.n_layers * c.n_heads));
   snap->top.resize(static_cast<size_t>(snap->n_tokens));  // the encoder predicts nothing
 
-  EncoderRun enc = encode(model, ids_of(snap->tokens), options.interventions.ablated_heads, snap->heads.data(), options.cancel);
+  const Interventions& iv = options.interventions;
+  EncoderRun enc = encode(model, ids_of(snap->tokens), iv.ablated_heads, iv.positions, snap->heads.data(), options.cancel);
   snap->residual = std::move(enc.residual);
   snap->final_hidden = enc.output;
 
@@ -355,8 +360,7 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
   cap->cross_heads.resize(cap->self_heads.size());
   cap->encoder_position_bias = std::move(enc.position_bias);
   DecoderState state = start_decoder(model, enc.output);
-  DecoderRequest request{&options.interventions.ablated_decoder_heads, &options.interventions.ablated_cross_heads, cap.get(),
-                         options.cancel};
+  DecoderRequest request{&iv.ablated_decoder_heads, &iv.ablated_cross_heads, cap.get(), options.cancel, iv.positions};
   cap->final_hidden = decode(model, ids_of(cap->tokens), state, request);
   fill_predictions(model, *cap, options);
   snap->decoder = std::move(cap);
@@ -370,9 +374,10 @@ GreedyTranslation translate_greedy(const std::shared_ptr<const Model>& model_ptr
   check_ids(model, source, "source");
   check_interventions(model, interventions);
   if (dc.sinusoidal_positions) max_new_tokens = std::min(max_new_tokens, model.config.max_positions - 1);
-  const EncoderRun enc = encode(model, ids_of(source), interventions.ablated_heads, nullptr, cancel);
+  const EncoderRun enc = encode(model, ids_of(source), interventions.ablated_heads, interventions.positions, nullptr, cancel);
   DecoderState state = start_decoder(model, enc.output);
-  const DecoderRequest request{&interventions.ablated_decoder_heads, &interventions.ablated_cross_heads, nullptr, cancel};
+  const DecoderRequest request{&interventions.ablated_decoder_heads, &interventions.ablated_cross_heads, nullptr, cancel,
+                               interventions.positions};
 
   GreedyTranslation out;
   out.ids = {dc.decoder_start_id};

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "attention_kind.h"
 #include "decoder_capture.h"
 #include "encoder_decoder.h"
 
@@ -24,15 +25,38 @@ MatrixRM AttentionSnapshot::scores(int layer, int h) const {
   return s;
 }
 
-MatrixRM AttentionSnapshot::head_contribution(int layer, int h) const {
-  const Linear& wo = model->weights.layers[static_cast<size_t>(layer)].wo;
-  const HeadCapture& cap = head(layer, h);
+namespace {
+
+// The output projection that follows the attention `kind` in `layer`.
+const Linear& output_projection(const Model& model, AttentionKind kind, int layer) {
+  const auto l = static_cast<size_t>(layer);
+  switch (kind) {
+    case AttentionKind::DecoderSelf: return model.encoder_decoder->weights.layers[l].self.wo;
+    case AttentionKind::Cross: return model.encoder_decoder->weights.layers[l].cross.wo;
+    case AttentionKind::Self: break;
+  }
+  return model.weights.layers[l].wo;
+}
+
+// x · Wo[:, head slice]ᵀ: rows of one head's Dh-wide values through its part
+// of the output projection.                       x [R, Dh] -> [R, D]
+MatrixRM through_output_projection(const MatrixRM& x, const Linear& wo, int h, int head_dim) {
   const int rows = wo.in_out ? wo.in : wo.out;
   const int cols = wo.in_out ? wo.out : wo.in;
   Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>> w(wo.w, rows, cols, Eigen::OuterStride<>(wo.stride));
   // The head owns input columns h*Dh .. h*Dh+Dh-1 of the output projection.
-  if (wo.in_out) return cap.out * w.middleRows(h * head_dim, head_dim);   // [T, Dh]·[Dh, D]
-  return cap.out * w.middleCols(h * head_dim, head_dim).transpose();       // [T, Dh]·[Dh, D]
+  if (wo.in_out) return x * w.middleRows(h * head_dim, head_dim);   // [R, Dh]·[Dh, D]
+  return x * w.middleCols(h * head_dim, head_dim).transpose();       // [R, Dh]·[Dh, D]
+}
+
+}  // namespace
+
+MatrixRM AttentionSnapshot::head_contribution(int layer, int h) const {
+  return through_output_projection(head(layer, h).out, output_projection(*model, kind, layer), h, head_dim);
+}
+
+MatrixRM AttentionSnapshot::value_contribution(int layer, int h) const {
+  return through_output_projection(head(layer, h).v, output_projection(*model, kind, layer), h, head_dim);
 }
 
 }  // namespace attnscope

@@ -33,6 +33,7 @@ struct Prediction {
 };
 
 struct DecoderCapture;  // decoder_capture.h
+enum class AttentionKind;  // attention_kind.h; its first value, Self, is the zero value
 
 struct AttentionSnapshot {
   std::shared_ptr<const Model> model;
@@ -42,6 +43,7 @@ struct AttentionSnapshot {
   // tokens, with probs [T, Tk]); empty when keys and queries are `tokens`.
   std::vector<Token> key_tokens;
   Interventions interventions;           // what this run was asked to change
+  AttentionKind kind{};                  // which attention `heads` hold, and so whose output projection follows them
   bool causal = true;                    // the mask actually used
   int n_layers = 0, n_heads = 0, n_tokens = 0, dim = 0, head_dim = 0;
   std::vector<HeadCapture> heads;        // [L * H], index layer * H + head
@@ -64,6 +66,7 @@ struct AttentionSnapshot {
   // T = 1024 capture within memory:
   MatrixRM scores(int layer, int h) const;             // [T, Tk] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
   MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
+  MatrixRM value_contribution(int layer, int h) const;  // [Tk, D] v · Wo[:, head slice]ᵀ: what each key hands on per unit weight
 };
 
 }  // namespace attnscope

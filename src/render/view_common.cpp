@@ -9,6 +9,7 @@
 #include <imgui_internal.h>  // ImGui::CalcWrapWidthForPos
 
 #include "render/figure_record.h"
+#include "scene/display_modes.h"
 
 namespace attnscope {
 
@@ -94,6 +95,44 @@ float labelled_width(float widget, const char* label) {
 
 }  // namespace
 
+const char* display_mode_label(DisplayMode mode) {
+  switch (mode) {
+    case DisplayMode::Raw: return "attention";
+    case DisplayMode::Value: return "value-weighted";
+    case DisplayMode::Rollout: return "rollout";
+    case DisplayMode::Flow: return "flow";
+  }
+  return "?";
+}
+
+namespace {
+
+void draw_display_mode_combo(DisplaySettings& display, float width) {
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo("Show", display_mode_label(display.mode))) {
+    for (DisplayMode mode : {DisplayMode::Raw, DisplayMode::Value, DisplayMode::Rollout, DisplayMode::Flow})
+      if (ImGui::Selectable(display_mode_label(mode), mode == display.mode)) display.mode = mode;
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", display_mode_caption(display.mode));
+}
+
+}  // namespace
+
+void draw_display_mode_note(const AttentionSnapshot& snapshot, DisplayMode mode) {
+  if (mode == DisplayMode::Raw) return;
+  if (!display_mode_applies(snapshot, mode)) {
+    if (mode == DisplayMode::Flow && snapshot.n_tokens > kMaxFlowTokens)
+      ImGui::TextDisabled("Flow needs at most %d tokens: showing attention weights.", kMaxFlowTokens);
+    else
+      ImGui::TextDisabled("%s does not apply to cross-attention: showing attention weights.", display_mode_label(mode));
+    return;
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%s", display_mode_caption(mode));
+  ImGui::PopTextWrapPos();
+}
+
 void draw_display_controls(AppState& state) {
   DisplaySettings& display = state.display;
   const float width = ImGui::GetFontSize() * 7;
@@ -115,6 +154,10 @@ void draw_display_controls(AppState& state) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("linear: colour = weight\nlog: 0.0001 .. 1 on a log scale, to see small weights\n"
                       "per row: each query's strongest key is full colour");
+  // Wide enough for the longest choice, "value-weighted".
+  const float mode_width = ImGui::CalcTextSize("value-weighted").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+  same_line_if_fits(labelled_width(mode_width, "Show"));
+  draw_display_mode_combo(display, mode_width);
   const char* hide_label = "Hide special tokens and renormalise (display only)";
   same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), hide_label));
   ImGui::Checkbox(hide_label, &display.hide_special);

@@ -53,8 +53,13 @@ const char* color_scale_name(ColorScale scale);
 // the view should stop drawing (no model or no snapshot).
 bool draw_view_placeholder(const AppState& state);
 
-// Colormap, scale and "hide special tokens" controls on one line.
+// Colormap, scale, display mode and "hide special tokens" controls on one line.
 void draw_display_controls(AppState& state);
+// "attention", "value-weighted", "rollout", "flow".
+const char* display_mode_label(DisplayMode mode);
+// What the shown numbers are when they are not the attention weights (nothing
+// for raw), or why the mode fell back to them.
+void draw_display_mode_note(const AttentionSnapshot& snapshot, DisplayMode mode);
 
 // A horizontal colour bar with tick values for the current scale, `width`
 // wide, placed at the cursor (advances it).

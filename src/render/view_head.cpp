@@ -25,7 +25,8 @@ void refresh(const AppState& state, HeadViewState& view) {
   const DisplaySettings& d = state.display;
   if (view.shown == state.snapshot && view.shown_layer == sel.layer && view.shown_head == sel.head &&
       view.shown_mode == sel.mode && view.shown_top_k == d.head_view_top_k &&
-      view.shown_threshold == d.head_view_threshold && view.shown_hide_special == d.hide_special)
+      view.shown_threshold == d.head_view_threshold && view.shown_hide_special == d.hide_special &&
+      view.shown_display_mode == d.mode)
     return;
   const AttentionSnapshot& snap = *state.snapshot;
   view.lines.clear();
@@ -63,6 +64,7 @@ void refresh(const AppState& state, HeadViewState& view) {
   view.shown_top_k = d.head_view_top_k;
   view.shown_threshold = d.head_view_threshold;
   view.shown_hide_special = d.hide_special;
+  view.shown_display_mode = d.mode;
 }
 
 void draw_controls(AppState& state) {

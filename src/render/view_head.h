@@ -28,6 +28,7 @@ struct HeadViewState {
   HeadMode shown_mode = HeadMode::Single;
   float shown_threshold = -1;
   bool shown_hide_special = false;
+  DisplayMode shown_display_mode = DisplayMode::Raw;
 };
 
 void draw_head_view(AppState& state, HeadViewState& view, GlResources& gl, const ViewDrawOptions& options);

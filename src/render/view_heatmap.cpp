@@ -18,7 +18,7 @@ void refresh(const AppState& state, HeatmapViewState& view) {
   const DisplaySettings& display = state.display;
   if (view.shown == state.snapshot && view.shown_layer == sel.layer && view.shown_head == sel.head &&
       view.shown_mode == sel.mode && view.shown_scale == display.scale &&
-      view.shown_hide_special == display.hide_special)
+      view.shown_hide_special == display.hide_special && view.shown_display_mode == display.mode)
     return;
   const int old_rows = view.matrix.n_rows();
   view.matrix = build_display_matrix(*state.snapshot, sel, display);
@@ -45,6 +45,7 @@ void refresh(const AppState& state, HeatmapViewState& view) {
   view.shown_mode = sel.mode;
   view.shown_scale = display.scale;
   view.shown_hide_special = display.hide_special;
+  view.shown_display_mode = display.mode;
 }
 
 void clamp_pan(HeatmapViewState& view, int rows, int cols) {
@@ -98,6 +99,7 @@ bool draw_caption(AppState& state, const HeatmapViewState& view, const ViewDrawO
                 "Click a row to pick the query. Right-click a column to mask that key (the model re-runs).\n"
                 "Mouse wheel zooms, drag pans, double-click shows the whole matrix again.");
   }
+  draw_display_mode_note(*state.snapshot, state.display.mode);
   if (m.renormalised) {
     if (!options.exporting) ImGui::SameLine();
     ImGui::TextDisabled("Special tokens hidden, rows renormalised (display only)");

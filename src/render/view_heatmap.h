@@ -31,6 +31,7 @@ struct HeatmapViewState {
   HeadMode shown_mode = HeadMode::Single;
   ColorScale shown_scale = ColorScale::Linear;
   bool shown_hide_special = false;
+  DisplayMode shown_display_mode = DisplayMode::Raw;
 };
 
 void draw_heatmap_view(AppState& state, HeatmapViewState& view, GlResources& gl, const ViewDrawOptions& options);

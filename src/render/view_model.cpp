@@ -33,7 +33,7 @@ void update_thumbnails(const AppState& state, ModelViewState& view, double budge
   const AttentionSnapshot& snap = *state.snapshot;
   const size_t count = static_cast<size_t>(snap.n_layers) * static_cast<size_t>(snap.n_heads);
   if (view.shown != state.snapshot || view.shown_scale != state.display.scale ||
-      view.shown_hide_special != state.display.hide_special) {
+      view.shown_hide_special != state.display.hide_special || view.shown_display_mode != state.display.mode) {
     if (view.thumbnails.size() != count) {
       view.thumbnails.clear();  // another model: the old pictures mean nothing
       view.thumbnails.resize(count);
@@ -42,6 +42,7 @@ void update_thumbnails(const AppState& state, ModelViewState& view, double budge
     view.shown = state.snapshot;
     view.shown_scale = state.display.scale;
     view.shown_hide_special = state.display.hide_special;
+    view.shown_display_mode = state.display.mode;
   }
   const auto start = std::chrono::steady_clock::now();
   while (view.next_to_build < static_cast<int>(count)) {
@@ -98,13 +99,14 @@ GridGeometry layout_grid(const ModelViewState& view, int n_layers, int n_heads, 
   return g;
 }
 
-void draw_caption(const AttentionSnapshot& snap, const ViewDrawOptions& options) {
+void draw_caption(const AttentionSnapshot& snap, DisplayMode display_mode, const ViewDrawOptions& options) {
   const std::string caption = std::to_string(snap.n_layers) + " layers x " + std::to_string(snap.n_heads) + " heads";
   figure_text(caption, style_color(ImGuiCol_Text), options);
   if (!options.exporting)
     help_marker("Each square is one head's attention pattern for this sentence.\n"
                 "Click a head to show it in the other views. Right-click a head to switch it off (it is "
                 "crossed out and the model re-runs without it); right-click again to switch it back on.");
+  draw_display_mode_note(snap, display_mode);
 }
 
 void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads) {
@@ -213,7 +215,7 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   update_thumbnails(state, view, options.exporting ? -1.0 : 8.0);
   FigurePen pen(ImGui::GetWindowDrawList(), options.record);
   pen.group("caption");
-  draw_caption(snap, options);
+  draw_caption(snap, state.display.mode, options);
   const GridGeometry g = layout_grid(view, snap.n_layers, snap.n_heads, options.exporting);
   const float line = std::max(1.0f, options.scale);
   draw_column_labels(pen, g, snap.n_heads);

@@ -27,6 +27,7 @@ struct ModelViewState {
   std::shared_ptr<const AttentionSnapshot> shown;
   ColorScale shown_scale = ColorScale::Linear;
   bool shown_hide_special = false;
+  DisplayMode shown_display_mode = DisplayMode::Raw;
   float legend_em[2] = {6, 5};  // height drawn under the grid, in font heights: [exporting] (measured)
 };
 

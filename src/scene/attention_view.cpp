@@ -49,6 +49,7 @@ std::shared_ptr<const AttentionSnapshot> attention_view(const std::shared_ptr<co
   if (cross) view->key_tokens = run->tokens;
   view->interventions.ablated_heads = ablated_heads_of(run->interventions, kind);
   view->causal = !cross;
+  view->kind = kind;
   view->n_layers = dec.n_layers;
   view->n_heads = dec.n_heads;
   view->n_tokens = rows;

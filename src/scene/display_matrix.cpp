@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "scene/display_modes.h"
+
 namespace attnscope {
 
 namespace {
@@ -46,6 +48,17 @@ MatrixRM combine_heads(const std::vector<int>& heads, HeadMode mode, int rows, i
   }
   if (mode == HeadMode::Mean) out /= static_cast<float>(heads.size());
   return out;
+}
+
+// Value-weighted per head, combined as the head mode says; rollout and flow
+// belong to the whole layer, so the head and the head mode do not matter.
+MatrixRM derived_weights(const AttentionSnapshot& s, int layer, int head, HeadMode mode, DisplayMode display_mode,
+                         const DisplayMatrix& kept) {
+  auto one_head = [&](int h) {
+    return select_and_renormalise(display_mode_weights(s, layer, h, display_mode), kept.rows, kept.cols, kept.renormalised);
+  };
+  if (display_mode != DisplayMode::Value) return one_head(0);
+  return combine_heads(heads_to_combine(s, layer, head, mode), mode, kept.n_rows(), kept.n_cols(), one_head);
 }
 
 }  // namespace
@@ -142,6 +155,8 @@ DisplayMatrix build_display_matrix(const AttentionSnapshot& snapshot, int layer,
   const bool everything = n == snapshot.n_tokens && nk == snapshot.n_keys();
   if (!valid_head(snapshot, layer, mode == HeadMode::Single ? head : 0)) {
     out.weights = MatrixRM::Zero(n, nk);
+  } else if (display.mode != DisplayMode::Raw && display_mode_applies(snapshot, display.mode)) {
+    out.weights = derived_weights(snapshot, layer, head, mode, display.mode, out);
   } else {
     // Hiding renormalises each head before heads are combined, so a mean is
     // the mean of what each head would show alone and a max stays a max of

@@ -27,6 +27,8 @@ const std::pair<HeadMode, const char*> kHeadModes[] = {
     {HeadMode::Single, "single"}, {HeadMode::Mean, "mean"}, {HeadMode::Max, "max"}};
 const std::pair<ColorScale, const char*> kColorScales[] = {
     {ColorScale::Linear, "linear"}, {ColorScale::Log, "log"}, {ColorScale::PerRow, "per-row"}};
+const std::pair<DisplayMode, const char*> kDisplayModes[] = {
+    {DisplayMode::Raw, "raw"}, {DisplayMode::Value, "value"}, {DisplayMode::Rollout, "rollout"}, {DisplayMode::Flow, "flow"}};
 const std::pair<ViewId, const char*> kViewKeys[] = {{ViewId::Heatmap, "heatmap"},
                                                     {ViewId::HeadView, "head"},
                                                     {ViewId::ModelView, "model"},
@@ -52,6 +54,8 @@ const char* color_scale_key(ColorScale scale) { return key_of(kColorScales, scal
 bool color_scale_from_key(std::string_view key, ColorScale* out) { return value_of(kColorScales, key, out); }
 const char* align_mode_key(AlignMode mode) { return key_of(kAlignModes, mode); }
 bool align_mode_from_key(std::string_view key, AlignMode* out) { return value_of(kAlignModes, key, out); }
+const char* display_mode_key(DisplayMode mode) { return key_of(kDisplayModes, mode); }
+bool display_mode_from_key(std::string_view key, DisplayMode* out) { return value_of(kDisplayModes, key, out); }
 const char* view_title(ViewId view) { return key_of(kViewTitles, view); }
 const char* view_key(ViewId view) { return key_of(kViewKeys, view); }
 bool view_from_key(std::string_view key, ViewId* out) { return value_of(kViewKeys, key, out); }

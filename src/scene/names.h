@@ -14,6 +14,10 @@ constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap, ViewId::HeadView,    
 // How the alignment view combines cross-attention: one head, the mean or max
 // over a layer's heads, or the mean over every layer of its heads' mean.
 enum class AlignMode { Head, MeanHeads, MaxHeads, MeanLayers };
+// What an attention view's weights are: the attention itself, the norm of
+// what each key hands on (value-weighted), or attention composed over layers
+// (rollout, flow). display_modes.h has the definitions.
+enum class DisplayMode { Raw, Value, Rollout, Flow };
 
 // "single", "mean", "max".
 const char* head_mode_key(HeadMode mode);
@@ -24,6 +28,9 @@ bool color_scale_from_key(std::string_view key, ColorScale* out);
 // "head", "mean", "max", "layers".
 const char* align_mode_key(AlignMode mode);
 bool align_mode_from_key(std::string_view key, AlignMode* out);
+// "raw", "value", "rollout", "flow".
+const char* display_mode_key(DisplayMode mode);
+bool display_mode_from_key(std::string_view key, DisplayMode* out);
 // The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions", "Alignment".
 const char* view_title(ViewId view);
 // The command-line and file-name form: heatmap, head, model, qkv, predictions, alignment.

@@ -14,9 +14,9 @@ namespace {
 const std::map<std::string, std::string> kAliases = {
     {"mask-key", "mask-keys"}, {"export-scale", "scale"}, {"export-size", "size"}, {"export-light", "light"}};
 const std::set<std::string> kValued = {"model", "text", "layer", "head", "head-mode", "query", "ablate", "mask-keys",
-                                       "colormap", "color-scale", "view", "scale", "size", "target", "attention",
+                                       "colormap", "color-scale", "display-mode", "view", "scale", "size", "target", "attention",
                                        "step", "ablate-decoder", "ablate-cross", "align"};
-const std::set<std::string> kSwitches = {"causal", "no-causal", "hide-special", "light", "align-tokens"};
+const std::set<std::string> kSwitches = {"causal", "no-causal", "no-positions", "hide-special", "light", "align-tokens"};
 
 std::string canonical(const std::string& name) {
   auto it = kAliases.find(name);
@@ -79,6 +79,7 @@ void take_value(const std::string& name, const std::string& v, SceneOverrides* o
   else if (name == "mask-keys") o->mask_keys = parse_index_list(v);
   else if (name == "colormap") o->colormap = from_key(colormap_lookup, name, v, "viridis, magma, greys or blues");
   else if (name == "color-scale") o->color_scale = from_key(color_scale_from_key, name, v, "linear, log or per-row");
+  else if (name == "display-mode") o->display_mode = from_key(display_mode_from_key, name, v, "raw, value, rollout or flow");
   else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv, predictions or alignment");
   else if (name == "size") o->size = to_size(name, v);
   else if (name == "scale") {
@@ -122,6 +123,8 @@ void take_scene_option(const std::string& given, const std::string& value, Scene
     const bool on = name == "causal";
     if (out->causal && *out->causal != on) throw Error(ErrorKind::Usage, "--causal and --no-causal together");
     out->causal = on;
+  } else if (name == "no-positions") {
+    out->positions = false;
   } else if (name == "hide-special") {
     out->hide_special = true;
   } else if (name == "light") {
@@ -136,6 +139,7 @@ void take_scene_option(const std::string& given, const std::string& value, Scene
 void clear_scene_switch(const std::string& given, SceneOverrides* out) {
   const std::string name = canonical(given);
   if (name == "causal" || name == "no-causal") out->causal.reset();
+  else if (name == "no-positions") out->positions.reset();
   else if (name == "hide-special") out->hide_special = false;
   else if (name == "light") out->light = false;
   else if (name == "align-tokens") out->align_tokens = false;
@@ -151,9 +155,11 @@ void apply_overrides(const SceneOverrides& o, Scene* s) {
   if (o.ablate) s->interventions.ablated_heads = *o.ablate;
   if (o.mask_keys) s->interventions.masked_keys = *o.mask_keys;
   if (o.causal) s->interventions.causal = *o.causal;
+  if (o.positions) s->interventions.positions = *o.positions;
   if (o.colormap) s->display.colormap = *o.colormap;
   if (o.color_scale) s->display.scale = *o.color_scale;
   if (o.hide_special) s->display.hide_special = *o.hide_special;
+  if (o.display_mode) s->display.mode = *o.display_mode;
   if (o.view) {
     s->figure.view = *o.view;
     view_visible(s->show, *o.view) = true;

@@ -1,8 +1,8 @@
 // The options that set a Scene from a command line or a render batch line,
 // spelled the same in `attnscope`, `attnscope-cli run` and `render`:
 //   --model PATH --text TEXT --layer L --head H --head-mode single|mean|max
-//   --query I --ablate L:H,... --mask-keys I,... --causal --no-causal
-//   --colormap NAME --color-scale linear|log|per-row --hide-special
+//   --query I --ablate L:H,... --mask-keys I,... --causal --no-causal --no-positions
+//   --colormap NAME --color-scale linear|log|per-row --hide-special --display-mode raw|value|rollout|flow
 //   --view NAME --scale 1|2|4 --size WxH --light
 // and for encoder-decoder models (--text is then the source):
 //   --target TEXT (forced decoding) --attention self|decoder|cross --step N
@@ -27,9 +27,11 @@ struct SceneOverrides {
   std::optional<std::set<std::pair<int, int>>> ablate;
   std::optional<std::set<int>> mask_keys;
   std::optional<bool> causal;
+  std::optional<bool> positions;  // false: --no-positions
   std::optional<Colormap> colormap;
   std::optional<ColorScale> color_scale;
   std::optional<bool> hide_special;
+  std::optional<DisplayMode> display_mode;
   std::optional<ViewId> view;
   std::optional<float> scale;
   std::optional<std::pair<float, float>> size;

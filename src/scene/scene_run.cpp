@@ -10,6 +10,7 @@ namespace {
 bool same_inputs(const AttentionSnapshot& s, const std::shared_ptr<const Model>& model, const std::string& text,
                  const Interventions& without_ablation) {
   return s.model == model && s.interventions.causal == without_ablation.causal &&
+         s.interventions.positions == without_ablation.positions &&
          s.interventions.masked_keys == without_ablation.masked_keys && s.text == text;
 }
 

@@ -125,6 +125,7 @@ json session_to_json(const Scene& s) {
        {{"ablated_heads", head_pairs(s.interventions.ablated_heads)},
         {"masked_keys", s.interventions.masked_keys},
         {"causal", causal},
+        {"positions", s.interventions.positions},
         {"ablated_decoder_heads", head_pairs(s.interventions.ablated_decoder_heads)},
         {"ablated_cross_heads", head_pairs(s.interventions.ablated_cross_heads)}}},
       {"views",
@@ -137,7 +138,8 @@ json session_to_json(const Scene& s) {
       {"alignment", {{"mode", align_mode_key(s.alignment.mode)}, {"words", s.alignment.words}}},
       {"display",
        {{"colormap", colormap_name(s.display.colormap)}, {"scale", color_scale_key(s.display.scale)},
-        {"hide_special", s.display.hide_special}, {"head_view_top_k", s.display.head_view_top_k},
+        {"hide_special", s.display.hide_special}, {"mode", display_mode_key(s.display.mode)},
+        {"head_view_top_k", s.display.head_view_top_k},
         {"head_view_threshold", s.display.head_view_threshold}}},
   };
 }
@@ -166,6 +168,8 @@ Scene session_from_json(const json& data, const std::string& source) {
   const json& causal = r.at(iv, "causal");
   if (causal.is_boolean()) s.interventions.causal = causal.get<bool>();
   else if (!causal.is_null()) r.fail("causal", "true, false or null, got " + causal.dump());
+  // Sessions saved before the positions switch existed ran with positions.
+  if (r.has(iv, "positions")) s.interventions.positions = r.boolean(iv, "positions");
 
   const json& views = r.at(data, "views");
   s.show.heatmap = r.boolean(views, "heatmap");
@@ -180,6 +184,10 @@ Scene session_from_json(const json& data, const std::string& source) {
   const std::string scale = r.string(display, "scale");
   if (!color_scale_from_key(scale, &s.display.scale)) r.fail("scale", "linear, log or per-row, got '" + scale + "'");
   s.display.hide_special = r.boolean(display, "hide_special");
+  if (r.has(display, "mode")) {  // sessions saved before display modes showed raw attention
+    const std::string mode = r.string(display, "mode");
+    if (!display_mode_from_key(mode, &s.display.mode)) r.fail("mode", "raw, value, rollout or flow, got '" + mode + "'");
+  }
   s.display.head_view_top_k = r.integer(display, "head_view_top_k", 0, kMaxIndex, true);
   s.display.head_view_threshold = r.number(display, "head_view_threshold", 0.0f, 1.0f);
   read_seq2seq_fields(r, data, s);

@@ -30,6 +30,7 @@ struct DisplaySettings {
   Colormap colormap = Colormap::Viridis;
   ColorScale scale = ColorScale::Linear;
   bool hide_special = false;  // display only: drop [CLS]/[SEP]/BOS and renormalise rows
+  DisplayMode mode = DisplayMode::Raw;  // what the weights are; display_modes.h
   float font_scale = 1.0f;
   bool presenter = false;     // large fonts for a projector
   int head_view_top_k = 5;    // lines kept per query in the head view (0 = use threshold)
