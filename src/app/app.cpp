@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/memory.h"
 #include "render/fonts.h"
 #include "core/model.h"
 
@@ -29,6 +30,7 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   s.model = std::move(loaded.model);
   s.snapshot.reset();
   s.baseline.reset();
+  return_free_memory();  // the old model's weights and runs are gone
   // Head and position indices of the old model mean nothing for the new one.
   reset_all(s);
   s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);

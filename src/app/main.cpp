@@ -14,6 +14,7 @@
 #include "app/app_args.h"
 #include "app/bench_ui.h"
 #include "app/captures.h"
+#include "app/memory.h"
 #include "render/fonts.h"
 #include "app/script.h"
 #include "app/soak.h"
@@ -84,6 +85,7 @@ void open_settings(App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_large_buffers_returnable();
   AppArgs args;
   try {
     args = parse_app_args(argc, argv);
