@@ -9,7 +9,6 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/regular_file.h"
-#include "scene/output_path.h"
 
 namespace attnscope {
 
@@ -98,14 +97,18 @@ SettingsRead read_settings(const fs::path& path, Settings* s, std::string* notic
   return SettingsRead::Read;
 }
 
-// "settings.json.bad-20261205-190312" beside the file, made unique.
+// "settings.json.bad-20261205-190312" beside the file, "...-1" if taken.
 fs::path set_aside_name(const fs::path& path) {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
-  return unique_path(path.string() + ".bad-" + stamp);
+  const std::string base = path.string() + ".bad-" + stamp;
+  // A number after the time, not before the extension: every copy still starts "settings.json.bad-".
+  fs::path name = base;
+  for (int n = 1; entry_exists(name); ++n) name = base + "-" + std::to_string(n);
+  return name;
 }
 
 }  // namespace
