@@ -1,7 +1,9 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <cstdio>
 
+#include "app/memory.h"
 #include "render/fonts.h"
 #include "core/model.h"
 #include "scene/attention_view.h"
@@ -36,6 +38,7 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   s.attention = s.encoder_decoder() ? AttentionKind::Cross : AttentionKind::Self;
   s.step = -1;
   s.forced = false;
+  return_free_memory();  // the old model's weights and runs are gone
   // Head and position indices of the old model mean nothing for the new one.
   reset_all(s);
   s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);
@@ -45,6 +48,7 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   s.status = "Loaded " + loaded.path.string() + " (" + describe(*s.model) + ") in " +
              std::to_string(static_cast<int>(loaded.load_ms)) + " ms";
   if (!s.model->presets_problem.empty()) s.status += "; head presets ignored: " + s.model->presets_problem;
+  for (const std::string& warning : s.model->warnings) show_notice(app, "The model loaded with a warning:\n\n" + warning);
   remember_model(app.settings, std::filesystem::absolute(loaded.path).lexically_normal().string());
   save_app_settings(app);
   s.request_run();
@@ -138,8 +142,13 @@ void clamp_selection(AppState& state) {
   if (sel.hovered_token >= s.n_tokens) sel.hovered_token = -1;
 }
 
+void show_notice(App& app, const std::string& text) {
+  if (app.persist) app.ui.notices.push_back(text);
+  else std::fprintf(stderr, "attnscope: warning: %s\n", text.c_str());  // a scripted picture must not hold a popup
+}
+
 void save_app_settings(App& app) {
-  if (!app.persist) return;
+  if (!app.persist || app.settings_file.empty()) return;
   app.settings.colormap = app.state.display.colormap;
   app.settings.font_scale = app.state.display.font_scale;
   app.settings.presenter = app.state.display.presenter;

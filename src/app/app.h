@@ -8,9 +8,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scene/data_export.h"
 #include "app/folder_browser.h"
+#include "app/overwrite_question.h"
+#include "core/atomic_file.h"
 #include "app/view_windows.h"
 #include "scene/inference_worker.h"
 #include "scene/model_loader_worker.h"
@@ -36,12 +39,14 @@ struct ExportRequest {
   bool light = false;
   bool sidecar = false;       // also write out + ".json" with the layout and the state shown
   bool svg = false;           // write SVG instead of PNG (heatmap, head and model views)
+  bool overwrite = false;     // the user agreed to replace `out`
 };
 
 struct ScreenshotRequest {
   std::filesystem::path out;  // empty: a default name, never overwriting
   int delay_frames = 1;       // let a just-clicked menu close before the capture
   bool sidecar = false;
+  bool overwrite = false;     // the user agreed to replace `out`
 };
 
 // Bookkeeping of runs: the status bar's timing, the "cut to the context"
@@ -69,6 +74,9 @@ struct UiFlags {
   bool open_session_dialog = false;  // File -> Open session: the typed-path modal opens next frame
   std::string session_path_input;    // what the user typed there
   std::optional<std::string> text_before_shuffle;  // the text "Restore" brings back
+  std::vector<std::string> notices;  // warnings shown one at a time in a popup until dismissed
+  std::optional<OverwriteQuestion> overwrite_question;  // a save refused because the file exists: ask
+  bool save_session_as_dialog = false;  // File -> Save session as: the typed-path modal opens next frame
   bool quit = false;
 };
 
@@ -127,7 +135,11 @@ void select_head_preset(AppState& state, const HeadPreset& preset);
 // A preset's name as the UI font can draw it ("→" becomes "->" without DejaVu).
 std::string preset_label(const HeadPreset& preset, bool have_symbols);
 
-// Writes settings unless this is a scripted run; failures go to the status bar.
+// A warning that must not scroll away: a popup until dismissed, or stderr in a scripted run.
+void show_notice(App& app, const std::string& text);
+
+// Writes settings unless this is a scripted run (or the file there is not
+// ours to replace); failures go to the status bar.
 void save_app_settings(App& app);
 
 // app_session.cpp. Opens a session file: text and settings at once, the
@@ -138,7 +150,9 @@ bool open_session(App& app, const std::filesystem::path& path);
 void finish_session_load(App& app, const std::filesystem::path& loaded_path, bool loaded_ok);
 // Writes the current session to `out`, or to a new default name in the
 // export folder when `out` is empty; `written` receives the path.
-bool save_session(App& app, const std::filesystem::path& out, std::filesystem::path* written = nullptr);
+// An existing `out` is refused, and an interactive run asks whether to replace it.
+bool save_session(App& app, const std::filesystem::path& out, std::filesystem::path* written = nullptr,
+                  Overwrite overwrite = Overwrite::Refuse);
 // File -> Export data: writes under a default name in the export folder.
 bool export_data(App& app, DataExport kind);
 

@@ -4,12 +4,14 @@
 #include <charconv>
 #include <functional>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text_input.h"
 
 namespace attnscope::app {
 
 const char* app_usage() {
-  return "usage: attnscope [--model PATH] [--text TEXT] [--layer L --head H] [--head-mode single|mean|max]\n"
+  return "usage: attnscope [--model PATH] [--text TEXT | --text-file PATH] [--layer L --head H] [--head-mode single|mean|max]\n"
          "                 [--view heatmap|head|model|qkv|predictions|alignment] [--query I] [--ablate L:H,...]\n"
          "                 [--mask-keys I,...] [--causal|--no-causal] [--no-positions] [--colormap viridis|magma|greys|blues]\n"
          "                 [--color-scale linear|log|per-row] [--hide-special] [--display-mode raw|value|rollout|flow]\n"
@@ -18,7 +20,8 @@ const char* app_usage() {
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"
          "                 [--export-view NAME --export-out FILE [--scale 1|2|4] [--size WxH] [--light]]\n"
          "                 [--session FILE] [--save-session FILE]\n"
-         "                 [--export-data json|npy-attention|npy-q|npy-k|npy-v|csv[,...]] [--bench-ui]\n";
+         "                 [--export-data json|npy-attention|npy-q|npy-k|npy-v|csv[,...]] [--bench-ui]\n"
+         "                 [--soak N [--seed S]]\n";
 }
 
 namespace {
@@ -59,6 +62,7 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
     args.window_width = parse_int(flag, size.substr(0, x), 64, 16384);
     args.window_height = parse_int(flag, size.substr(x + 1), 64, 16384);
   } else if (flag == "--screenshot") args.screenshot = value();
+  else if (flag == "--text-file") args.text_file = value();
   else if (flag == "--frames") args.frames = parse_int(flag, value(), 1, 100000);
   else if (flag == "--then-load") args.then_load = value();
   else if (flag == "--browse") args.browse = value();
@@ -74,6 +78,8 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
   else if (flag == "--save-session") args.save_session = value();
   else if (flag == "--export-data") args.export_data = parse_export_list(flag, value());
   else if (flag == "--bench-ui") args.bench_ui = true;
+  else if (flag == "--soak") args.soak_steps = parse_int(flag, value(), 1, 1000000);
+  else if (flag == "--seed") args.soak_seed = static_cast<unsigned>(parse_int(flag, value(), 0, 2147483647));
   else return false;
   return true;
 }
@@ -106,7 +112,29 @@ AppArgs parse_app_args(int argc, char** argv) {
   }
   if (args.export_view && args.export_out.empty()) usage_error("--export-view needs --export-out FILE");
   if (!args.export_out.empty() && !args.export_view) usage_error("--export-out needs --export-view NAME");
+  if (args.text_file && args.scene.text) usage_error("give either --text or --text-file, not both");
   return args;
+}
+
+void read_text_file_argument(AppArgs& args) {
+  if (args.text_file) args.scene.text = read_input_text(std::nullopt, args.text_file, "");
+}
+
+void check_script_outputs(const AppArgs& args) {
+  std::vector<std::filesystem::path> outputs;
+  if (!args.screenshot.empty()) {
+    check_output_extension(args.screenshot, {".png"});
+    outputs.insert(outputs.end(), {args.screenshot, args.screenshot + ".json"});
+  }
+  if (args.export_view) {
+    check_output_extension(args.export_out, {".png", ".svg"});
+    outputs.insert(outputs.end(), {args.export_out, args.export_out + ".json"});
+  }
+  if (!args.save_session.empty()) {
+    check_output_extension(args.save_session, {".json"});
+    outputs.push_back(args.save_session);
+  }
+  check_output_paths(outputs, Overwrite::Refuse);
 }
 
 }  // namespace attnscope::app

@@ -13,6 +13,7 @@ namespace attnscope::app {
 
 struct AppArgs {
   SceneOverrides scene;                             // --model, --text, --layer, --view, --ablate, --scale, ...
+  std::optional<std::string> text_file;             // --text-file PATH ("-": standard input), read by read_text_file_argument
   std::optional<std::string> browse;                // open the folder browser here at start
   std::optional<std::string> then_load;             // scripted: load this model once the first is ready
   std::optional<std::string> then_text;             // scripted: then type this text (after --then-load)
@@ -24,14 +25,26 @@ struct AppArgs {
   std::optional<ViewId> export_view;                // scripted: export this view (with the scene's figure options) ...
   std::string export_out;                           // ... to this file
   bool bench_ui = false;
+  int soak_steps = 0;                               // --soak N: N random actions on the default models (soak.h)
+  unsigned soak_seed = 1;                           // --seed S: which random actions
   bool help = false;                                // --help: print the usage and exit 0
   int window_width = 1600, window_height = 960;
 
-  bool scripted() const { return !screenshot.empty() || export_view.has_value() || !save_session.empty() || !export_data.empty() || bench_ui; }
+  bool scripted() const { return !screenshot.empty() || export_view.has_value() || !save_session.empty() || !export_data.empty() || bench_ui || soak_steps > 0; }
 };
 
 // Throws attnscope::Error (Usage) with a one-line message on a bad argument.
 AppArgs parse_app_args(int argc, char** argv);
+
+// Puts the contents of --text-file into the scene's text. Throws Error naming
+// the file (missing, not a regular file, unreadable).
+void read_text_file_argument(AppArgs& args);
+
+// A scripted run's outputs (--screenshot, --export-out, --save-session and
+// the sidecars beside the pictures), checked before anything is drawn: each
+// must have its format's extension, a folder that exists, and no file there
+// yet. Throws Error naming the first that fails.
+void check_script_outputs(const AppArgs& args);
 const char* app_usage();
 
 }  // namespace attnscope::app

@@ -90,11 +90,13 @@ void finish_session_load(App& app, const fs::path& loaded_path, bool loaded_ok) 
   if (loaded_ok) apply_selection_checked(app, session);
 }
 
-bool save_session(App& app, const fs::path& out, fs::path* written) {
+bool save_session(App& app, const fs::path& out, fs::path* written, Overwrite overwrite) {
   const fs::path path = out.empty() ? unique_path(output_folder(app) / "attnscope-session.json") : out;
   try {
-    write_session_file(path, capture_session(app.state));
+    write_session_file(path, capture_session(app.state), overwrite);
   } catch (const std::exception& e) {
+    const auto replace = [path](App& again) { save_session(again, path, nullptr, Overwrite::Allow); };
+    if (overwrite == Overwrite::Refuse && ask_to_replace(app, path, "Session", replace)) return false;
     app.state.error_popup = std::string("Session not saved: ") + e.what();
     app.state.status = app.state.error_popup;
     return false;

@@ -1,7 +1,5 @@
 #include "app/captures.h"
 
-#include <fstream>
-
 #include <GL/gl.h>
 #include <GL/glext.h>
 
@@ -16,6 +14,8 @@
 #include "render/view_common.h"
 #include "render/views.h"
 #include "core/decoder_capture.h"
+#include "app/overwrite_question.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/export_data.h"
 
@@ -38,16 +38,14 @@ fs::path output_folder(const App& app) {
   return app.settings.export_dir.empty() ? fs::path(".") : fs::path(app.settings.export_dir);
 }
 
-bool write_sidecar(const fs::path& png, json data, std::string* error) {
-  const fs::path path = png.string() + ".json";
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << data.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  if (!out) {
-    *error = "cannot write " + path.string();
-    return false;
-  }
-  return true;
+// The JSON a scripted check reads beside a PNG; it follows the PNG's answer
+// to an existing file, so a confirmed replace replaces both.
+void write_sidecar(const fs::path& png, const json& data, Overwrite overwrite) {
+  write_file_atomically(png.string() + ".json", data.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                        overwrite);
 }
+
+Overwrite overwrite_policy(bool agreed) { return agreed ? Overwrite::Allow : Overwrite::Refuse; }
 
 void report(App& app, CaptureOutcome* outcome, const char* what) {
   if (outcome->ok) {
@@ -64,21 +62,36 @@ void take_screenshot(App& app, int width, int height, CaptureOutcome* outcome) {
     --request.delay_frames;
     return;
   }
+  const ScreenshotRequest asked = request;
+  app.requests.screenshot.reset();
   outcome->attempted = true;
-  outcome->path = request.out.empty() ? unique_path(output_folder(app) / "attnscope-screenshot.png") : request.out;
+  outcome->path = asked.out.empty() ? unique_path(output_folder(app) / "attnscope-screenshot.png") : asked.out;
   glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
   glReadBuffer(GL_BACK);
-  const RgbaImage image = read_framebuffer(width, height);
-  outcome->ok = write_png(outcome->path, image, &outcome->error);
-  if (outcome->ok && request.sidecar) {
-    json data = describe_state(app);
-    data["png"] = outcome->path.filename().string();
-    data["width"] = width;
-    data["height"] = height;
-    outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
+  try {
+    write_png(outcome->path, read_framebuffer(width, height), overwrite_policy(asked.overwrite));
+    if (asked.sidecar) {
+      json data = describe_state(app);
+      data["png"] = outcome->path.filename().string();
+      data["width"] = width;
+      data["height"] = height;
+      write_sidecar(outcome->path, data, overwrite_policy(asked.overwrite));
+    }
+    outcome->ok = true;
+  } catch (const std::exception& e) {
+    outcome->error = e.what();
+    // A later frame's picture is as good: asking again takes a fresh one,
+    // once the question's modal has left the window.
+    const auto replace = [asked, path = outcome->path](App& again) {
+      ScreenshotRequest retry = asked;
+      retry.out = path;
+      retry.overwrite = true;
+      retry.delay_frames = 2;
+      again.screenshot = retry;
+    };
+    if (!asked.overwrite && ask_to_replace(app, outcome->path, "Screenshot", replace)) return;
   }
   report(app, outcome, "Screenshot");
-  app.requests.screenshot.reset();
 }
 
 void export_figure(App& app, CaptureOutcome* outcome) {
@@ -100,8 +113,7 @@ void export_figure(App& app, CaptureOutcome* outcome) {
   if (request.svg) name.replace_extension(".svg");
   outcome->path = request.out.empty() ? unique_path(output_folder(app) / name) : request.out;
   try {
-    const DrawnFigure figure = write_figure(*app.views, s, request.view, spec, outcome->path, /*overwrite=*/false);
-    outcome->ok = true;
+    const DrawnFigure figure = write_figure(*app.views, s, request.view, spec, outcome->path, request.overwrite);
     if (request.sidecar) {
       json data = describe_state(app);
       data["png"] = outcome->path.filename().string();
@@ -119,11 +131,18 @@ void export_figure(App& app, CaptureOutcome* outcome) {
         data["alignment"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h},
                              {"rows", l.rows}, {"cols", l.cols}};
       }
-      outcome->ok = write_sidecar(outcome->path, data, &outcome->error);
+      write_sidecar(outcome->path, data, overwrite_policy(request.overwrite));
     }
+    outcome->ok = true;
   } catch (const std::exception& e) {
-    outcome->ok = false;
     outcome->error = e.what();
+    const auto replace = [request, path = outcome->path](App& again) {
+      ExportRequest retry = request;
+      retry.out = path;
+      retry.overwrite = true;
+      again.export_request = retry;
+    };
+    if (!request.overwrite && ask_to_replace(app, outcome->path, "Figure", replace)) return;
   }
   report(app, outcome, "Figure");
 }

@@ -14,8 +14,10 @@
 #include "app/app_args.h"
 #include "app/bench_ui.h"
 #include "app/captures.h"
+#include "app/memory.h"
 #include "render/fonts.h"
 #include "app/script.h"
+#include "app/soak.h"
 #include "scene/settings.h"
 #include "app/ui.h"
 #include "render/views.h"
@@ -53,16 +55,37 @@ void rebuild_fonts(App& app, const ImGuiStyle& base_style) {
 // else the default model shipped with the app; none gives the empty state.
 std::optional<std::filesystem::path> startup_model(const AppArgs& args, const App& app) {
   if (args.scene.model) return std::filesystem::path(*args.scene.model);
-  if (args.scripted() && !args.bench_ui) return std::nullopt;
+  if (args.scripted() && !args.bench_ui && args.soak_steps == 0) return std::nullopt;
   std::error_code ec;
   if (app.persist && !app.settings.last_model.empty() && std::filesystem::exists(app.settings.last_model, ec))
     return std::filesystem::path(app.settings.last_model);
   return default_model_path();
 }
 
+// Interactive: a settings file that is not JSON is set aside and the notice
+// stays on screen until dismissed. Scripted: read only, never moved or written.
+void open_settings(App& app) {
+  app.settings_file = settings_path();
+  std::string notice;
+  if (app.persist) {
+    OpenedSettings opened = open_app_settings(app.settings_file);
+    app.settings = std::move(opened.settings);
+    notice = std::move(opened.notice);
+    if (!opened.may_save) app.settings_file.clear();  // save_app_settings then leaves the file alone
+  } else {
+    app.settings = load_settings(app.settings_file, &notice);
+  }
+  if (!notice.empty()) show_notice(app, notice);
+  app.state.display.colormap = app.settings.colormap;
+  app.state.display.font_scale = app.settings.font_scale;
+  app.state.display.presenter = app.settings.presenter;
+  app.state.status = "Ready";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_large_buffers_returnable();
   AppArgs args;
   try {
     args = parse_app_args(argc, argv);
@@ -73,6 +96,13 @@ int main(int argc, char** argv) {
   if (args.help) {
     std::fputs(app_usage(), stdout);
     return 0;
+  }
+  // Before a window opens: a refused output or an unreadable text file costs nothing.
+  try {
+    read_text_file_argument(args);
+    if (args.scripted()) check_script_outputs(args);
+  } catch (const Error& e) {
+    return fail(e.what());
   }
 
   // ---------------------------------------------------------------- set up
@@ -96,13 +126,7 @@ int main(int argc, char** argv) {
 
   auto app = std::make_unique<App>();
   app->persist = !args.scripted();
-  app->settings_file = settings_path();
-  std::string notice;
-  app->settings = load_settings(app->settings_file, &notice);
-  app->state.display.colormap = app->settings.colormap;
-  app->state.display.font_scale = app->settings.font_scale;
-  app->state.display.presenter = app->settings.presenter;
-  app->state.status = notice.empty() ? "Ready" : notice;
+  open_settings(*app);
   // imgui.ini lives next to settings.json; scripted runs leave both alone.
   const std::string ini_path = (config_dir() / "imgui.ini").string();
   if (app->persist) {
@@ -145,13 +169,15 @@ int main(int argc, char** argv) {
   else if (auto model = startup_model(args, *app)) request_model(*app, *model);
   if (args.browse) app->browser.open(*args.browse);
   ScriptDriver script(args);
+  std::unique_ptr<SoakDriver> soak;
+  if (args.soak_steps > 0) soak = std::make_unique<SoakDriver>(args.soak_steps, args.soak_seed);
 
   // ---------------------------------------------------------------- loop
   while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->ui.quit) {
     glfwPollEvents();
     if (app->ui.fonts_dirty) rebuild_fonts(*app, base_style);
     update_workers(*app);
-    if (auto code = script.before_frame(*app)) {
+    if (auto code = soak ? soak->before_frame(*app) : script.before_frame(*app)) {
       exit_code = *code;
       break;
     }
@@ -161,6 +187,7 @@ int main(int argc, char** argv) {
     ImGui_ImplGlfw_NewFrame();
     // A scripted run's picture must not depend on where the (virtual) pointer happens to rest.
     if (args.scripted() && !args.bench_ui) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    if (soak) soak->drive_mouse(ImGui::GetIO());
     ImGui::NewFrame();
     draw_app(*app);
     submit_run_if_requested(*app);
@@ -175,7 +202,7 @@ int main(int argc, char** argv) {
 
     CaptureOutcome screenshot, figure;
     process_captures(*app, width, height, &screenshot, &figure);
-    if (auto code = script.after_captures(*app, screenshot, figure)) {
+    if (auto code = soak ? soak->after_captures(screenshot, figure) : script.after_captures(*app, screenshot, figure)) {
       exit_code = *code;
       break;
     }

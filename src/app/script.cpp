@@ -11,12 +11,23 @@ namespace attnscope::app {
 
 namespace {
 constexpr double kScriptTimeoutSeconds = 300;
+
+// Messages meant for the error modal hold paragraphs; a script's stderr gets one line.
+std::string one_line(const std::string& message) {
+  std::string line;
+  for (char c : message) {
+    if (c != '\n') line += c;
+    else if (!line.empty() && line.back() != ' ') line += ' ';
+  }
+  return line;
 }
+
+}  // namespace
 
 ScriptDriver::ScriptDriver(AppArgs args) : args_(std::move(args)) {}
 
 std::optional<int> ScriptDriver::fail(const std::string& message) {
-  std::fprintf(stderr, "attnscope: %s\n", message.c_str());
+  std::fprintf(stderr, "attnscope: %s\n", one_line(message).c_str());
   return 2;
 }
 
@@ -74,7 +85,9 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
   switch (phase_) {
     case Phase::WaitFirstModel: {
       if (app.loader.busy()) return std::nullopt;
-      if (args_.scene.model && !app.state.model) {
+      // Asked for by --model or by the --session file: either way the picture would be empty.
+      const bool load_failed = !app.state.model && !app.requests.last_load_error.empty();
+      if ((args_.scene.model && !app.state.model) || load_failed) {
         if (scripted || args_.bench_ui) return fail("cannot load model: " + app.requests.last_load_error);
         phase_ = Phase::Interactive;  // the error modal tells the user
         return std::nullopt;
@@ -157,10 +170,7 @@ std::optional<int> ScriptDriver::after_captures(App& app, const CaptureOutcome& 
   if (phase_ != Phase::Capturing) return std::nullopt;
   for (const CaptureOutcome* o : {&screenshot, &figure}) {
     if (!o->attempted) continue;
-    if (!o->ok) {
-      std::fprintf(stderr, "attnscope: %s\n", o->error.c_str());
-      return 1;
-    }
+    if (!o->ok) return fail(o->error);
     std::printf("saved %s\n", o->path.string().c_str());
   }
   return 0;

@@ -24,6 +24,8 @@ void draw_main_menu(App& app);
 const std::vector<std::string>& sentence_presets();
 // File -> Open session: a modal with a typed path.
 void draw_open_session_dialog(App& app);
+// File -> Save session as: a modal with a typed path.
+void draw_save_session_as_dialog(App& app);
 
 // ui_input.cpp: the text box and the token strip.
 void draw_text_input(App& app);
@@ -43,6 +45,8 @@ void draw_head_controls(App& app);
 void draw_status_bar(App& app);
 void draw_empty_state(App& app);
 void draw_error_popup(App& app);
+// Warnings that must not scroll away (a settings file set aside, NaN weights), one at a time.
+void draw_notice_popup(App& app);
 float status_bar_height();
 
 }  // namespace attnscope::app

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "app/overwrite_question.h"
 #include "app/ui.h"
 #include "render/views.h"
 
@@ -105,7 +106,10 @@ void draw_app(App& app) {
   draw_status_bar(app);
   if (auto chosen = app.browser.draw(app.settings.recent_models)) request_model(app, *chosen);
   draw_open_session_dialog(app);
+  draw_save_session_as_dialog(app);
   draw_error_popup(app);
+  draw_overwrite_question(app);
+  draw_notice_popup(app);
 
   // A view that hovers a token writes it; when none did (the value is still
   // the carried one) and the mouse is over nothing, the hover ends.

@@ -68,6 +68,7 @@ void draw_file_menu(App& app) {
   }
   ImGui::Separator();
   if (ImGui::MenuItem("Save session")) save_session(app, {});
+  if (ImGui::MenuItem("Save session as...")) app.ui.save_session_as_dialog = true;
   if (ImGui::MenuItem("Open session...")) app.ui.open_session_dialog = true;
   ImGui::Separator();
   // Where screenshots and exports go; empty = the current directory.
@@ -148,6 +149,26 @@ void draw_open_session_dialog(App& app) {
   if ((ImGui::Button("Open") || entered) && !app.ui.session_path_input.empty()) {
     ImGui::CloseCurrentPopup();
     open_session(app, app.ui.session_path_input);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+void draw_save_session_as_dialog(App& app) {
+  constexpr const char* kTitle = "Save session as";
+  if (app.ui.save_session_as_dialog) {
+    ImGui::OpenPopup(kTitle);
+    app.ui.save_session_as_dialog = false;
+  }
+  if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("Session file (.json); an existing file is only replaced after you confirm:");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  const bool entered = ImGui::InputText("##session-path", &app.ui.session_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
+  if ((ImGui::Button("Save") || entered) && !app.ui.session_path_input.empty()) {
+    ImGui::CloseCurrentPopup();
+    save_session(app, app.ui.session_path_input);
   }
   ImGui::SameLine();
   if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();

@@ -110,6 +110,8 @@ void draw_error_popup(App& app) {
   if (!s.error_popup.empty() && !ImGui::IsPopupOpen("Error")) ImGui::OpenPopup("Error");
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 32, 0), ImGuiCond_Appearing);
   if (ImGui::BeginPopupModal("Error", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    // A message taken back (a scripted run that read it) closes its modal too.
+    if (s.error_popup.empty()) ImGui::CloseCurrentPopup();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
     ImGui::TextUnformatted(s.error_popup.c_str());
     ImGui::PopTextWrapPos();
@@ -120,6 +122,24 @@ void draw_error_popup(App& app) {
     }
     ImGui::EndPopup();
   }
+}
+
+void draw_notice_popup(App& app) {
+  constexpr const char* kTitle = "Notice";
+  // One modal at a time: the error modal and the replace question go first.
+  if (app.ui.notices.empty() || !app.state.error_popup.empty() || app.ui.overwrite_question) return;
+  if (!ImGui::IsPopupOpen(kTitle)) ImGui::OpenPopup(kTitle);
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 32, 0), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+  ImGui::TextUnformatted(app.ui.notices.front().c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  if (ImGui::Button("OK", ImVec2(ImGui::GetFontSize() * 6, 0))) {
+    app.ui.notices.erase(app.ui.notices.begin());
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
 }
 
 }  // namespace attnscope::app

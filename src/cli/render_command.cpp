@@ -5,11 +5,9 @@
 // the GL context and the loaded models.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -18,47 +16,22 @@
 #include "core/default_model.h"
 #include "core/error.h"
 #include "core/export_data.h"
+#include "core/regular_file.h"
 #include "render/gl_heatmap.h"
 #include "render/headless_figures.h"
+#include "scene/figure_batch.h"
 #include "scene/scene_options.h"
 
 namespace attnscope::cli {
 
 namespace {
 
-using Fields = std::map<std::string, std::string>;  // option name without "--" -> value ("" for a switch)
-
-// The render command's own options; everything else is a scene option.
-const std::set<std::string> kOwnValued = {"out"};
-const std::set<std::string> kOwnSwitches = {"force", "sidecar"};
-bool is_switch(const std::string& name) { return kOwnSwitches.count(name) || scene_switch_options().count(name); }
-bool is_valued(const std::string& name) { return kOwnValued.count(name) || scene_valued_options().count(name); }
-
-FigureJob job_from_fields(const Fields& fields) {
-  SceneOverrides overrides;
-  for (const auto& [name, value] : fields)
-    if (is_scene_option(name)) take_scene_option(name, value, &overrides);
-  FigureJob job;
-  job.scene.figure.view = ViewId::Heatmap;
-  apply_overrides(overrides, &job.scene);
-  if (job.scene.model_path.empty()) {
-    auto fallback = default_model_path();
-    if (!fallback) throw Error(ErrorKind::NotFound, "no --model given and no default model is installed");
-    job.scene.model_path = fallback->string();
-  }
-  job.preset_head = !overrides.selects_head();
-  job.overwrite = fields.count("force") > 0;
-  auto out = fields.find("out");
-  if (out == fields.end()) throw Error(ErrorKind::Usage, "missing required option --out");
-  job.out = out->second;
-  return job;
-}
+using Fields = FigureFields;  // option name without "--" -> value ("" for a switch)
 
 Fields fields_from_args(const std::vector<std::string>& argv, std::optional<std::string>* batch) {
-  std::set<std::string> valued = {"--batch"}, flags;
-  for (const auto& name : kOwnValued) valued.insert("--" + name);
+  // The render command's own options (figure_batch.h), then the scene's.
+  std::set<std::string> valued = {"--batch", "--out"}, flags = {"--force", "--sidecar"};
   for (const auto& name : scene_valued_options()) valued.insert("--" + name);
-  for (const auto& name : kOwnSwitches) flags.insert("--" + name);
   for (const auto& name : scene_switch_options()) flags.insert("--" + name);
   Args args(argv, valued, flags);
   *batch = args.get("--batch");
@@ -67,30 +40,6 @@ Fields fields_from_args(const std::vector<std::string>& argv, std::optional<std:
     if (auto v = args.get(name); v && name != "--batch") fields[name.substr(2)] = *v;
   for (const auto& name : flags)
     if (args.has(name)) fields[name.substr(2)] = "";
-  return fields;
-}
-
-// One JSONL line on top of the command line's options: strings and numbers
-// are values, true turns a switch on, false turns it off.
-Fields fields_from_json(const std::string& line, Fields fields) {
-  const auto data = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!data.is_object()) throw Error("not a JSON object");
-  for (const auto& [key, value] : data.items()) {
-    std::string name = key;
-    for (char& c : name)
-      if (c == '_') c = '-';
-    if (is_switch(name)) {
-      if (!value.is_boolean()) throw Error("'" + key + "' must be true or false");
-      if (value.get<bool>()) fields[name] = "";
-      else fields.erase(name);
-    } else if (is_valued(name)) {
-      if (value.is_string()) fields[name] = value.get<std::string>();
-      else if (value.is_number_integer()) fields[name] = std::to_string(value.get<long long>());
-      else throw Error("'" + key + "' must be a string or an integer");
-    } else {
-      throw Error("unknown field '" + key + "'");
-    }
-  }
   return fields;
 }
 
@@ -106,23 +55,13 @@ void write_sidecar(const FigureJob& job, const HeadlessFigures& figures) {
 }
 
 std::vector<FigureJob> read_batch(const std::string& path, const Fields& defaults) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) throw Error(ErrorKind::NotFound, path + ": no such batch file");
-  if (!S_ISREG(info.st_mode)) throw Error(ErrorKind::BadFormat, path + ": not a regular file (a batch is a JSONL file)");
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorKind::Io, path + ": cannot open the batch file");
-  std::vector<FigureJob> jobs;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    try {
-      jobs.push_back(job_from_fields(fields_from_json(line, defaults)));
-    } catch (const Error& e) {
-      throw Error(e.kind(), path + ":" + std::to_string(number) + ": " + e.what());
-    }
+  std::string text;
+  try {
+    text = read_regular_file(path);  // a FIFO named like a batch fails instead of blocking
+  } catch (const Error& e) {
+    rethrow_with_context("batch file", e);
   }
-  if (jobs.empty()) throw Error(ErrorKind::BadFormat, path + ": the batch holds no figure");
-  return jobs;
+  return parse_figure_batch(text, path, defaults);
 }
 
 // Every output is checked before any figure is drawn: a batch never writes
@@ -164,7 +103,7 @@ int render_command(const std::vector<std::string>& argv) {
   std::optional<std::string> batch;
   const Fields fields = fields_from_args(argv, &batch);
   if (batch) return run_batch(*batch, fields);
-  const FigureJob job = job_from_fields(fields);
+  const FigureJob job = figure_job_from_fields(fields);
   HeadlessFigures figures;
   figures.render_to_file(job);
   if (fields.count("sidecar")) write_sidecar(job, figures);

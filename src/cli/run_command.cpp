@@ -6,7 +6,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/intervention_args.h"
-#include "cli/text_input.h"
+#include "core/text_input.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/export_json.h"

@@ -11,6 +11,7 @@
 #include "regular_file.h"
 #include "seq2seq_loader.h"
 #include "tokenizer_spm.h"
+#include "vocabulary_check.h"
 
 namespace attnscope {
 namespace {
@@ -209,24 +210,6 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
   throw Error("unknown family");
 }
 
-// A tokenizer larger than the embedding table would index past it. A smaller
-// one is what Hugging Face accepts for tables padded to a round size, so it
-// passes silently up to the next multiple of 128 and with a warning up to
-// twice the vocabulary; beyond that it is almost surely the wrong file, and
-// every word would become an unknown token.
-void check_vocabulary_size(const fs::path& folder, Model& model) {
-  const long tokens = model.tokenizer->vocab_size(), table = model.config.vocab_size;
-  const std::string sizes = "tokenizer has " + std::to_string(tokens) + " tokens but the model's vocab_size is " +
-                            std::to_string(table);
-  if (tokens > table) throw Error(ErrorKind::OutOfRange, folder.string() + ": " + sizes);
-  const long padded = (tokens + 127) / 128 * 128;
-  if (table <= padded) return;
-  if (tokens * 2 < table)
-    throw Error(ErrorKind::OutOfRange, folder.string() + ": " + sizes + " (is this the model's own tokenizer?)");
-  model.warnings.push_back(folder.string() + ": " + sizes + "; ids from " + std::to_string(tokens) +
-                           " up are never produced");
-}
-
 }  // namespace
 
 std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
@@ -266,7 +249,7 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   } catch (const Error& e) {
     rethrow_with_context("error loading tokenizer", e);
   }
-  check_vocabulary_size(folder, *model);
+  check_vocabulary_size(folder.string(), *model->tokenizer, model->config.vocab_size, &model->warnings);
   // A bad presets file must not cost the user the model: it is reported instead.
   try {
     model->presets = read_head_presets(folder, model->config.n_layers, model->config.n_heads);

@@ -1,15 +1,18 @@
 // Loads a Marian or T5 folder: the encoder into the Model's own config and
 // weights, the decoder into Model::encoder_decoder, through the family's
 // tensor-name table. Every tensor's shape is checked; errors name the file
-// and the tensor.
+// and the tensor. As for the other loaders, every weight is scanned for
+// NaN/Inf and the tokenizers are checked against vocab_size; what is suspect
+// but usable becomes a Model::warnings entry.
 #include "seq2seq_loader.h"
-
-#include <fstream>
 
 #include "error.h"
 #include "families.h"
 #include "families_seq2seq.h"
+#include "finite_check.h"
+#include "regular_file.h"
 #include "tokenizer_spm.h"
+#include "vocabulary_check.h"
 
 namespace attnscope {
 namespace {
@@ -18,7 +21,8 @@ namespace fs = std::filesystem;
 
 class Seq2SeqBinder {
  public:
-  Seq2SeqBinder(const TensorStore& store, Model& model, bool biases) : store_(store), model_(model), biases_(biases) {}
+  Seq2SeqBinder(const TensorStore& store, Model& model, bool biases, WeightScan& scan)
+      : store_(store), model_(model), biases_(biases), scan_(scan) {}
 
   static std::string at_layer(const std::string& role, int layer) {
     std::string name = role;
@@ -29,6 +33,9 @@ class Seq2SeqBinder {
 
   const float* tensor(const std::string& name, std::initializer_list<std::int64_t> shape) {
     FloatTensor t = store_.load(name, shape);
+    std::size_t count = 1;
+    for (std::int64_t d : shape) count *= static_cast<std::size_t>(d);
+    scan_.scan(name, t.data, count);
     model_.storage.push_back(t.owner);
     return t.data;
   }
@@ -86,13 +93,15 @@ class Seq2SeqBinder {
   const TensorStore& store_;
   Model& model_;
   bool biases_;
+  WeightScan& scan_;
 };
 
-void bind_seq2seq(const TensorStore& store, Model& model, EncoderDecoder& ed, const Seq2SeqNameTable& names, bool tie) {
+void bind_seq2seq(const TensorStore& store, Model& model, EncoderDecoder& ed, const Seq2SeqNameTable& names, bool tie,
+                  WeightScan& scan) {
   const ModelConfig& c = model.config;
   const EncoderDecoderConfig& dc = ed.config;
   const int D = c.dim, V = c.vocab_size, inner = c.n_heads * c.head_dim, H = c.n_heads;
-  Seq2SeqBinder bind(store, model, names.biases);
+  Seq2SeqBinder bind(store, model, names.biases, scan);
   ModelWeights& w = model.weights;
   EncoderDecoderWeights& dw = ed.weights;
 
@@ -116,9 +125,8 @@ void bind_seq2seq(const TensorStore& store, Model& model, EncoderDecoder& ed, co
 
 nlohmann::json read_generation_config(const fs::path& folder) {
   const fs::path path = folder / "generation_config.json";
-  if (!fs::exists(path)) return nlohmann::json::object();
-  std::ifstream in(path, std::ios::binary);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!entry_exists(path)) return nlohmann::json::object();
+  nlohmann::json j = nlohmann::json::parse(read_regular_file(path), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) throw Error(path.string() + ": not a JSON object");
   return j;
 }
@@ -132,10 +140,10 @@ void load_tokenizers(const fs::path& folder, Model& model, EncoderDecoder& ed) {
     model.tokenizer = load_t5_tokenizer(folder);
     ed.target_tokenizer = load_t5_tokenizer(folder);
   }
-  for (const Tokenizer* t : {model.tokenizer.get(), ed.target_tokenizer.get()})
-    if (t->vocab_size() > model.config.vocab_size)
-      throw Error(folder.string() + ": tokenizer has " + std::to_string(t->vocab_size()) + " tokens but the model's vocab_size is " +
-                  std::to_string(model.config.vocab_size));
+  // Source and target share one embedding table, so both must fit it.
+  check_vocabulary_size(folder.string(), *model.tokenizer, model.config.vocab_size, &model.warnings);
+  if (model.config.family == Family::Marian)
+    check_vocabulary_size(folder.string() + " (target side)", *ed.target_tokenizer, model.config.vocab_size, &model.warnings);
 }
 
 }  // namespace
@@ -156,7 +164,9 @@ std::shared_ptr<const Model> load_seq2seq_folder(const fs::path& folder, const n
   ed->config = sc.decoder;
   try {
     TensorStore store = TensorStore::open_folder(folder);
-    bind_seq2seq(store, *model, *ed, seq2seq_names_for(sc), sc.tie_lm_head);
+    WeightScan scan;
+    bind_seq2seq(store, *model, *ed, seq2seq_names_for(sc), sc.tie_lm_head, scan);
+    for (std::string& warning : scan.warnings(folder.string())) model->warnings.push_back(std::move(warning));
   } catch (const Error& e) {
     const int inner = sc.encoder.n_heads * sc.encoder.head_dim;
     rethrow_with_context("error loading model weights (config: " + std::to_string(sc.encoder.n_heads) + " heads x " +

@@ -4,6 +4,8 @@
 // Marian: vocab.json).
 #include "tokenizer_spm.h"
 
+#include <unordered_map>
+
 #include <sentencepiece_processor.h>
 
 #include "error.h"
@@ -139,6 +141,18 @@ int extra_id_count(const fs::path& folder) {
   return it->get<int>();
 }
 
+// Two pieces under one id: one of them could never be produced, and which one
+// depends on the file's order. An error naming both.
+void require_unique_ids(const PieceIds& vocab, const std::string& source) {
+  std::unordered_map<int, const std::string*> piece_of_id;
+  for (const auto& [piece, id] : vocab) {
+    auto [it, fresh] = piece_of_id.try_emplace(id, &piece);
+    if (!fresh)
+      throw Error(source + ": id " + std::to_string(id) + " is given to both " + quote_for_error(*it->second) + " and " +
+                  quote_for_error(piece));
+  }
+}
+
 std::unique_ptr<Tokenizer> marian_side(const fs::path& spm_path, const PieceIds& vocab, const std::string& vocab_source) {
   SpmSpec spec;
   spec.processor = load_processor(spm_path);
@@ -200,6 +214,7 @@ MarianTokenizers load_marian_tokenizers(const fs::path& folder) {
       throw Error(ErrorKind::Unsupported, config_path.string() + ": separate_vocabs = true (a target_vocab.json) is not supported");
   }
   const PieceIds vocab = parse_vocab_json(read_text_file(vocab_path), vocab_path.string());
+  require_unique_ids(vocab, vocab_path.string());
   MarianTokenizers out;
   out.source = marian_side(folder / "source.spm", vocab, vocab_path.string());
   out.target = marian_side(folder / "target.spm", vocab, vocab_path.string());

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/decoder_capture.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/export_data.h"
 #include "render/fonts.h"
@@ -91,9 +92,8 @@ DrawnFigure write_figure(Views& views, AppState& state, ViewId view, const Figur
   const bool svg = is_svg_path(out);
   if (!svg && !is_png_path(out))
     throw Error(ErrorKind::Usage, out.string() + ": a figure is written as .png or .svg");
-  std::error_code ec;
-  if (!overwrite && std::filesystem::exists(out, ec))
-    throw Error(ErrorKind::Io, out.string() + ": already exists (not overwritten; --force replaces it)");
+  const Overwrite policy = overwrite ? Overwrite::Allow : Overwrite::Refuse;
+  check_output_path(out, policy);  // before drawing: a refused name costs nothing
   DrawnFigure figure = draw_figure(views, state, view, spec, svg);
   if (svg) {
     // The SVG is made from what the PNG render drew: shapes land on the same pixels.
@@ -104,8 +104,7 @@ DrawnFigure write_figure(Views& views, AppState& state, ViewId view, const Figur
                  overwrite);
     return figure;
   }
-  std::string error;
-  if (!write_png(out, figure.image, &error)) throw Error(ErrorKind::Io, error);
+  write_png(out, figure.image, policy);
   return figure;
 }
 

@@ -10,20 +10,13 @@
 
 #include "render/figure_output.h"
 #include "render/headless_gl.h"
+#include "scene/figure_batch.h"  // FigureJob
 #include "scene/view_state.h"
 
 namespace attnscope {
 
 class Views;
 struct HeatmapLayout;
-
-// One figure: the scene (its figure options say which view, how large) and where it goes.
-struct FigureJob {
-  Scene scene;
-  bool preset_head = false;  // show the model's first named head (attnscope.json) instead of the selection's
-  std::filesystem::path out;
-  bool overwrite = false;
-};
 
 class HeadlessFigures {
  public:

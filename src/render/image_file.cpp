@@ -1,12 +1,11 @@
 #include "render/image_file.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <system_error>
 
 #include <GL/gl.h>
 #include <stb/stb_image_write.h>
+
+#include "core/error.h"
 
 namespace attnscope {
 
@@ -31,19 +30,10 @@ RgbaImage read_framebuffer(int width, int height) {
   return image;
 }
 
-bool write_png(const fs::path& path, const RgbaImage& image, std::string* error) {
+std::string encode_png(const RgbaImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
-      image.pixels.size() != static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 4) {
-    *error = path.string() + ": nothing to save (empty image)";
-    return false;
-  }
-  // stb reports failure without a reason; try the file first for a useful message.
-  std::FILE* probe = std::fopen(path.c_str(), "ab");
-  if (!probe) {
-    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  std::fclose(probe);
+      image.pixels.size() != static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 4)
+    throw Error(ErrorKind::Io, "nothing to save (empty image)");
   // Figures are mostly flat colour: with no per-row filter search and stb's
   // lightest compression a figure encodes about 3x faster for ~7% more
   // bytes, which is what batch rendering spends most of its time on. Set once
@@ -54,11 +44,23 @@ bool write_png(const fs::path& path, const RgbaImage& image, std::string* error)
     return true;
   }();
   (void)fast_png;
-  if (!stbi_write_png(path.c_str(), image.width, image.height, 4, image.pixels.data(), image.width * 4)) {
-    *error = "cannot write " + path.string() + " (PNG encoder failed)";
-    return false;
+  std::string bytes;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  if (!stbi_write_png_to_func(append, &bytes, image.width, image.height, 4, image.pixels.data(), image.width * 4))
+    throw Error(ErrorKind::Io, "the PNG encoder failed");
+  return bytes;
+}
+
+void write_png(const fs::path& path, const RgbaImage& image, Overwrite overwrite) {
+  std::string bytes;
+  try {
+    bytes = encode_png(image);
+  } catch (const Error& e) {
+    rethrow_with_context(path.string(), e);
   }
-  return true;
+  write_file_atomically(path, bytes, overwrite);
 }
 
 }  // namespace attnscope

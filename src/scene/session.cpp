@@ -1,12 +1,7 @@
 #include "scene/session.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <system_error>
-
 #include "core/error.h"
+#include "core/regular_file.h"
 
 namespace attnscope {
 
@@ -194,29 +189,23 @@ Scene session_from_json(const json& data, const std::string& source) {
   return s;
 }
 
-void write_session_file(const fs::path& path, const Scene& session) {
-  const fs::path temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path.string() + ": cannot write session (" + std::strerror(errno) + ")");
-    out << session_to_json(session).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    out.close();
-    if (!out) throw Error(path.string() + ": session write failed (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw Error(path.string() + ": cannot write session (" + ec.message() + ")");
+void write_session_file(const fs::path& path, const Scene& session, Overwrite overwrite) {
+  try {
+    write_file_atomically(path, session_to_json(session).dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                          overwrite);
+  } catch (const Error& e) {
+    rethrow_with_context("cannot write session", e);
   }
 }
 
 Scene read_session_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open session (" + std::strerror(errno) + ")");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const json data = json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
+  std::string text;
+  try {
+    text = read_regular_file(path);  // a FIFO named like a session must not block the app
+  } catch (const Error& e) {
+    rethrow_with_context("cannot open session", e);
+  }
+  const json data = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (data.is_discarded()) throw Error(path.string() + ": not a session file (not valid JSON)");
   return session_from_json(data, path.string());
 }

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "scene/view_state.h"
 
 namespace attnscope {
@@ -26,8 +27,9 @@ nlohmann::json session_to_json(const Scene& session);
 // wrong type or out of range: a half-read session is never applied.
 Scene session_from_json(const nlohmann::json& data, const std::string& source);
 
-// Writes atomically (temp file + rename); throws Error naming the path.
-void write_session_file(const std::filesystem::path& path, const Scene& session);
+// Writes atomically (write_file_atomically); throws Error naming the path,
+// also when the file exists and `overwrite` refuses it.
+void write_session_file(const std::filesystem::path& path, const Scene& session, Overwrite overwrite = Overwrite::Refuse);
 // Throws Error naming the path when it cannot be read, is not JSON or not a session.
 Scene read_session_file(const std::filesystem::path& path);
 

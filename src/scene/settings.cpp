@@ -1,11 +1,14 @@
 #include "scene/settings.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <ctime>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/regular_file.h"
 
 namespace attnscope {
 
@@ -47,37 +50,41 @@ void read_float(const json& j, const char* key, float lo, float hi, float* out, 
   else bad->push_back(key);
 }
 
-}  // namespace
+// How far reading got: a file that is not JSON is set aside by the app, one
+// it could not open at all is left where it is.
+enum class SettingsRead { Missing, Read, Unreadable, NotJson };
 
-Settings load_settings(const fs::path& path, std::string* notice) {
-  Settings s;
+SettingsRead read_settings(const fs::path& path, Settings* s, std::string* notice) {
   notice->clear();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return s;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!entry_exists(path)) return SettingsRead::Missing;
+  std::string text;
+  try {
+    text = read_regular_file(path);
+  } catch (const Error& e) {
+    *notice = std::string("Settings file cannot be read (") + e.what() + "); using defaults";
+    return SettingsRead::Unreadable;
+  }
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     *notice = "Settings file " + path.string() + " is not valid JSON; using defaults";
-    return s;
+    return SettingsRead::NotJson;
   }
   std::vector<std::string> bad;
   if (auto it = j.find("colormap"); it != j.end()) {
     Colormap map;
-    if (it->is_string() && colormap_from_name(it->get<std::string>(), &map)) s.colormap = map;
+    if (it->is_string() && colormap_from_name(it->get<std::string>(), &map)) s->colormap = map;
     else bad.push_back("colormap");
   }
-  read_float(j, "font_scale", kMinFontScale, kMaxFontScale, &s.font_scale, &bad);
-  read_bool(j, "presenter", &s.presenter, &bad);
-  read_string(j, "last_model", &s.last_model, &bad);
-  read_string(j, "last_text", &s.last_text, &bad);
-  read_string(j, "export_dir", &s.export_dir, &bad);
+  read_float(j, "font_scale", kMinFontScale, kMaxFontScale, &s->font_scale, &bad);
+  read_bool(j, "presenter", &s->presenter, &bad);
+  read_string(j, "last_model", &s->last_model, &bad);
+  read_string(j, "last_text", &s->last_text, &bad);
+  read_string(j, "export_dir", &s->export_dir, &bad);
   if (auto it = j.find("recent_models"); it != j.end()) {
     if (it->is_array()) {
       for (const auto& m : *it)
-        if (m.is_string() && static_cast<int>(s.recent_models.size()) < kMaxRecentModels)
-          s.recent_models.push_back(m.get<std::string>());
+        if (m.is_string() && static_cast<int>(s->recent_models.size()) < kMaxRecentModels)
+          s->recent_models.push_back(m.get<std::string>());
     } else {
       bad.push_back("recent_models");
     }
@@ -87,7 +94,50 @@ Settings load_settings(const fs::path& path, std::string* notice) {
     for (const auto& b : bad) names += (names.empty() ? "" : ", ") + b;
     *notice = "Settings file " + path.string() + ": ignored invalid " + names;
   }
+  return SettingsRead::Read;
+}
+
+// "settings.json.bad-20261205-190312" beside the file, "...-1" if taken.
+fs::path set_aside_name(const fs::path& path) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  const std::string base = path.string() + ".bad-" + stamp;
+  // A number after the time, not before the extension: every copy still starts "settings.json.bad-".
+  fs::path name = base;
+  for (int n = 1; entry_exists(name); ++n) name = base + "-" + std::to_string(n);
+  return name;
+}
+
+}  // namespace
+
+Settings load_settings(const fs::path& path, std::string* notice) {
+  Settings s;
+  read_settings(path, &s, notice);
   return s;
+}
+
+OpenedSettings open_app_settings(const fs::path& path) {
+  OpenedSettings opened;
+  const SettingsRead read = read_settings(path, &opened.settings, &opened.notice);
+  if (read == SettingsRead::Unreadable) opened.may_save = false;  // whatever is there is not ours to replace
+  if (read != SettingsRead::NotJson) return opened;
+  const fs::path aside = set_aside_name(path);
+  std::error_code ec;
+  fs::rename(path, aside, ec);
+  if (ec) {
+    opened.notice = "Settings file " + path.string() + " is not valid JSON and could not be moved aside (" +
+                    ec.message() + "); using defaults, and settings will not be saved this time";
+    opened.may_save = false;
+    return opened;
+  }
+  opened.notice = "Settings file " + path.string() + " was not valid JSON. It was kept as " + aside.string() +
+                  " and the default settings are used.";
+  std::string error;
+  if (!save_settings(path, opened.settings, &error)) opened.notice += " (" + error + ")";
+  return opened;
 }
 
 bool save_settings(const fs::path& path, const Settings& s, std::string* error) {
@@ -102,19 +152,12 @@ bool save_settings(const fs::path& path, const Settings& s, std::string* error) 
   };
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  try {
+    // The app's own file: replaced, but atomically, so a crash mid-save keeps the old one.
     // dump() with error_handler::replace: a pasted invalid UTF-8 sentence must not throw.
-    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    if (!out) {
-      *error = "cannot write " + tmp.string();
-      return false;
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot replace " + path.string() + ": " + ec.message();
+    write_file_atomically(path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n", Overwrite::Allow);
+  } catch (const Error& e) {
+    *error = e.what();
     return false;
   }
   return true;

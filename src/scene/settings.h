@@ -1,7 +1,7 @@
 // What the app remembers between runs, as a plain struct with defaults.
 // Loading checks each field on its own: a missing or out-of-range field keeps
 // its default, and a file that is not JSON at all gives the defaults plus a
-// notice for the status bar.
+// notice.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -33,7 +33,19 @@ std::filesystem::path settings_path();
 // could not be used (or only partly), and stays empty otherwise.
 Settings load_settings(const std::filesystem::path& path, std::string* notice);
 
-// Writes atomically (temp file + rename). Returns false and fills `error` on failure.
+// What the app starts with. A file that is not JSON is moved aside to
+// "settings.json.bad-<time>" and defaults are written in its place, so the
+// next save cannot destroy what the user may want back; `notice` says where it
+// went (for a popup that stays until dismissed).
+struct OpenedSettings {
+  Settings settings;
+  std::string notice;     // empty when the file was fine or missing
+  bool may_save = true;   // false when the file there could not be read or moved: it is left alone
+};
+OpenedSettings open_app_settings(const std::filesystem::path& path);
+
+// Writes atomically (write_file_atomically, replacing the old file). Returns
+// false and fills `error` on failure.
 bool save_settings(const std::filesystem::path& path, const Settings& settings, std::string* error);
 
 // Puts `model` first in the recent list, dropping duplicates and the oldest beyond the limit.

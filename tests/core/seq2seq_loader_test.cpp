@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "core/safetensors.h"
+#include "core/safetensors_writer.h"
 #include "core/seq2seq.h"
 #include "test_support.h"
 
@@ -99,6 +101,75 @@ TEST(Seq2SeqLoader, SpiecePathThatIsNotAModelIsOneClearError) {
   testing::write_file(folder.path() / "spiece.model", "not a protobuf");
   const Error e = load_error(folder.path());
   EXPECT_NE(std::string(e.what()).find("spiece.model"), std::string::npos) << e.what();
+}
+
+// The folder's weights with element 3 of the first tensor whose name holds
+// `part` set to `value`; returns that tensor's name.
+std::string poison_weight(const fs::path& folder, const std::string& part, float value) {
+  std::vector<NamedTensor> tensors;
+  {
+    TensorStore store = TensorStore::open_folder(folder);
+    for (const auto& name : store.names()) {
+      FloatTensor t = store.load(name, store.find(name)->shape);
+      tensors.push_back({name, t.shape, std::vector<float>(t.data, t.data + t.numel()), DType::F32});
+    }
+  }
+  std::string poisoned;
+  for (NamedTensor& t : tensors)
+    if (poisoned.empty() && t.name.find(part) != std::string::npos) {
+      t.data[3] = value;
+      poisoned = t.name;
+    }
+  write_safetensors(folder / "model.safetensors", tensors, {}, Overwrite::Allow);
+  return poisoned;
+}
+
+// vocab.json cut to `keep` entries: the lowest ids, then <pad> (Marian's
+// last id) renumbered to close the gap.
+void shrink_marian_vocabulary(const fs::path& folder, int keep) {
+  nlohmann::json vocab = testing::read_json(folder / "vocab.json"), kept = nlohmann::json::object();
+  for (const auto& [piece, id] : vocab.items())
+    if (id.get<int>() < keep - 1) kept[piece] = id;
+  kept["<pad>"] = keep - 1;
+  testing::write_file(folder / "vocab.json", kept.dump());
+}
+
+TEST(Seq2SeqLoader, NonFiniteDecoderWeightIsAWarningNamingTheTensor) {
+  BrokenFolder folder("marian");
+  const std::string tensor = poison_weight(folder.path(), "decoder.layers.1", std::numeric_limits<float>::infinity());
+  ASSERT_FALSE(tensor.empty());
+  const auto model = load_model(folder.path());  // still inspectable
+  ASSERT_EQ(model->warnings.size(), 1u);
+  EXPECT_NE(model->warnings[0].find("'" + tensor + "' holds inf at element 3"), std::string::npos) << model->warnings[0];
+  EXPECT_TRUE(load_model(testing::fixture("marian"))->warnings.empty());
+}
+
+TEST(Seq2SeqLoader, VocabularyFarSmallerThanTheTableIsAnError) {
+  BrokenFolder folder("marian");
+  shrink_marian_vocabulary(folder.path(), 300);  // of 662: the wrong file, surely
+  const Error e = load_error(folder.path());
+  EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+  EXPECT_NE(std::string(e.what()).find("tokenizer has 300 tokens but the model's vocab_size is 662"), std::string::npos)
+      << e.what();
+}
+
+TEST(Seq2SeqLoader, VocabularySomewhatSmallerThanTheTableIsAWarning) {
+  BrokenFolder folder("marian");
+  shrink_marian_vocabulary(folder.path(), 500);  // past the padding to 512, within twice
+  const auto model = load_model(folder.path());
+  ASSERT_FALSE(model->warnings.empty());
+  EXPECT_NE(model->warnings[0].find("ids from 500 up are never produced"), std::string::npos) << model->warnings[0];
+}
+
+TEST(Seq2SeqLoader, TwoPiecesSharingAnIdAreAnErrorNamingBoth) {
+  BrokenFolder folder("marian");
+  nlohmann::json vocab = testing::read_json(folder.path() / "vocab.json");
+  vocab["zzz-twin"] = vocab.at("</s>");
+  testing::write_file(folder.path() / "vocab.json", vocab.dump());
+  const std::string message = load_error(folder.path()).what();
+  EXPECT_NE(message.find("vocab.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("</s>"), std::string::npos) << message;
+  EXPECT_NE(message.find("zzz-twin"), std::string::npos) << message;
 }
 
 TEST(Seq2SeqLoader, BadRunInputsAreErrors) {

@@ -2,6 +2,8 @@
 // not a whole, valid session is refused with a message naming the field.
 #include <string>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "scene/session.h"
@@ -187,6 +189,28 @@ TEST(Session, CorruptOrMissingFileIsAnError) {
 
 TEST(Session, UnwritablePathIsAnError) {
   EXPECT_THROW(write_session_file("/nonexistent-dir/attnscope/s.json", unusual_session()), Error);
+}
+
+TEST(Session, ExistingFileIsReplacedOnlyWhenAllowed) {
+  testing::ScopedTempDir dir("session-existing");
+  const auto path = dir / "s.json";
+  testing::write_file(path, "mine");
+  try {
+    write_session_file(path, unusual_session());
+    ADD_FAILURE() << "an existing file was replaced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(testing::read_file(path), "mine");
+  write_session_file(path, unusual_session(), Overwrite::Allow);
+  expect_same(unusual_session(), read_session_file(path));
+}
+
+TEST(Session, FifoNamedLikeASessionFailsAtOnce) {
+  testing::ScopedTempDir dir("session-fifo");
+  const auto path = dir / "s.json";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_THROW(read_session_file(path), Error);  // a blocking open would hang here
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 // Settings survive garbage: a corrupt or partly wrong file gives defaults for
 // what is wrong, keeps what is right, and says so in one line.
+#include <iterator>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "scene/settings.h"
@@ -8,7 +11,9 @@
 namespace attnscope::testing {
 namespace {
 
+namespace fs = std::filesystem;
 using attnscope::load_settings;
+using attnscope::OpenedSettings;
 using attnscope::Settings;
 
 TEST(AppSettings, MissingFileGivesDefaultsWithoutNotice) {
@@ -70,6 +75,62 @@ TEST(AppSettings, UnwritablePathReportsTheFile) {
   std::string error;
   EXPECT_FALSE(save_settings("/proc/attnscope-no/settings.json", s, &error));
   EXPECT_NE(error.find("/proc/attnscope-no"), std::string::npos) << error;
+}
+
+// The app's start: a file that is not JSON is kept under a new name before
+// the defaults take its place, so what the user had is never lost.
+TEST(AppSettings, CorruptFileIsSetAsideBeforeDefaultsAreWritten) {
+  ScopedTempDir dir("settings-set-aside");
+  const auto path = dir / "settings.json";
+  const std::string corrupt = "{ \"colormap\": \"magma\", ";
+  write_file(path, corrupt);
+  const OpenedSettings opened = open_app_settings(path);
+  EXPECT_TRUE(opened.may_save);
+  EXPECT_EQ(opened.settings.colormap, Colormap::Viridis);
+  std::vector<fs::path> aside;
+  for (const auto& entry : fs::directory_iterator(dir.path()))
+    if (entry.path().filename().string().starts_with("settings.json.bad-")) aside.push_back(entry.path());
+  ASSERT_EQ(aside.size(), 1u);
+  EXPECT_EQ(read_file(aside[0]), corrupt);
+  EXPECT_NE(opened.notice.find(aside[0].string()), std::string::npos) << opened.notice;
+  std::string notice;
+  load_settings(path, &notice);
+  EXPECT_TRUE(notice.empty()) << "the defaults written in its place do not read back: " << notice;
+}
+
+TEST(AppSettings, SecondCorruptFileGetsItsOwnName) {
+  ScopedTempDir dir("settings-set-aside-twice");
+  const auto path = dir / "settings.json";
+  write_file(path, "first");
+  open_app_settings(path);
+  write_file(path, "second");
+  open_app_settings(path);
+  std::set<std::string> kept;
+  for (const auto& entry : fs::directory_iterator(dir.path()))
+    if (entry.path().filename().string().starts_with("settings.json.bad-")) kept.insert(read_file(entry.path()));
+  EXPECT_EQ(kept, (std::set<std::string>{"first", "second"}));
+}
+
+TEST(AppSettings, SettingsPathThatIsNotAFileIsLeftAlone) {
+  ScopedTempDir dir("settings-folder");
+  const auto path = dir / "settings.json";
+  fs::create_directories(path / "inside");
+  const OpenedSettings opened = open_app_settings(path);
+  EXPECT_FALSE(opened.may_save);
+  EXPECT_NE(opened.notice.find("settings.json"), std::string::npos) << opened.notice;
+  EXPECT_TRUE(fs::is_directory(path / "inside"));
+}
+
+TEST(AppSettings, SaveReplacesItsOwnFileWithoutTemporaryLeftovers) {
+  ScopedTempDir dir("settings-replace");
+  const auto path = dir / "settings.json";
+  Settings s;
+  std::string error, notice;
+  ASSERT_TRUE(save_settings(path, s, &error)) << error;
+  s.colormap = Colormap::Magma;
+  ASSERT_TRUE(save_settings(path, s, &error)) << error;
+  EXPECT_EQ(load_settings(path, &notice).colormap, Colormap::Magma);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <iterator>
 
-#include "core/error.h"
-#include "core/regular_file.h"
+#include "error.h"
+#include "regular_file.h"
 
-namespace attnscope::cli {
+namespace attnscope {
 
 namespace {
 
@@ -33,4 +33,4 @@ std::string read_input_text(const std::optional<std::string>& text, const std::o
   return fallback;
 }
 
-}  // namespace attnscope::cli
+}  // namespace attnscope
