@@ -87,7 +87,7 @@ void take_screenshot(App& app, int width, int height, CaptureOutcome* outcome) {
       retry.out = path;
       retry.overwrite = true;
       retry.delay_frames = 2;
-      again.screenshot = retry;
+      again.requests.screenshot = retry;
     };
     if (!asked.overwrite && ask_to_replace(app, outcome->path, "Screenshot", replace)) return;
   }
@@ -140,7 +140,7 @@ void export_figure(App& app, CaptureOutcome* outcome) {
       ExportRequest retry = request;
       retry.out = path;
       retry.overwrite = true;
-      again.export_request = retry;
+      again.requests.export_request = retry;
     };
     if (!request.overwrite && ask_to_replace(app, outcome->path, "Figure", replace)) return;
   }

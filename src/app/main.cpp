@@ -82,6 +82,108 @@ void open_settings(App& app) {
   app.state.status = "Ready";
 }
 
+GLFWwindow* open_window(const AppArgs& args, std::string* error) {
+  glfwSetErrorCallback(glfw_error);
+  if (!glfwInit()) {
+    *error = "cannot initialise GLFW (is there a display? try xvfb-run -a)";
+    return nullptr;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  GLFWwindow* window = glfwCreateWindow(args.window_width, args.window_height, "attnscope", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    *error = "cannot create a window with an OpenGL 3.3 core context";
+    return nullptr;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(args.bench_ui ? 0 : 1);  // the benchmark measures frames, not the display's refresh
+  return window;
+}
+
+// The dark theme with opaque windows, the backends, and imgui.ini next to
+// settings.json (scripted runs leave both alone). Returns the unscaled style.
+ImGuiStyle set_up_imgui(const App& app, GLFWwindow* window, const std::string& ini_path) {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  if (app.persist) {
+    std::error_code ec;
+    std::filesystem::create_directories(config_dir(), ec);
+    io.IniFilename = ini_path.c_str();
+  }
+  ImGui::StyleColorsDark();
+  // Opaque windows: a window placed over another must not show it through.
+  ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w = 1.0f;
+  ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w = 1.0f;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  return ImGui::GetStyle();
+}
+
+// The automation a run may have: the benchmark, a soak, or the script hooks.
+struct Automation {
+  std::unique_ptr<BenchUi> bench;
+  std::unique_ptr<SoakDriver> soak;
+  std::unique_ptr<ScriptDriver> script;
+
+  std::optional<int> before_frame(App& app) {
+    auto code = soak ? soak->before_frame(app) : script->before_frame(app);
+    if (!code && bench) bench->before_frame(app);
+    return code;
+  }
+  std::optional<int> after_captures(App& app, const CaptureOutcome& screenshot, const CaptureOutcome& figure) {
+    return soak ? soak->after_captures(screenshot, figure) : script->after_captures(app, screenshot, figure);
+  }
+};
+
+// The text, then the model: the benchmark's, a session's, or the start-up
+// model. Returns a non-zero exit status when a scripted start cannot go on.
+int start(App& app, const AppArgs& args, Automation& automation) {
+  if (args.scene.text) app.state.text = *args.scene.text;
+  else if (app.persist && !app.settings.last_text.empty()) app.state.text = app.settings.last_text;
+  if (args.bench_ui) {
+    try {
+      automation.bench = std::make_unique<BenchUi>(args.scene.model);
+    } catch (const std::exception& e) {
+      return fail(std::string("benchmark set-up failed: ") + e.what());
+    }
+    request_model(app, automation.bench->model_path());
+  } else if (args.session) {
+    // Interactive: the error modal tells the user. Scripted: nothing to capture.
+    if (!open_session(app, *args.session) && args.scripted()) return fail(app.state.status);
+  } else if (auto model = startup_model(args, app)) {
+    request_model(app, *model);
+  }
+  if (args.browse) app.browser.open(*args.browse);
+  automation.script = std::make_unique<ScriptDriver>(args);
+  if (args.soak_steps > 0) automation.soak = std::make_unique<SoakDriver>(args.soak_steps, args.soak_seed);
+  return 0;
+}
+
+// Draws one frame into the back buffer; returns its size in pixels.
+ImVec2 draw_frame(App& app, GLFWwindow* window, const AppArgs& args, SoakDriver* soak) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // A scripted run's picture must not depend on where the (virtual) pointer happens to rest.
+  if (args.scripted() && !args.bench_ui) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  if (soak) soak->drive_mouse(ImGui::GetIO());
+  ImGui::NewFrame();
+  draw_app(app);
+  submit_run_if_requested(app);
+  ImGui::Render();
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window, &width, &height);
+  glViewport(0, 0, width, height);
+  glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  return ImVec2(static_cast<float>(width), static_cast<float>(height));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,108 +208,41 @@ int main(int argc, char** argv) {
   }
 
   // ---------------------------------------------------------------- set up
-  glfwSetErrorCallback(glfw_error);
-  if (!glfwInit()) return fail("cannot initialise GLFW (is there a display? try xvfb-run -a)");
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
-  GLFWwindow* window = glfwCreateWindow(args.window_width, args.window_height, "attnscope", nullptr, nullptr);
-  if (!window) {
-    glfwTerminate();
-    return fail("cannot create a window with an OpenGL 3.3 core context");
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(args.bench_ui ? 0 : 1);  // the benchmark measures frames, not the display's refresh
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-
+  std::string error;
+  GLFWwindow* window = open_window(args, &error);
+  if (!window) return fail(error);
   auto app = std::make_unique<App>();
   app->persist = !args.scripted();
   open_settings(*app);
-  // imgui.ini lives next to settings.json; scripted runs leave both alone.
   const std::string ini_path = (config_dir() / "imgui.ini").string();
-  if (app->persist) {
-    std::error_code ec;
-    std::filesystem::create_directories(config_dir(), ec);
-    io.IniFilename = ini_path.c_str();
-  } else {
-    io.IniFilename = nullptr;
-  }
-
-  ImGui::StyleColorsDark();
-  // Opaque windows: a window placed over another must not show it through.
-  ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w = 1.0f;
-  ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w = 1.0f;
-  const ImGuiStyle base_style = ImGui::GetStyle();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  const ImGuiStyle base_style = set_up_imgui(*app, window, ini_path);
   int exit_code = 0;
   try {
     app->views = std::make_unique<Views>();
   } catch (const std::exception& e) {
     exit_code = fail(std::string("cannot set up the views: ") + e.what());
   }
-
-  if (args.scene.text) app->state.text = *args.scene.text;
-  else if (app->persist && !app->settings.last_text.empty()) app->state.text = app->settings.last_text;
-  std::unique_ptr<BenchUi> bench;
-  if (args.bench_ui && exit_code == 0) {
-    try {
-      bench = std::make_unique<BenchUi>(args.scene.model);
-    } catch (const std::exception& e) {
-      exit_code = fail(std::string("benchmark set-up failed: ") + e.what());
-    }
-  }
-  if (bench) request_model(*app, bench->model_path());
-  else if (args.session) {
-    // Interactive: the error modal tells the user. Scripted: nothing to capture.
-    if (!open_session(*app, *args.session) && args.scripted()) exit_code = fail(app->state.status);
-  }
-  else if (auto model = startup_model(args, *app)) request_model(*app, *model);
-  if (args.browse) app->browser.open(*args.browse);
-  ScriptDriver script(args);
-  std::unique_ptr<SoakDriver> soak;
-  if (args.soak_steps > 0) soak = std::make_unique<SoakDriver>(args.soak_steps, args.soak_seed);
+  Automation automation;
+  if (exit_code == 0) exit_code = start(*app, args, automation);
 
   // ---------------------------------------------------------------- loop
   while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->ui.quit) {
     glfwPollEvents();
     if (app->ui.fonts_dirty) rebuild_fonts(*app, base_style);
     update_workers(*app);
-    if (auto code = soak ? soak->before_frame(*app) : script.before_frame(*app)) {
+    if (auto code = automation.before_frame(*app)) {
       exit_code = *code;
       break;
     }
-    if (bench) bench->before_frame(*app);
-
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    // A scripted run's picture must not depend on where the (virtual) pointer happens to rest.
-    if (args.scripted() && !args.bench_ui) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    if (soak) soak->drive_mouse(ImGui::GetIO());
-    ImGui::NewFrame();
-    draw_app(*app);
-    submit_run_if_requested(*app);
-    ImGui::Render();
-
-    int width = 0, height = 0;
-    glfwGetFramebufferSize(window, &width, &height);
-    glViewport(0, 0, width, height);
-    glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-
+    const ImVec2 size = draw_frame(*app, window, args, automation.soak.get());
     CaptureOutcome screenshot, figure;
-    process_captures(*app, width, height, &screenshot, &figure);
-    if (auto code = soak ? soak->after_captures(screenshot, figure) : script.after_captures(*app, screenshot, figure)) {
+    process_captures(*app, static_cast<int>(size.x), static_cast<int>(size.y), &screenshot, &figure);
+    if (auto code = automation.after_captures(*app, screenshot, figure)) {
       exit_code = *code;
       break;
     }
     glfwSwapBuffers(window);
-    if (bench && bench->after_swap(*app)) break;
+    if (automation.bench && automation.bench->after_swap(*app)) break;
   }
 
   // ---------------------------------------------------------------- shut down

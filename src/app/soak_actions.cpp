@@ -58,7 +58,7 @@ void save_something(App& app, std::mt19937& random) {
     case 1: {
       ExportRequest request;
       request.view = kAllViews[uniform(random, 0, kViewCount - 1)];
-      request.svg = svg_supported(request.view) && uniform(random, 0, 1) == 1;
+      request.svg = uniform(random, 0, 1) == 1;
       request.scale = static_cast<float>(1 << uniform(random, 0, 1));
       app.requests.export_request = request;
       break;

@@ -7,7 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/text_input.h"
+#include "core/text_input.h"
 #include "core/atomic_file.h"
 #include "scene/head_roles.h"
 
