@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "core/safetensors_writer.h"
+#include "core/synthetic_gpt2.h"
 
 namespace attnscope::app {
 
@@ -27,45 +27,6 @@ constexpr int kMeasuredFrames = 200;
 constexpr int kLatencySamples = 30;
 constexpr int kLatencyTokens = 64;
 constexpr int kPasteChars = 100000;
-
-// GPT-2's byte-to-character table: printable bytes stand for themselves, the
-// rest are moved to U+0100 and up, so every byte is a visible vocabulary entry.
-std::string byte_level_char(int byte) {
-  int code = byte;
-  if (!((byte >= 33 && byte <= 126) || (byte >= 161 && byte <= 172) || (byte >= 174 && byte <= 255))) {
-    int n = 0;
-    for (int b = 0; b < byte; ++b)
-      if (!((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255))) ++n;
-    code = 256 + n;
-  }
-  std::string utf8;
-  if (code < 0x80) utf8 += static_cast<char>(code);
-  else {
-    utf8 += static_cast<char>(0xC0 | (code >> 6));
-    utf8 += static_cast<char>(0x80 | (code & 0x3F));
-  }
-  return utf8;
-}
-
-// Small uniform weights (std 0.02, GPT-2's initialiser scale) from a fast
-// xorshift generator: the benchmark needs the shapes, not good weights.
-struct Random {
-  std::uint64_t state = 0x9E3779B97F4A7C15ull;
-  float next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return (static_cast<float>(state >> 40) / static_cast<float>(1u << 24)) * 2.0f - 1.0f;
-  }
-};
-
-NamedTensor tensor(const std::string& name, std::vector<std::int64_t> shape, Random& rng, float fill = -1) {
-  std::int64_t n = 1;
-  for (auto d : shape) n *= d;
-  NamedTensor t{name, std::move(shape), std::vector<float>(static_cast<size_t>(n))};
-  for (float& v : t.data) v = fill >= 0 ? fill : rng.next() * 0.0346f;  // uniform(-a, a), a = 0.02 * sqrt(3)
-  return t;
-}
 
 double cpu_ms(clockid_t clock) {
   timespec t{};
@@ -91,49 +52,6 @@ std::string synthetic_text(int chars) {
 
 }  // namespace
 
-void write_synthetic_gpt2(const fs::path& folder, int n_layers, int n_heads, int dim, int n_positions) {
-  fs::create_directories(folder);
-  const int vocab = 257;  // 256 bytes + <|endoftext|>
-  Random rng;
-  std::vector<NamedTensor> tensors;
-  const std::int64_t D = dim;
-  tensors.push_back(tensor("wte.weight", {vocab, D}, rng));
-  tensors.push_back(tensor("wpe.weight", {n_positions, D}, rng));
-  for (int l = 0; l < n_layers; ++l) {
-    const std::string p = "h." + std::to_string(l) + ".";
-    tensors.push_back(tensor(p + "ln_1.weight", {D}, rng, 1));
-    tensors.push_back(tensor(p + "ln_1.bias", {D}, rng, 0));
-    tensors.push_back(tensor(p + "attn.c_attn.weight", {D, 3 * D}, rng));
-    tensors.push_back(tensor(p + "attn.c_attn.bias", {3 * D}, rng, 0));
-    tensors.push_back(tensor(p + "attn.c_proj.weight", {D, D}, rng));
-    tensors.push_back(tensor(p + "attn.c_proj.bias", {D}, rng, 0));
-    tensors.push_back(tensor(p + "ln_2.weight", {D}, rng, 1));
-    tensors.push_back(tensor(p + "ln_2.bias", {D}, rng, 0));
-    tensors.push_back(tensor(p + "mlp.c_fc.weight", {D, 4 * D}, rng));
-    tensors.push_back(tensor(p + "mlp.c_fc.bias", {4 * D}, rng, 0));
-    tensors.push_back(tensor(p + "mlp.c_proj.weight", {4 * D, D}, rng));
-    tensors.push_back(tensor(p + "mlp.c_proj.bias", {D}, rng, 0));
-  }
-  tensors.push_back(tensor("ln_f.weight", {D}, rng, 1));
-  tensors.push_back(tensor("ln_f.bias", {D}, rng, 0));
-  write_safetensors(folder / "model.safetensors", tensors, {{"format", "pt"}});
-
-  nlohmann::json config = {{"model_type", "gpt2"},           {"architectures", {"GPT2LMHeadModel"}},
-                           {"n_layer", n_layers},            {"n_head", n_heads},
-                           {"n_embd", dim},                  {"n_positions", n_positions},
-                           {"n_ctx", n_positions},           {"vocab_size", vocab},
-                           {"activation_function", "gelu_new"}, {"layer_norm_epsilon", 1e-5},
-                           {"bos_token_id", 256},            {"eos_token_id", 256}};
-  nlohmann::json vocab_json = nlohmann::json::object();
-  for (int b = 0; b < 256; ++b) vocab_json[byte_level_char(b)] = b;
-  vocab_json["<|endoftext|>"] = 256;
-  std::ofstream(folder / "config.json") << config.dump(2);
-  std::ofstream(folder / "vocab.json") << vocab_json.dump();
-  std::ofstream merges(folder / "merges.txt");
-  merges << "#version: 0.2\n";
-  if (!merges) throw Error("cannot write " + (folder / "merges.txt").string());
-}
-
 BenchUi::BenchUi(const std::optional<std::string>& model) {
   if (model) {
     model_path_ = *model;
@@ -143,7 +61,8 @@ BenchUi::BenchUi(const std::optional<std::string>& model) {
   std::printf("bench: writing a GPT-2-small-shaped checkpoint (12 layers x 12 heads, D 768, context 1024) to %s\n",
               temp_folder_.c_str());
   std::fflush(stdout);
-  write_synthetic_gpt2(temp_folder_, 12, 12, 768, 1024);
+  // The byte-level vocabulary only: typed text becomes one token per byte.
+  write_synthetic_gpt2(temp_folder_, Gpt2Shape{12, 12, 768, 257, 1024}, 1);
   model_path_ = temp_folder_;
 }
 

@@ -19,10 +19,6 @@
 
 namespace attnscope::app {
 
-// Writes the synthetic GPT-2-shaped model folder (config.json, model.safetensors,
-// vocab.json, merges.txt). Throws Error when it cannot be written.
-void write_synthetic_gpt2(const std::filesystem::path& folder, int n_layers, int n_heads, int dim, int n_positions);
-
 class BenchUi {
  public:
   explicit BenchUi(const std::optional<std::string>& model);

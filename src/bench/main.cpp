@@ -16,7 +16,7 @@
 
 #include "bench/machine.h"
 #include "bench/report.h"
-#include "bench/synthetic_gpt2.h"
+#include "core/synthetic_gpt2.h"
 #include "bench/workload.h"
 #include "core/error.h"
 #include "core/forward.h"

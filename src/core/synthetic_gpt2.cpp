@@ -1,4 +1,4 @@
-#include "bench/synthetic_gpt2.h"
+#include "core/synthetic_gpt2.h"
 
 #include <cmath>
 #include <fstream>
@@ -7,10 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/families.h"
 #include "core/safetensors_writer.h"
 
-namespace attnscope::bench {
+namespace attnscope {
 namespace {
 
 namespace fs = std::filesystem;
@@ -43,9 +45,7 @@ NamedTensor constant_tensor(std::string name, std::int64_t n, float value) {
 }
 
 void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(path.string() + ": cannot write");
+  write_file_atomically(path, text, Overwrite::Refuse);
 }
 
 std::string utf8(unsigned cp) {  // code points < 0x800 only: all byte symbols are
@@ -112,29 +112,33 @@ void write_synthetic_gpt2(const fs::path& folder, const Gpt2Shape& s, std::uint6
   fs::create_directories(folder);
   FastUniform rng(seed);
   const std::int64_t D = s.dim, F = 4 * s.dim;
+  const TensorNameTable& names = tensor_names(Family::Gpt2);
+  // The original gpt2 checkpoints' names: no "transformer." prefix.
+  const auto name = [&](const std::string& role, int layer, const char* suffix) {
+    return tensor_name(role, layer, "") + suffix;
+  };
   std::vector<NamedTensor> tensors;
-  tensors.push_back(random_tensor("wte.weight", {s.vocab_size, D}, rng));  // [V, D]
-  tensors.push_back(random_tensor("wpe.weight", {s.positions, D}, rng));   // [P, D]
+  tensors.push_back(random_tensor(name(names.token_embedding, -1, ".weight"), {s.vocab_size, D}, rng));  // [V, D]
+  tensors.push_back(random_tensor(name(names.position_embedding, -1, ".weight"), {s.positions, D}, rng));  // [P, D]
   for (int i = 0; i < s.n_layers; ++i) {
-    const std::string p = "h." + std::to_string(i) + ".";
-    tensors.push_back(constant_tensor(p + "ln_1.weight", D, 1.0f));
-    tensors.push_back(constant_tensor(p + "ln_1.bias", D, 0.0f));
-    tensors.push_back(random_tensor(p + "attn.c_attn.weight", {D, 3 * D}, rng));  // [D, 3D] = [q | k | v]
-    tensors.push_back(random_tensor(p + "attn.c_attn.bias", {3 * D}, rng));
-    tensors.push_back(random_tensor(p + "attn.c_proj.weight", {D, D}, rng));      // [D, D]
-    tensors.push_back(random_tensor(p + "attn.c_proj.bias", {D}, rng));
-    tensors.push_back(constant_tensor(p + "ln_2.weight", D, 1.0f));
-    tensors.push_back(constant_tensor(p + "ln_2.bias", D, 0.0f));
-    tensors.push_back(random_tensor(p + "mlp.c_fc.weight", {D, F}, rng));         // [D, F]
-    tensors.push_back(random_tensor(p + "mlp.c_fc.bias", {F}, rng));
-    tensors.push_back(random_tensor(p + "mlp.c_proj.weight", {F, D}, rng));       // [F, D]
-    tensors.push_back(random_tensor(p + "mlp.c_proj.bias", {D}, rng));
+    tensors.push_back(constant_tensor(name(names.attn_norm, i, ".weight"), D, 1.0f));
+    tensors.push_back(constant_tensor(name(names.attn_norm, i, ".bias"), D, 0.0f));
+    tensors.push_back(random_tensor(name(names.wqkv_fused, i, ".weight"), {D, 3 * D}, rng));  // [D, 3D] = [q | k | v]
+    tensors.push_back(random_tensor(name(names.wqkv_fused, i, ".bias"), {3 * D}, rng));
+    tensors.push_back(random_tensor(name(names.wo, i, ".weight"), {D, D}, rng));  // [D, D]
+    tensors.push_back(random_tensor(name(names.wo, i, ".bias"), {D}, rng));
+    tensors.push_back(constant_tensor(name(names.ffn_norm, i, ".weight"), D, 1.0f));
+    tensors.push_back(constant_tensor(name(names.ffn_norm, i, ".bias"), D, 0.0f));
+    tensors.push_back(random_tensor(name(names.ffn_up, i, ".weight"), {D, F}, rng));  // [D, F]
+    tensors.push_back(random_tensor(name(names.ffn_up, i, ".bias"), {F}, rng));
+    tensors.push_back(random_tensor(name(names.ffn_down, i, ".weight"), {F, D}, rng));  // [F, D]
+    tensors.push_back(random_tensor(name(names.ffn_down, i, ".bias"), {D}, rng));
   }
-  tensors.push_back(constant_tensor("ln_f.weight", D, 1.0f));
-  tensors.push_back(constant_tensor("ln_f.bias", D, 0.0f));
+  tensors.push_back(constant_tensor(name(names.final_norm, -1, ".weight"), D, 1.0f));
+  tensors.push_back(constant_tensor(name(names.final_norm, -1, ".bias"), D, 0.0f));
   write_safetensors(folder / "model.safetensors", tensors, {{"format", "pt"}});
   write_config(folder, s);
   write_tokenizer(folder, s.vocab_size);
 }
 
-}  // namespace attnscope::bench
+}  // namespace attnscope

@@ -1,12 +1,12 @@
-// A GPT-2-small-shaped Hugging Face folder with random weights, so the
-// benchmark needs no download: config.json, model.safetensors (original gpt2
+// A GPT-2-shaped Hugging Face folder with random weights, so the benchmarks
+// (attnscope-bench and the app's --bench-ui) need no download: config.json, model.safetensors (original gpt2
 // tensor names, Conv1D [in, out] layout, LM head tied to wte), and a
 // byte-level vocab.json / merges.txt pair.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 
-namespace attnscope::bench {
+namespace attnscope {
 
 struct Gpt2Shape {
   int n_layers = 12;      // L
@@ -17,7 +17,8 @@ struct Gpt2Shape {
 };
 
 // Writes the folder (created if missing). Weights are uniform with standard
-// deviation 0.02, LayerNorm weights 1 and biases 0. Throws Error on I/O failure.
+// deviation 0.02, LayerNorm weights 1 and biases 0. Tensor names come from the loader's
+// table. Throws Error on I/O failure or when a file already exists.
 void write_synthetic_gpt2(const std::filesystem::path& folder, const Gpt2Shape& shape, std::uint64_t seed);
 
-}  // namespace attnscope::bench
+}  // namespace attnscope
