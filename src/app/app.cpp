@@ -112,6 +112,7 @@ void submit_run_if_requested(App& app) {
     request.model = s.model;
     request.text = s.text;
     request.interventions = s.interventions;
+    request.display_mode = s.display.mode;
     if (s.forced && s.encoder_decoder()) request.target = s.target;
     app.runs.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;

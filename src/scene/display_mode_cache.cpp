@@ -93,4 +93,10 @@ MatrixRM display_mode_weights(const AttentionSnapshot& s, int layer, int head, D
   return cached[l];
 }
 
+void precompute_display_mode(const AttentionSnapshot& s, DisplayMode mode) {
+  if (mode == DisplayMode::Raw || !display_mode_applies(s, mode)) return;
+  for (int l = 0; l < s.n_layers; ++l)
+    for (int h = 0; h < (mode == DisplayMode::Value ? s.n_heads : 1); ++h) display_mode_weights(s, l, h, mode);
+}
+
 }  // namespace attnscope

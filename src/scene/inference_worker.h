@@ -13,6 +13,7 @@
 #include "core/interventions.h"
 #include "core/model.h"
 #include "core/snapshot.h"
+#include "scene/display_modes.h"
 #include "scene/latest_wins.h"
 #include "scene/scene_run.h"
 
@@ -23,6 +24,7 @@ struct InferenceRequest {
   std::string text;
   Interventions interventions;
   std::optional<std::string> target;  // encoder-decoder models: the forced target; none = greedy translation
+  DisplayMode display_mode = DisplayMode::Raw;  // derived weights to have ready when the snapshot arrives
 };
 
 struct InferenceResult {
