@@ -12,6 +12,7 @@
 #include "seq2seq_loader.h"
 #include "tokenizer_spm.h"
 #include "vocabulary_check.h"
+#include "weight_binding.h"
 
 namespace attnscope {
 namespace {
@@ -61,12 +62,7 @@ class WeightBinder {
   }
 
   const float* tensor(const std::string& name, std::initializer_list<std::int64_t> shape) {
-    FloatTensor t = store_.load(name, shape);
-    std::size_t count = 1;
-    for (std::int64_t d : shape) count *= static_cast<std::size_t>(d);
-    scan_.scan(name, t.data, count);
-    model_.storage.push_back(t.owner);
-    return t.data;
+    return bind_weight(store_, model_, scan_, name, shape);
   }
 
   // Old BERT checkpoints name LayerNorm parameters gamma/beta.

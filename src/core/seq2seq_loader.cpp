@@ -13,6 +13,7 @@
 #include "regular_file.h"
 #include "tokenizer_spm.h"
 #include "vocabulary_check.h"
+#include "weight_binding.h"
 
 namespace attnscope {
 namespace {
@@ -24,20 +25,10 @@ class Seq2SeqBinder {
   Seq2SeqBinder(const TensorStore& store, Model& model, bool biases, WeightScan& scan)
       : store_(store), model_(model), biases_(biases), scan_(scan) {}
 
-  static std::string at_layer(const std::string& role, int layer) {
-    std::string name = role;
-    auto at = name.find("{i}");
-    if (at != std::string::npos) name.replace(at, 3, std::to_string(layer));
-    return name;
-  }
+  static std::string at_layer(const std::string& role, int layer) { return tensor_name(role, layer, ""); }
 
   const float* tensor(const std::string& name, std::initializer_list<std::int64_t> shape) {
-    FloatTensor t = store_.load(name, shape);
-    std::size_t count = 1;
-    for (std::int64_t d : shape) count *= static_cast<std::size_t>(d);
-    scan_.scan(name, t.data, count);
-    model_.storage.push_back(t.owner);
-    return t.data;
+    return bind_weight(store_, model_, scan_, name, shape);
   }
 
   Norm norm(const std::string& role, int layer, int dim) {
