@@ -77,16 +77,24 @@ void apply_result(App& app, InferenceResult& result) {
 }  // namespace
 
 void select_head_preset(AppState& state, const HeadPreset& preset) {
+  if (state.encoder_decoder()) state.attention = preset.kind;
   state.selection.layer = preset.layer;
   state.selection.head = preset.head;
   state.selection.mode = HeadMode::Single;
+}
+
+bool preset_shown(const AppState& state, const HeadPreset& preset) {
+  const Selection& sel = state.selection;
+  const bool kind_shown = !state.encoder_decoder() || state.attention == preset.kind;
+  return kind_shown && sel.mode == HeadMode::Single && sel.layer == preset.layer && sel.head == preset.head;
 }
 
 std::string preset_label(const HeadPreset& preset, bool have_symbols) {
   std::string name = preset.name;
   if (!have_symbols)
     for (std::size_t at; (at = name.find("\u2192")) != std::string::npos;) name.replace(at, 3, "->");
-  return name + "  (layer " + std::to_string(preset.layer) + ", head " + std::to_string(preset.head) + ")";
+  const std::string kind = preset.kind == AttentionKind::Self ? "" : std::string(attention_kind_name(preset.kind)) + " ";
+  return name + "  (" + kind + "layer " + std::to_string(preset.layer) + ", head " + std::to_string(preset.head) + ")";
 }
 
 void request_model(App& app, const std::filesystem::path& path) {

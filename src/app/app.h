@@ -131,6 +131,8 @@ void clamp_selection(AppState& state);
 
 // Shows one head: the preset's layer and head, in single-head mode.
 void select_head_preset(AppState& state, const HeadPreset& preset);
+// True when the preset\'s head is the one shown, alone.
+bool preset_shown(const AppState& state, const HeadPreset& preset);
 
 // A preset's name as the UI font can draw it ("→" becomes "->" without DejaVu).
 std::string preset_label(const HeadPreset& preset, bool have_symbols);

@@ -99,8 +99,7 @@ void draw_preset_buttons(App& app) {
   ImGui::TextDisabled("Named heads:");
   for (std::size_t i = 0; i < presets.size(); ++i) {
     const HeadPreset& p = presets[i];
-    const Selection& sel = app.state.selection;
-    const bool shown = sel.mode == HeadMode::Single && sel.layer == p.layer && sel.head == p.head;
+    const bool shown = preset_shown(app.state, p);
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginDisabled(shown);
     if (ImGui::SmallButton(preset_label(p, app.ui.have_symbols).c_str())) select_head_preset(app.state, p);

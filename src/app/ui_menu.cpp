@@ -181,9 +181,8 @@ void draw_main_menu(App& app) {
   draw_view_menu(app);
   draw_sentences_menu(app);
   if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {
-    const Selection& sel = app.state.selection;
     for (const HeadPreset& preset : app.state.model->presets) {
-      const bool shown = sel.mode == HeadMode::Single && sel.layer == preset.layer && sel.head == preset.head;
+      const bool shown = preset_shown(app.state, preset);
       if (ImGui::MenuItem(preset_label(preset, app.ui.have_symbols).c_str(), nullptr, shown)) select_head_preset(app.state, preset);
     }
     if (!app.state.model->presets.empty()) ImGui::Separator();

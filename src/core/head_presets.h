@@ -1,22 +1,36 @@
 // Named heads a model folder points people to ("pronoun → antecedent",
 // "previous token"), from an optional attnscope.json next to config.json:
 //   {"presets":[{"name":"pronoun → antecedent","layer":2,"head":1}, ...]}
-// Indices are 0-based. The app lists them in its head menu.
+// Indices are 0-based. An encoder-decoder model's preset may say which
+// attention it means: "kind": "self" (the encoder's, the default), "decoder"
+// or "cross". The app lists them in its head menu.
 #pragma once
+#include <array>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
+
 namespace attnscope {
+
+enum class AttentionKind;  // attention_kind.h; its first value, Self, is the zero value
 
 struct HeadPreset {
   std::string name;
   int layer = 0, head = 0;
+  AttentionKind kind{};  // Self
 };
+
+// Layers and heads of each attention kind, indexed by AttentionKind; a kind
+// with 0 layers does not exist in the model.
+using HeadGrids = std::array<std::pair<int, int>, 3>;
 
 // The presets of `folder`/attnscope.json; empty when there is no such file.
 // Throws Error naming the file and the entry for bad JSON, a missing field
 // or a layer/head outside n_layers x n_heads.
+std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, const HeadGrids& grids);
+// A model with self-attention only.
 std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, int n_layers, int n_heads);
 
 }  // namespace attnscope

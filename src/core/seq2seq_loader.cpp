@@ -7,6 +7,7 @@
 #include "seq2seq_loader.h"
 
 #include "error.h"
+#include "head_presets.h"
 #include "families.h"
 #include "families_seq2seq.h"
 #include "finite_check.h"
@@ -169,7 +170,14 @@ std::shared_ptr<const Model> load_seq2seq_folder(const fs::path& folder, const n
   } catch (const Error& e) {
     rethrow_with_context("error loading tokenizer", e);
   }
+  const int layers = model->config.n_layers, decoder_layers = ed->config.n_decoder_layers, heads = model->config.n_heads;
   model->encoder_decoder = std::move(ed);
+  // As for the other families, a bad presets file is reported, not fatal.
+  try {
+    model->presets = read_head_presets(folder, HeadGrids{{{layers, heads}, {decoder_layers, heads}, {decoder_layers, heads}}});
+  } catch (const Error& e) {
+    model->presets_problem = e.what();
+  }
   return model;
 }
 

@@ -1,6 +1,7 @@
 #include "render/headless_figures.h"
 
 #include "core/error.h"
+#include "core/seq2seq.h"
 #include "render/views.h"
 #include "scene/attention_view.h"
 #include "scene/scene_run.h"
@@ -26,8 +27,10 @@ AppState HeadlessFigures::prepare(const FigureJob& job) {
   static_cast<Scene&>(state) = job.scene;
   state.model = model(job.scene.model_path);
   if (job.preset_head && !state.model->presets.empty()) {
-    state.selection.layer = state.model->presets.front().layer;
-    state.selection.head = state.model->presets.front().head;
+    const HeadPreset& preset = state.model->presets.front();
+    state.selection.layer = preset.layer;
+    state.selection.head = preset.head;
+    if (is_encoder_decoder(*state.model)) state.attention = preset.kind;
   }
   state.selection.hovered_token = -1;
   view_visible(state.show, state.figure.view) = true;

@@ -2,6 +2,7 @@
 // not, with messages that name the file and the entry.
 #include <gtest/gtest.h>
 
+#include "core/attention_kind.h"
 #include "core/error.h"
 #include "core/head_presets.h"
 #include "core/model.h"
@@ -52,6 +53,31 @@ TEST(HeadPresets, BadFilesNameTheProblem) {
   check(R"({"presets":[{"name":"","layer":0,"head":0}]})", "non-empty string");
   check(R"({"presets":[{"name":"x","layer":0.5,"head":0}]})", "must be integers");
   check(R"({"presets":[{"name":"x","layer":0,"head":0,"head":1}]})", "duplicate key");
+}
+
+TEST(HeadPresets, EncoderDecoderPresetsSayWhichAttentionTheyMean) {
+  const testing::ScopedTempDir dir("seq2seq-presets");
+  std::filesystem::copy(fixture("marian"), dir, std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  write_file(dir / "attnscope.json",
+             R"({"presets":[{"name":"alignment","layer":1,"head":3,"kind":"cross"},{"name":"encoder","layer":0,"head":0}]})");
+  const auto model = load_model(dir);
+  EXPECT_EQ(model->presets_problem, "");
+  ASSERT_EQ(model->presets.size(), 2u);
+  EXPECT_EQ(model->presets[0].kind, AttentionKind::Cross);
+  EXPECT_EQ(model->presets[0].layer, 1);
+  EXPECT_EQ(model->presets[0].head, 3);
+  EXPECT_EQ(model->presets[1].kind, AttentionKind::Self);
+
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"alignment","layer":2,"head":0,"kind":"cross"}]})");
+  EXPECT_NE(load_model(dir)->presets_problem.find("outside the model's 2 layers x 4 heads"), std::string::npos);
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"alignment","layer":0,"head":0,"kind":"sideways"}]})");
+  EXPECT_NE(load_model(dir)->presets_problem.find("\"kind\" must be"), std::string::npos);
+}
+
+TEST(HeadPresets, ADecoderPresetOnAnEncoderOnlyModelIsNamed) {
+  const testing::ScopedTempDir dir("encoder-only-presets");
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"x","layer":0,"head":0,"kind":"cross"}]})");
+  EXPECT_NE(error_of(dir, 2, 2).find("has no cross attention"), std::string::npos) << error_of(dir, 2, 2);
 }
 
 TEST(HeadPresets, ABadFileDoesNotStopTheModelLoading) {
