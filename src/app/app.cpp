@@ -83,6 +83,11 @@ void select_head_preset(AppState& state, const HeadPreset& preset) {
   state.selection.mode = HeadMode::Single;
 }
 
+std::string ascii_arrows(std::string text) {
+  for (std::size_t at; (at = text.find("\u2192")) != std::string::npos;) text.replace(at, 3, "->");
+  return text;
+}
+
 bool preset_shown(const AppState& state, const HeadPreset& preset) {
   const Selection& sel = state.selection;
   const bool kind_shown = !state.encoder_decoder() || state.attention == preset.kind;
@@ -90,9 +95,7 @@ bool preset_shown(const AppState& state, const HeadPreset& preset) {
 }
 
 std::string preset_label(const HeadPreset& preset, bool have_symbols) {
-  std::string name = preset.name;
-  if (!have_symbols)
-    for (std::size_t at; (at = name.find("\u2192")) != std::string::npos;) name.replace(at, 3, "->");
+  const std::string name = have_symbols ? preset.name : ascii_arrows(preset.name);
   const std::string kind = preset.kind == AttentionKind::Self ? "" : std::string(attention_kind_name(preset.kind)) + " ";
   return name + "  (" + kind + "layer " + std::to_string(preset.layer) + ", head " + std::to_string(preset.head) + ")";
 }

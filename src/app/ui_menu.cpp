@@ -13,6 +13,8 @@ const std::vector<std::string>& sentence_presets() {
       kDefaultSentence,
       "The animal didn't cross the street because it was too wide",
       "The cat sat on the mat",
+      "The black cat sat on the mat.",
+      "I am a student.",
       "The book that the student who the teacher had praised borrowed from the library was overdue",
       "The trophy didn't fit in the suitcase because it was too big",
       "The trophy didn't fit in the suitcase because it was too small",
@@ -133,6 +135,26 @@ void draw_sentences_menu(App& app) {
   ImGui::EndMenu();
 }
 
+// What each shipped model is for, beside its folder name.
+const char* default_model_role(const std::string& name) {
+  if (name == "attnscope-tiny-bert") return "masked LM, pronoun head";
+  if (name == "attnscope-tiny-gpt") return "causal LM";
+  if (name == "attnscope-tiny-translate") return "English \u2192 French";
+  return "";
+}
+
+void draw_models_menu(App& app) {
+  if (!ImGui::BeginMenu("Models")) return;
+  for (const std::filesystem::path& folder : default_model_folders()) {
+    const std::string name = folder.filename().string();
+    std::string label = name + "  (" + default_model_role(name) + ")";
+    if (!app.ui.have_symbols) label = ascii_arrows(label);
+    const bool open = app.state.model && app.state.model->source == folder;
+    if (ImGui::MenuItem(label.c_str(), nullptr, open) && !open) request_model(app, folder);
+  }
+  ImGui::EndMenu();
+}
+
 }  // namespace
 
 void draw_open_session_dialog(App& app) {
@@ -178,6 +200,7 @@ void draw_save_session_as_dialog(App& app) {
 void draw_main_menu(App& app) {
   if (!ImGui::BeginMainMenuBar()) return;
   draw_file_menu(app);
+  draw_models_menu(app);
   draw_view_menu(app);
   draw_sentences_menu(app);
   if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {

@@ -3,13 +3,21 @@
 #pragma once
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 namespace attnscope {
 
 // The sentence attnscope opens on: "it" resolves to "animal" because of "tired".
 inline constexpr const char* kDefaultSentence = "The animal didn't cross the street because it was too tired";
 
-// The first default model folder that exists, or nullopt.
+// The models attnscope ships, in the order its Models menu lists them: the
+// masked LM it opens on, the causal LM, the translation model.
+const std::vector<const char*>& default_model_names();
+
+// The masked LM's folder, or nullopt when it is not installed.
 std::optional<std::filesystem::path> default_model_path();
+
+// Every shipped model's folder that exists.
+std::vector<std::filesystem::path> default_model_folders();
 
 }  // namespace attnscope
