@@ -188,6 +188,25 @@ void gelu_backward(GeluKind kind, const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx)
 }
 
 template <class S>
+void silu_forward(const Mat<S>& x, Mat<S>& y) {
+  y.resize(x.rows(), x.cols());
+  parallel_rows(static_cast<int>(x.rows()), [&](int begin, int end) {
+    const auto a = x.middleRows(begin, end - begin).array();
+    y.middleRows(begin, end - begin) = (a / (S(1) + (-a).exp())).matrix();
+  });
+}
+
+template <class S>
+void silu_backward(const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx) {
+  dx.resize(x.rows(), x.cols());
+  parallel_rows(static_cast<int>(x.rows()), [&](int begin, int end) {
+    const auto a = x.middleRows(begin, end - begin).array();
+    const auto sig = (S(1) / (S(1) + (-a).exp())).eval();
+    dx.middleRows(begin, end - begin) = (dy.middleRows(begin, end - begin).array() * sig * (S(1) + a * (S(1) - sig))).matrix();
+  });
+}
+
+template <class S>
 double cross_entropy(Mat<S>& logits, const std::vector<int>& targets, bool want_grad) {
   const int n = static_cast<int>(logits.rows()), v = static_cast<int>(logits.cols());
   if (static_cast<int>(targets.size()) != n) throw Error("cross_entropy: " + std::to_string(targets.size()) + " targets for " + std::to_string(n) + " rows");
@@ -224,6 +243,8 @@ double cross_entropy(Mat<S>& logits, const std::vector<int>& targets, bool want_
   template void layer_norm_backward<S>(const Mat<S>&, const S*, const LayerNormCache<S>&, Mat<S>&, S*, S*);       \
   template void gelu_forward<S>(GeluKind, const Mat<S>&, Mat<S>&);                                                \
   template void gelu_backward<S>(GeluKind, const Mat<S>&, const Mat<S>&, Mat<S>&);                                \
+  template void silu_forward<S>(const Mat<S>&, Mat<S>&);                                                          \
+  template void silu_backward<S>(const Mat<S>&, const Mat<S>&, Mat<S>&);                                          \
   template double cross_entropy<S>(Mat<S>&, const std::vector<int>&, bool);
 
 ATTNSCOPE_INSTANTIATE(float)
