@@ -31,6 +31,16 @@ void split(int size, int chunks, const std::function<void(int, int)>& fn) {
   });
 }
 
+// out[c] += Σ_r m(r, c), rows in order, as a plain loop: an Eigen column
+// reduction assigned to a flat parameter array takes a vectorised or a scalar
+// path per column depending on where the heap put that array, and the two
+// round differently, so a resumed run would drift from the original.
+template <class S, class M>
+void add_column_sums(const M& m, S* out) {
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) out[c] += m(r, c);
+}
+
 }  // namespace
 
 void parallel_rows(int n_rows, const std::function<void(int, int)>& fn) {
@@ -74,10 +84,7 @@ void linear_backward(const Mat<S>& x, const S* w, const Mat<S>& dy, int in, int 
   }
   split(out, chunks_for(out), [&](int begin, int count) {
     dweight.middleCols(begin, count).noalias() += x.transpose() * dy.middleCols(begin, count);
-    if (db) {
-      Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> bias(db + begin, count);
-      bias += dy.middleCols(begin, count).colwise().sum();
-    }
+    if (db) add_column_sums(dy.middleCols(begin, count), db + begin);
   });
 }
 
@@ -107,10 +114,7 @@ void tied_head_backward(const Mat<S>& h, const S* e, const Mat<S>& dlogits, int 
   });
   split(vocab, chunks_for(vocab), [&](int begin, int count) {
     demb.middleRows(begin, count).noalias() += dlogits.middleCols(begin, count).transpose() * h;
-    if (dbias) {
-      Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> bias(dbias + begin, count);
-      bias += dlogits.middleCols(begin, count).colwise().sum();
-    }
+    if (dbias) add_column_sums(dlogits.middleCols(begin, count), dbias + begin);
   });
 }
 
@@ -147,10 +151,9 @@ void layer_norm_backward(const Mat<S>& dy, const S* w, const LayerNormCache<S>& 
       dx.row(r) = (g.array() - mean_g - cache.xhat.row(r).array() * mean_gx) * cache.rstd[static_cast<size_t>(r)];
     }
   });
-  // Parameter gradients are column sums: two GEMV-like reductions.
-  Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> dweight(dw, d), dbias(db, d);
-  dweight += dy.cwiseProduct(cache.xhat).colwise().sum();
-  dbias += dy.colwise().sum();
+  // Parameter gradients are column sums.
+  add_column_sums(dy.cwiseProduct(cache.xhat), dw);
+  add_column_sums(dy, db);
 }
 
 template <class S>
