@@ -35,39 +35,66 @@ ModelShape shape_from_json(const nlohmann::json& j) {
   }
 }
 
-void save_checkpoint(const std::filesystem::path& path, const CheckpointState& state) {
-  const ParamLayout layout = make_layout(state.shape);
+void save_flat_checkpoint(const std::filesystem::path& path, const std::vector<ParamInfo>& layout, std::size_t total,
+                          const FlatTrainingState& state, const std::map<std::string, std::string>& metadata) {
   std::vector<NamedTensor> tensors;
   const std::pair<const char*, const std::vector<float>*> parts[] = {
       {"param.", &state.params}, {"adam_m.", &state.adam_m}, {"adam_v.", &state.adam_v}};
   for (const auto& [prefix, values] : parts) {
-    if (values->size() != layout.total)
+    if (values->size() != total)
       throw Error(path.string() + ": " + prefix + " holds " + std::to_string(values->size()) + " values, expected " +
-                  std::to_string(layout.total));
-    for (const ParamInfo& p : layout.params)
+                  std::to_string(total));
+    for (const ParamInfo& p : layout)
       tensors.push_back({prefix + p.name, p.shape,
                          std::vector<float>(values->begin() + static_cast<std::ptrdiff_t>(p.offset),
                                             values->begin() + static_cast<std::ptrdiff_t>(p.offset + p.size)),
                          DType::F32});
   }
-  const std::map<std::string, std::string> metadata = {{"format", "attnscope-train-checkpoint"},
-                                                       {"shape", shape_to_json(state.shape).dump()},
-                                                       {"seed", std::to_string(state.seed)},
-                                                       {"step", std::to_string(state.step)}};
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   // Replaced atomically: a crash mid-write keeps the previous checkpoint.
   write_safetensors(path, tensors, metadata, Overwrite::Allow);
 }
 
-CheckpointState load_checkpoint(const std::filesystem::path& path) {
+std::map<std::string, std::string> read_checkpoint_metadata(const std::filesystem::path& path, const std::string& format) {
   const auto file = SafetensorsFile::open(path);
   const auto& meta = file->header().metadata();
+  const auto it = meta.find("format");
+  if (it == meta.end()) throw Error(path.string() + ": not a training checkpoint (no 'format' in its metadata)");
+  if (it->second != format) throw Error(path.string() + ": not an attnscope training checkpoint of format " + format);
+  return {meta.begin(), meta.end()};
+}
+
+FlatTrainingState load_flat_checkpoint(const std::filesystem::path& path, const std::vector<ParamInfo>& layout, std::size_t total) {
+  const TensorStore store = TensorStore::from_file(SafetensorsFile::open(path));
+  FlatTrainingState state;
+  std::pair<const char*, std::vector<float>*> parts[] = {
+      {"param.", &state.params}, {"adam_m.", &state.adam_m}, {"adam_v.", &state.adam_v}};
+  for (auto& [prefix, values] : parts) {
+    values->assign(total, 0.0f);
+    for (const ParamInfo& p : layout) {
+      const FloatTensor t = store.load(prefix + p.name, std::span<const std::int64_t>(p.shape));
+      std::copy(t.data, t.data + p.size, values->begin() + static_cast<std::ptrdiff_t>(p.offset));
+    }
+  }
+  return state;
+}
+
+void save_checkpoint(const std::filesystem::path& path, const CheckpointState& state) {
+  const ParamLayout layout = make_layout(state.shape);
+  const std::map<std::string, std::string> metadata = {{"format", "attnscope-train-checkpoint"},
+                                                       {"shape", shape_to_json(state.shape).dump()},
+                                                       {"seed", std::to_string(state.seed)},
+                                                       {"step", std::to_string(state.step)}};
+  save_flat_checkpoint(path, layout.params, layout.total, {state.params, state.adam_m, state.adam_v}, metadata);
+}
+
+CheckpointState load_checkpoint(const std::filesystem::path& path) {
+  const auto meta = read_checkpoint_metadata(path, "attnscope-train-checkpoint");
   const auto value = [&](const char* key) {
     const auto it = meta.find(key);
     if (it == meta.end()) throw Error(path.string() + ": not a training checkpoint (no '" + key + "' in its metadata)");
     return it->second;
   };
-  if (value("format") != "attnscope-train-checkpoint") throw Error(path.string() + ": not an attnscope training checkpoint");
   CheckpointState state;
   try {
     state.shape = shape_from_json(nlohmann::json::parse(value("shape")));
@@ -77,16 +104,10 @@ CheckpointState load_checkpoint(const std::filesystem::path& path) {
     throw Error(path.string() + ": bad checkpoint metadata: " + e.what());
   }
   const ParamLayout layout = make_layout(state.shape);
-  const TensorStore store = TensorStore::from_file(file);
-  std::pair<const char*, std::vector<float>*> parts[] = {
-      {"param.", &state.params}, {"adam_m.", &state.adam_m}, {"adam_v.", &state.adam_v}};
-  for (auto& [prefix, values] : parts) {
-    values->assign(layout.total, 0.0f);
-    for (const ParamInfo& p : layout.params) {
-      const FloatTensor t = store.load(prefix + p.name, std::span<const std::int64_t>(p.shape));
-      std::copy(t.data, t.data + p.size, values->begin() + static_cast<std::ptrdiff_t>(p.offset));
-    }
-  }
+  FlatTrainingState flat = load_flat_checkpoint(path, layout.params, layout.total);
+  state.params = std::move(flat.params);
+  state.adam_m = std::move(flat.adam_m);
+  state.adam_v = std::move(flat.adam_v);
   return state;
 }
 

@@ -8,12 +8,9 @@
 #include "core/families.h"
 
 namespace attnscope::train {
-namespace {
 
-// Copies a [rows, cols] block starting at column `col0` of a row-major matrix
-// with `stride` columns, transposed when asked (nn.Linear stores [out, in]).
 NamedTensor matrix_tensor(const std::string& name, const float* data, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                   std::int64_t col0, bool transpose) {
+                          std::int64_t col0, bool transpose) {
   NamedTensor t;
   t.name = name;
   t.shape = transpose ? std::vector<std::int64_t>{cols, rows} : std::vector<std::int64_t>{rows, cols};
@@ -29,6 +26,8 @@ NamedTensor matrix_tensor(const std::string& name, const float* data, std::int64
 NamedTensor vector_tensor(const std::string& name, const float* data, std::int64_t size) {
   return NamedTensor{name, {size}, std::vector<float>(data, data + size), DType::F32};
 }
+
+namespace {
 
 // Names come from the loader's own tables, so an exported folder always loads.
 class Names {

@@ -18,6 +18,12 @@ struct SpecialIds {
   int bos = -1, eos = -1, pad = -1;  // written to config.json where >= 0
 };
 
+// Copies a [rows, cols] block starting at column `col0` of a row-major matrix
+// with `stride` columns, transposed when asked (nn.Linear stores [out, in]).
+NamedTensor matrix_tensor(const std::string& name, const float* data, std::int64_t rows, std::int64_t cols, std::int64_t stride,
+                          std::int64_t col0, bool transpose);
+NamedTensor vector_tensor(const std::string& name, const float* data, std::int64_t size);
+
 // The tensors of model.safetensors under their Hugging Face names.
 std::vector<NamedTensor> hf_tensors(const ModelShape& shape, const ParamLayout& layout, const std::vector<float>& params);
 

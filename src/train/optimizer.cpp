@@ -14,7 +14,8 @@ double LrSchedule::at(int step) const {
   return peak * (min_ratio + (1.0 - min_ratio) * cosine);
 }
 
-void AdamW::update(std::vector<float>& params, const std::vector<float>& grads, const ParamLayout& layout, double lr, int step) {
+void AdamW::update(std::vector<float>& params, const std::vector<float>& grads, const std::vector<ParamInfo>& tensors, double lr,
+                   int step) {
   if (params.size() != m_.size() || grads.size() != m_.size())
     throw Error("AdamW: " + std::to_string(params.size()) + " parameters but state for " + std::to_string(m_.size()));
   const double t = step + 1;
@@ -27,7 +28,7 @@ void AdamW::update(std::vector<float>& params, const std::vector<float>& grads, 
   // and scalar edges round differently, so the result would depend on each
   // array's alignment in memory and a resumed run would drift from the original.
   const float one_minus_b1 = 1.0f - b1, one_minus_b2 = 1.0f - b2, inv_bias2 = 1.0f / bias2;
-  for (const ParamInfo& p : layout.params) {
+  for (const ParamInfo& p : tensors) {
     float* w = params.data() + p.offset;
     float* m = m_.data() + p.offset;
     float* v = v_.data() + p.offset;

@@ -28,7 +28,11 @@ class AdamW {
   AdamW(std::size_t n_params, const AdamWConfig& config) : config_(config), m_(n_params, 0.0f), v_(n_params, 0.0f) {}
 
   // One update with learning rate lr; `step` is the number of updates done before.
-  void update(std::vector<float>& params, const std::vector<float>& grads, const ParamLayout& layout, double lr, int step);
+  // `tensors` says which spans take weight decay.
+  void update(std::vector<float>& params, const std::vector<float>& grads, const std::vector<ParamInfo>& tensors, double lr, int step);
+  void update(std::vector<float>& params, const std::vector<float>& grads, const ParamLayout& layout, double lr, int step) {
+    update(params, grads, layout.params, lr, step);
+  }
 
   std::vector<float>& first_moment() { return m_; }
   std::vector<float>& second_moment() { return v_; }

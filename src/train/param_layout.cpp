@@ -41,16 +41,7 @@ ParamLayout make_layout(const ModelShape& s) {
   ParamLayout layout;
   const std::int64_t D = s.dim, F = s.ffn_dim, V = s.vocab_size, P = s.max_positions;
   const auto add = [&](const std::string& name, std::vector<std::int64_t> shape, bool decay) {
-    ParamInfo p;
-    p.name = name;
-    p.shape = std::move(shape);
-    p.size = 1;
-    for (std::int64_t d : p.shape) p.size *= static_cast<std::size_t>(d);
-    p.offset = layout.total;
-    p.decay = decay;
-    layout.total += p.size;
-    layout.params.push_back(p);
-    return p.offset;
+    return append_param(layout.params, layout.total, name, std::move(shape), decay);
   };
   layout.tok_emb = add("tok_emb", {V, D}, false);
   layout.pos_emb = add("pos_emb", {P, D}, false);
@@ -89,23 +80,43 @@ ParamLayout make_layout(const ModelShape& s) {
   return layout;
 }
 
-std::vector<float> initial_params(const ModelShape& shape, const ParamLayout& layout, std::uint64_t seed) {
-  std::vector<float> params(layout.total, 0.0f);
+std::size_t append_param(std::vector<ParamInfo>& params, std::size_t& total, const std::string& name,
+                         std::vector<std::int64_t> shape, bool decay) {
+  ParamInfo p;
+  p.name = name;
+  p.shape = std::move(shape);
+  p.size = 1;
+  for (std::int64_t d : p.shape) p.size *= static_cast<std::size_t>(d);
+  p.offset = total;
+  p.decay = decay;
+  total += p.size;
+  params.push_back(p);
+  return p.offset;
+}
+
+std::vector<float> initial_tensor_values(const std::vector<ParamInfo>& tensors, std::size_t total, int residual_layers,
+                                         std::uint64_t seed) {
+  std::vector<float> params(total, 0.0f);
   Rng rng(seed, 0x1417);
-  const double residual_scale = 1.0 / std::sqrt(2.0 * shape.n_layers);
-  for (const ParamInfo& p : layout.params) {
+  const double residual_scale = 1.0 / std::sqrt(2.0 * residual_layers);
+  for (const ParamInfo& p : tensors) {
     const bool is_norm_weight = p.name.find("ln") != std::string::npos && p.name.ends_with(".weight");
     const bool is_bias = p.name.ends_with(".bias") || p.name == "out_bias";
+    const bool is_residual_out = p.name.ends_with("proj.weight") || p.name.ends_with("down.weight") ||
+                                 p.name.ends_with("_out.weight") || p.name.ends_with("fc2.weight");
     float* v = params.data() + p.offset;
     if (is_norm_weight) {
       for (std::size_t i = 0; i < p.size; ++i) v[i] = 1.0f;
     } else if (!is_bias) {
-      double stddev = 0.02;
-      if (p.name.ends_with("proj.weight") || p.name.ends_with("down.weight")) stddev *= residual_scale;
+      const double stddev = is_residual_out ? 0.02 * residual_scale : 0.02;
       for (std::size_t i = 0; i < p.size; ++i) v[i] = static_cast<float>(rng.normal() * stddev);
     }
   }
   return params;
+}
+
+std::vector<float> initial_params(const ModelShape& shape, const ParamLayout& layout, std::uint64_t seed) {
+  return initial_tensor_values(layout.params, layout.total, shape.n_layers, seed);
 }
 
 }  // namespace attnscope::train

@@ -68,6 +68,16 @@ struct ParamLayout {
 
 ParamLayout make_layout(const ModelShape& shape);
 
+// Appends a tensor at the end of a flat array of `total` values; returns its offset.
+std::size_t append_param(std::vector<ParamInfo>& params, std::size_t& total, const std::string& name,
+                         std::vector<std::int64_t> shape, bool decay);
+
+// The initialisation below for any list of tensors, told apart by name:
+// "*ln*.weight" = 1, "*.bias" = 0, residual output projections ("proj",
+// "down", "_out", "fc2") N(0, 0.02/√(2·residual_layers)), the rest N(0, 0.02).
+std::vector<float> initial_tensor_values(const std::vector<ParamInfo>& params, std::size_t total, int residual_layers,
+                                         std::uint64_t seed);
+
 // GPT-2 / BERT initialisation: N(0, 0.02) matrices and embeddings (residual
 // output projections scaled by 1/√(2L), as GPT-2 does), zero biases, unit norms.
 std::vector<float> initial_params(const ModelShape& shape, const ParamLayout& layout, std::uint64_t seed);

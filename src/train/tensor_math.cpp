@@ -31,6 +31,16 @@ void split(int size, int chunks, const std::function<void(int, int)>& fn) {
   });
 }
 
+// out[c] += Σ_r m(r, c), rows in order, as a plain loop: an Eigen column
+// reduction assigned to a flat parameter array takes a vectorised or a scalar
+// path per column depending on where the heap put that array, and the two
+// round differently, so a resumed run would drift from the original.
+template <class S, class M>
+void add_column_sums(const M& m, S* out) {
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) out[c] += m(r, c);
+}
+
 }  // namespace
 
 void parallel_rows(int n_rows, const std::function<void(int, int)>& fn) {
@@ -74,10 +84,7 @@ void linear_backward(const Mat<S>& x, const S* w, const Mat<S>& dy, int in, int 
   }
   split(out, chunks_for(out), [&](int begin, int count) {
     dweight.middleCols(begin, count).noalias() += x.transpose() * dy.middleCols(begin, count);
-    if (db) {
-      Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> bias(db + begin, count);
-      bias += dy.middleCols(begin, count).colwise().sum();
-    }
+    if (db) add_column_sums(dy.middleCols(begin, count), db + begin);
   });
 }
 
@@ -107,10 +114,7 @@ void tied_head_backward(const Mat<S>& h, const S* e, const Mat<S>& dlogits, int 
   });
   split(vocab, chunks_for(vocab), [&](int begin, int count) {
     demb.middleRows(begin, count).noalias() += dlogits.middleCols(begin, count).transpose() * h;
-    if (dbias) {
-      Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> bias(dbias + begin, count);
-      bias += dlogits.middleCols(begin, count).colwise().sum();
-    }
+    if (dbias) add_column_sums(dlogits.middleCols(begin, count), dbias + begin);
   });
 }
 
@@ -147,10 +151,9 @@ void layer_norm_backward(const Mat<S>& dy, const S* w, const LayerNormCache<S>& 
       dx.row(r) = (g.array() - mean_g - cache.xhat.row(r).array() * mean_gx) * cache.rstd[static_cast<size_t>(r)];
     }
   });
-  // Parameter gradients are column sums: two GEMV-like reductions.
-  Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> dweight(dw, d), dbias(db, d);
-  dweight += dy.cwiseProduct(cache.xhat).colwise().sum();
-  dbias += dy.colwise().sum();
+  // Parameter gradients are column sums.
+  add_column_sums(dy.cwiseProduct(cache.xhat), dw);
+  add_column_sums(dy, db);
 }
 
 template <class S>
@@ -184,6 +187,25 @@ void gelu_backward(GeluKind kind, const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx)
           (g * (S(0.5) * (S(1) + (a * static_cast<S>(0.70710678118654752440)).erf()) +
                 a * (S(-0.5) * a.square()).exp() * inv_sqrt_2pi)).matrix();
     }
+  });
+}
+
+template <class S>
+void silu_forward(const Mat<S>& x, Mat<S>& y) {
+  y.resize(x.rows(), x.cols());
+  parallel_rows(static_cast<int>(x.rows()), [&](int begin, int end) {
+    const auto a = x.middleRows(begin, end - begin).array();
+    y.middleRows(begin, end - begin) = (a / (S(1) + (-a).exp())).matrix();
+  });
+}
+
+template <class S>
+void silu_backward(const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx) {
+  dx.resize(x.rows(), x.cols());
+  parallel_rows(static_cast<int>(x.rows()), [&](int begin, int end) {
+    const auto a = x.middleRows(begin, end - begin).array();
+    const auto sig = (S(1) / (S(1) + (-a).exp())).eval();
+    dx.middleRows(begin, end - begin) = (dy.middleRows(begin, end - begin).array() * sig * (S(1) + a * (S(1) - sig))).matrix();
   });
 }
 
@@ -224,6 +246,8 @@ double cross_entropy(Mat<S>& logits, const std::vector<int>& targets, bool want_
   template void layer_norm_backward<S>(const Mat<S>&, const S*, const LayerNormCache<S>&, Mat<S>&, S*, S*);       \
   template void gelu_forward<S>(GeluKind, const Mat<S>&, Mat<S>&);                                                \
   template void gelu_backward<S>(GeluKind, const Mat<S>&, const Mat<S>&, Mat<S>&);                                \
+  template void silu_forward<S>(const Mat<S>&, Mat<S>&);                                                          \
+  template void silu_backward<S>(const Mat<S>&, const Mat<S>&, Mat<S>&);                                          \
   template double cross_entropy<S>(Mat<S>&, const std::vector<int>&, bool);
 
 ATTNSCOPE_INSTANTIATE(float)

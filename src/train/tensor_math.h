@@ -64,6 +64,13 @@ void gelu_forward(GeluKind kind, const Mat<S>& x, Mat<S>& y);
 template <class S>
 void gelu_backward(GeluKind kind, const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx);
 
+// SiLU / swish x·σ(x) (Marian's "swish").
+template <class S>
+void silu_forward(const Mat<S>& x, Mat<S>& y);
+// dx = σ(x)·(1 + x·(1 - σ(x))) ⊙ dy (assigned).
+template <class S>
+void silu_backward(const Mat<S>& x, const Mat<S>& dy, Mat<S>& dx);
+
 // Mean cross-entropy of the rows of `logits` against `targets` (one per row).
 // With want_grad, logits is overwritten by d(loss)/d(logits).
 template <class S>

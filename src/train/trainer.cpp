@@ -27,6 +27,20 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
+std::string format_progress(const ProgressLine& p) {
+  char line[256];
+  std::snprintf(line, sizeof line, "step %d/%d | loss %.4f | grad %.2f | lr %.2e | %.0f tok/s on %.1f cores | %s elapsed | ETA %s",
+                p.step, p.steps, p.loss, p.grad_norm, p.lr, p.tokens_per_second, p.cores, format_duration(p.elapsed).c_str(),
+                format_duration(p.remaining).c_str());
+  return line;
+}
+
+std::string format_validation(int step, double loss) {
+  char line[96];
+  std::snprintf(line, sizeof line, "step %d | validation loss %.4f", step, loss);
+  return line;
+}
+
 Trainer::Trainer(const TrainOptions& options, const TokenStream* train, const TokenStream* validation)
     : options_(options), train_(train), validation_(validation), model_(options.shape) {
   if (!train_) throw Error("trainer: no training text");
@@ -108,18 +122,14 @@ void Trainer::run(std::ostream& log, const std::function<void(const StepStats&)>
       double remaining = per_step * (options_.steps - step_);
       if (options_.max_seconds > 0) remaining = std::min(remaining, options_.max_seconds - elapsed);
       const double cores = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC / elapsed;
-      char line[256];
-      std::snprintf(line, sizeof line, "step %d/%d | loss %.4f | grad %.2f | lr %.2e | %.0f tok/s on %.1f cores | %s elapsed | ETA %s",
-                    step_, options_.steps, loss_sum / loss_count, stats.grad_norm, stats.lr, tokens_per_step / per_step, cores,
-                    format_duration(elapsed).c_str(), format_duration(remaining).c_str());
-      log << line << std::endl;
+      log << format_progress({step_, options_.steps, loss_sum / loss_count, stats.grad_norm, stats.lr, tokens_per_step / per_step,
+                              cores, elapsed, remaining})
+          << std::endl;
       loss_sum = 0;
       loss_count = 0;
     }
     if (options_.eval_every > 0 && (step_ % options_.eval_every == 0 || last)) {
-      char line[96];
-      std::snprintf(line, sizeof line, "step %d | validation loss %.4f", step_, validation_loss());
-      log << line << std::endl;
+      log << format_validation(step_, validation_loss()) << std::endl;
     }
     if (!options_.checkpoint.empty() && ((options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0) || last)) {
       save(options_.checkpoint);

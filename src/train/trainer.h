@@ -66,4 +66,16 @@ class Trainer {
 // "1h02m", "3m05s", "12s"
 std::string format_duration(double seconds);
 
+// The log lines loss_plot.cpp reads back, for every trainer:
+// "step 120/5000 | loss 5.1234 | grad 0.87 | lr 3.00e-04 | 5120 tok/s on 1.9 cores | 1m02s elapsed | ETA 40m10s"
+struct ProgressLine {
+  int step = 0, steps = 0;
+  double loss = 0, grad_norm = 0, lr = 0;
+  double tokens_per_second = 0, cores = 0;
+  double elapsed = 0, remaining = 0;  // seconds
+};
+std::string format_progress(const ProgressLine& line);
+// "step 250 | validation loss 4.8700"
+std::string format_validation(int step, double loss);
+
 }  // namespace attnscope::train

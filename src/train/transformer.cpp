@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "train/attention_math.h"
 
 namespace attnscope::train {
 
@@ -78,27 +79,8 @@ Mat<S> Transformer<S>::attention_forward(const Batch& batch, const LayerOffsets&
   const int B = batch.batch, T = batch.tokens, H = shape_.n_heads, D = shape_.dim, Dh = shape_.head_dim();
   const bool causal = shape_.arch == Arch::Gpt;
   linear_forward(lc.attn_in, p(o.qkv_w), p(o.qkv_b), D, 3 * D, lc.qkv);  // [N, 3D] = q | k | v
-  lc.ctx.resize(static_cast<Eigen::Index>(B) * T, D);
-  lc.probs.resize(static_cast<size_t>(B * H));
-  const S scale = static_cast<S>(1.0 / std::sqrt(static_cast<double>(Dh)));
-  parallel_for(B * H, [&](int task) {
-    const int b = task / H, h = task % H;
-    const auto q = lc.qkv.block(b * T, h * Dh, T, Dh);          // [T, Dh]
-    const auto k = lc.qkv.block(b * T, D + h * Dh, T, Dh);      // [T, Dh]
-    const auto v = lc.qkv.block(b * T, 2 * D + h * Dh, T, Dh);  // [T, Dh]
-    Mat<S>& probs = lc.probs[static_cast<size_t>(task)];        // [T, T]
-    probs.noalias() = (q * k.transpose()) * scale;
-    for (int i = 0; i < T; ++i) {
-      // Softmax over the visible keys; hidden ones (j > i when causal) get exactly 0.
-      const int visible = causal ? i + 1 : T;
-      auto row = probs.row(i).head(visible);
-      const S max = row.maxCoeff();
-      row = (row.array() - max).exp().matrix();
-      row /= row.sum();
-      if (visible < T) probs.row(i).tail(T - visible).setZero();
-    }
-    lc.ctx.block(b * T, h * Dh, T, Dh).noalias() = probs * v;
-  });
+  AttentionShape a{B, T, T, H, Dh, causal, nullptr};
+  train::attention_forward<S>(a, {&lc.qkv, 0}, {&lc.qkv, D}, {&lc.qkv, 2 * D}, lc.probs, lc.ctx);
   Mat<S> out;
   linear_forward(lc.ctx, p(o.proj_w), p(o.proj_b), D, D, out);  // [N, D]
   return out;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/parallel.h"
+#include "train/attention_math.h"
 
 namespace attnscope::train {
 
@@ -86,23 +87,8 @@ Mat<S> Transformer<S>::attention_backward(const LayerOffsets& o, LayerCache& lc,
   Mat<S> dctx;  // [N, D]
   linear_backward(lc.ctx, p(o.proj_w), dout, D, D, &dctx, g(o.proj_w), g(o.proj_b));
   Mat<S> dqkv(static_cast<Eigen::Index>(B) * T, 3 * D);  // [N, 3D]
-  const S scale = static_cast<S>(1.0 / std::sqrt(static_cast<double>(Dh)));
-  parallel_for(B * H, [&](int task) {
-    const int b = task / H, h = task % H;
-    const auto q = lc.qkv.block(b * T, h * Dh, T, Dh);
-    const auto k = lc.qkv.block(b * T, D + h * Dh, T, Dh);
-    const auto v = lc.qkv.block(b * T, 2 * D + h * Dh, T, Dh);
-    const auto dctx_head = dctx.block(b * T, h * Dh, T, Dh);  // [T, Dh]
-    const Mat<S>& probs = lc.probs[static_cast<size_t>(task)];  // [T, T]
-    // out = P·V: dV = Pᵀ·dout, dP = dout·Vᵀ
-    dqkv.block(b * T, 2 * D + h * Dh, T, Dh).noalias() = probs.transpose() * dctx_head;
-    Mat<S> dscores = dctx_head * v.transpose();  // [T, T]
-    // Softmax: dS = P ⊙ (dP - rowsum(dP ⊙ P)); hidden keys have P = 0 and stay 0.
-    const Eigen::Matrix<S, Eigen::Dynamic, 1> row_dot = dscores.cwiseProduct(probs).rowwise().sum();
-    dscores = probs.cwiseProduct(dscores - row_dot.replicate(1, T));
-    dqkv.block(b * T, h * Dh, T, Dh).noalias() = (dscores * k) * scale;
-    dqkv.block(b * T, D + h * Dh, T, Dh).noalias() = (dscores.transpose() * q) * scale;
-  });
+  const AttentionShape a{B, T, T, H, Dh, shape_.arch == Arch::Gpt, nullptr};
+  train::attention_backward<S>(a, {&lc.qkv, 0}, {&lc.qkv, D}, {&lc.qkv, 2 * D}, lc.probs, dctx, {&dqkv, 0}, {&dqkv, D}, {&dqkv, 2 * D});
   Mat<S> din;  // [N, D]
   linear_backward(lc.attn_in, p(o.qkv_w), dqkv, D, 3 * D, &din, g(o.qkv_w), g(o.qkv_b));
   return din;
