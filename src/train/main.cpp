@@ -6,6 +6,8 @@
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
 //   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
+//   attnscope-train translate-corpus --out FILE --split S    English -> French pairs (JSON lines)
+//   attnscope-train translate-tokenizers --out DIR           Marian source/target SentencePiece models
 #include <malloc.h>
 
 #include <fstream>
@@ -21,6 +23,8 @@
 #include "train/corpus_mix.h"
 #include "train/fit.h"
 #include "train/loss_plot.h"
+#include "train/marian_tokenizer_train.h"
+#include "train/parallel_corpus.h"
 #include "train/probe_eval.h"
 #include "core/model.h"
 
@@ -45,6 +49,10 @@ constexpr const char* kUsage = R"(usage:
       generated text of --mix/--mb/--corpus-seed (give the training run's values)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
+  attnscope-train translate-corpus --out FILE --split train|selection|held-out|unseen [--count 1000] [--seed 1]
+      [--lexicon DIR]   English -> French pairs with word links, one JSON object a line
+  attnscope-train translate-tokenizers --out DIR [--count 200000] [--seed 1] [--source-vocab 4000]
+      [--target-vocab 6000] [--lexicon DIR]   source.spm, target.spm, vocab.json for a Marian model
 )";
 
 // --key value pairs and bare --flags.
@@ -210,6 +218,34 @@ int run_probe_eval(Args& args) {
   return 0;
 }
 
+ParallelLexicon lexicon_from(Args& args) {
+  return load_parallel_lexicon(args.str("--lexicon", default_lexicon_dir().string()));
+}
+
+int run_translate_corpus(Args& args) {
+  const std::string out = args.required("--out");
+  const Split split = parse_split(args.str("--split", "train"));
+  const int count = args.integer("--count", 1000);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  write_pairs_jsonl(generate_pairs(lexicon, split, count, seed), out);
+  std::cout << "wrote " << count << " pairs to " << out << "\n";
+  return 0;
+}
+
+int run_translate_tokenizers(Args& args) {
+  const std::string out = args.required("--out");
+  const int count = args.integer("--count", 200000);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  const int source_vocab = args.integer("--source-vocab", 4000), target_vocab = args.integer("--target-vocab", 6000);
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  train_marian_tokenizers(generate_pairs(lexicon, Split::Train, count, seed), source_vocab, target_vocab, out);
+  std::cout << "wrote source.spm, target.spm, vocab.json to " << out << "\n";
+  return 0;
+}
+
 int run_plot(Args& args) {
   const std::string log_file = args.required("--log"), out = args.required("--out");
   const std::string title = args.str("--title", "Training loss");
@@ -241,6 +277,8 @@ int main(int argc, char** argv) {
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
     if (command == "plot") return run_plot(args);
+    if (command == "translate-corpus") return run_translate_corpus(args);
+    if (command == "translate-tokenizers") return run_translate_tokenizers(args);
     std::cerr << "attnscope-train: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {
