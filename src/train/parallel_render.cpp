@@ -296,7 +296,10 @@ struct Renderer {
     if (!subject.plural) s.en(english_a(en_noun));  // "a" has no French counterpart: "je suis étudiant"
     const bool fem = subject.gender == 'f' && !n.fr_feminine.empty();
     std::string fr = fem ? n.fr_feminine : n.fr;
-    if (subject.plural) fr = fem ? french_plural(fr) : n.fr_plural;
+    // "conductrice de bus" -> "conductrices de bus": only the head noun takes the plural
+    const std::size_t sp = fr.find(' ');
+    if (subject.plural)
+      fr = !fem ? n.fr_plural : sp == std::string::npos ? french_plural(fr) : french_plural(fr.substr(0, sp)) + fr.substr(sp);
     s.fr_words(fr, s.en_words(en_noun), false);
   }
 
