@@ -104,6 +104,9 @@ PieceStats measure_pieces(const fs::path& spm, const std::vector<std::string>& s
     std::string w;
     while (in >> w) {
       while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.pop_back();
+      // an elision is a word of its own: "s'est" is "s'" and "est"
+      for (std::size_t q; (q = w.find('\'')) != std::string::npos && q + 1 < w.size(); w.erase(0, q + 1))
+        words.insert(w.substr(0, q + 1));
       if (!w.empty()) words.insert(w);
     }
   }
