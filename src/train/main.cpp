@@ -6,8 +6,11 @@
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
 //   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
+//   attnscope-train translate-corpus --out FILE --split S    English -> French pairs (JSON lines)
+//   attnscope-train translate-tokenizers --out DIR           Marian source/target SentencePiece models
 #include <malloc.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,6 +24,9 @@
 #include "train/corpus_mix.h"
 #include "train/fit.h"
 #include "train/loss_plot.h"
+#include "train/lexicon_evidence.h"
+#include "train/marian_tokenizer_train.h"
+#include "train/parallel_corpus.h"
 #include "train/probe_eval.h"
 #include "core/model.h"
 
@@ -45,6 +51,11 @@ constexpr const char* kUsage = R"(usage:
       generated text of --mix/--mb/--corpus-seed (give the training run's values)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
+  attnscope-train translate-corpus --out FILE --split train|selection|held-out|unseen [--count 1000] [--seed 1]
+      [--lexicon DIR]   English -> French pairs with word links, one JSON object a line
+  attnscope-train translate-tokenizers --out DIR [--count 200000] [--seed 1] [--source-vocab 4000]
+      [--target-vocab 6000] [--lexicon DIR]   source.spm, target.spm, vocab.json for a Marian model
+  attnscope-train translate-lexicon-check [--lexicon DIR]   the lexicon against FreeDict and WordNet
 )";
 
 // --key value pairs and bare --flags.
@@ -210,6 +221,59 @@ int run_probe_eval(Args& args) {
   return 0;
 }
 
+ParallelLexicon lexicon_from(Args& args) {
+  return load_parallel_lexicon(args.str("--lexicon", default_lexicon_dir().string()));
+}
+
+int run_translate_corpus(Args& args) {
+  const std::string out = args.required("--out");
+  const Split split = parse_split(args.str("--split", "train"));
+  const int count = args.integer("--count", 1000);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  write_pairs_jsonl(generate_pairs(lexicon, split, count, seed), out);
+  std::cout << "wrote " << count << " pairs to " << out << "\n";
+  return 0;
+}
+
+int run_translate_tokenizers(Args& args) {
+  const std::string out = args.required("--out");
+  const int count = args.integer("--count", 200000);
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  const int source_vocab = args.integer("--source-vocab", 4000), target_vocab = args.integer("--target-vocab", 6000);
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  const auto pairs = generate_pairs(lexicon, Split::Train, count, seed);
+  train_marian_tokenizers(pairs, source_vocab, target_vocab, out);
+  std::cout << "wrote source.spm, target.spm, vocab.json to " << out << "\n";
+  std::vector<std::string> source, target;
+  for (const auto& p : pairs) source.push_back(p.source), target.push_back(p.target);
+  for (const auto& [name, text] : {std::pair{"source", &source}, std::pair{"target", &target}}) {
+    const PieceStats st = measure_pieces(std::filesystem::path(out) / (std::string(name) + ".spm"), *text);
+    std::cout << name << ": " << st.words << " distinct words, " << st.mean_pieces << " pieces per word on average, at most "
+              << st.max_pieces << ", " << st.over_three << " words in more than three pieces\n";
+  }
+  return 0;
+}
+
+int run_translate_lexicon_check(Args& args) {
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  const EvidenceReport r =
+      check_lexicon(lexicon, read_freedict(kFreeDictIndex, kFreeDictData), read_wordnet_nouns(kWordNetDir));
+  for (const auto& d : r.disagreements) std::cout << "freedict disagrees: " << d << "\n";
+  for (const auto& m : r.class_mismatches) std::cout << "wordnet class differs: " << m << "\n";
+  const auto held_nouns = std::count_if(lexicon.nouns.begin(), lexicon.nouns.end(), [](const LexNoun& n) { return n.held_out; });
+  const auto held_adjectives =
+      std::count_if(lexicon.adjectives.begin(), lexicon.adjectives.end(), [](const LexAdjective& a) { return a.held_out; });
+  std::cout << "nouns " << lexicon.nouns.size() << " (" << held_nouns << " held out), adjectives " << lexicon.adjectives.size()
+            << " (" << held_adjectives << " held out), verbs " << lexicon.verbs.size() << "\nFreeDict: " << r.agreeing << " of " << r.checked
+            << " entries with a FreeDict headword agree\nWordNet: " << r.wordnet_nouns << " of " << r.nouns
+            << " nouns are WordNet nouns, " << r.class_agreeing << " of them in their class's lexicographer files\n";
+  return 0;
+}
+
 int run_plot(Args& args) {
   const std::string log_file = args.required("--log"), out = args.required("--out");
   const std::string title = args.str("--title", "Training loss");
@@ -241,6 +305,9 @@ int main(int argc, char** argv) {
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
     if (command == "plot") return run_plot(args);
+    if (command == "translate-corpus") return run_translate_corpus(args);
+    if (command == "translate-tokenizers") return run_translate_tokenizers(args);
+    if (command == "translate-lexicon-check") return run_translate_lexicon_check(args);
     std::cerr << "attnscope-train: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {
