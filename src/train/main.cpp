@@ -6,6 +6,8 @@
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
 //   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
+//   attnscope-train fit-translate --out DIR              English -> French Marian model, tokenizers included
+//   attnscope-train translate-eval --model DIR           cross-attention heads scored on word alignments
 //   attnscope-train translate-corpus --out FILE --split S    English -> French pairs (JSON lines)
 //   attnscope-train translate-tokenizers --out DIR           Marian source/target SentencePiece models
 #include <malloc.h>
@@ -22,7 +24,9 @@
 #include "core/error.h"
 #include "train/corpus_generator.h"
 #include "train/corpus_mix.h"
+#include "train/alignment_eval.h"
 #include "train/fit.h"
+#include "train/fit_translate.h"
 #include "train/loss_plot.h"
 #include "train/lexicon_evidence.h"
 #include "train/marian_tokenizer_train.h"
@@ -51,6 +55,13 @@ constexpr const char* kUsage = R"(usage:
       generated text of --mix/--mb/--corpus-seed (give the training run's values)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
+  attnscope-train fit-translate --out DIR [options]   English -> French Marian model, tokenizers included
+      --encoder-layers 2 --decoder-layers 2 --heads 4 --dim 192 --ffn 768 --ctx 64
+      --batch 64 --steps 10000 --pairs 1000000 --lr 1e-3 --warmup 400 --beta2 0.98 --source-vocab 4000 --target-vocab 6000
+      --checkpoint FILE --checkpoint-every 1000 --max-minutes 0
+  attnscope-train translate-eval --model DIR [--selection 400 --held-out 1000 --unseen 300 --seed 7] [--write-presets]
+      every cross-attention head scored on word alignments; the alignment head is chosen on the
+      selection set and reported on the held-out sets; --write-presets writes DIR/attnscope.json
   attnscope-train translate-corpus --out FILE --split train|selection|held-out|unseen [--count 1000] [--seed 1]
       [--lexicon DIR]   English -> French pairs with word links, one JSON object a line
   attnscope-train translate-tokenizers --out DIR [--count 200000] [--seed 1] [--source-vocab 4000]
@@ -257,6 +268,65 @@ int run_translate_tokenizers(Args& args) {
   return 0;
 }
 
+int run_fit_translate(Args& args) {
+  FitTranslateOptions o;
+  Seq2SeqTrainOptions& t = o.train;
+  o.out = args.required("--out");
+  t.shape.encoder_layers = args.integer("--encoder-layers", 2);
+  t.shape.decoder_layers = args.integer("--decoder-layers", 2);
+  t.shape.n_heads = args.integer("--heads", 4);
+  t.shape.dim = args.integer("--dim", 192);
+  t.shape.ffn_dim = args.integer("--ffn", 4 * t.shape.dim);
+  t.shape.max_positions = args.integer("--ctx", 64);
+  t.batch_pairs = args.integer("--batch", 64);
+  t.steps = args.integer("--steps", 10000);
+  t.lr.peak = args.number("--lr", 1e-3);
+  t.lr.min_ratio = args.number("--min-lr-ratio", 0.1);
+  t.lr.warmup_steps = args.integer("--warmup", 400);
+  t.adam.beta2 = args.number("--beta2", 0.98);
+  t.adam.weight_decay = args.number("--wd", 0.01);
+  t.clip_norm = args.number("--clip", 1.0);
+  t.seed = static_cast<std::uint64_t>(args.number("--seed", 1));
+  t.eval_every = args.integer("--eval-every", 500);
+  t.log_every = args.integer("--log-every", 50);
+  t.checkpoint = args.str("--checkpoint", "");
+  t.checkpoint_every = args.integer("--checkpoint-every", 1000);
+  t.max_seconds = 60.0 * args.number("--max-minutes", 0);
+  o.train_pairs = args.integer("--pairs", 1000000);
+  o.source_vocab = args.integer("--source-vocab", 4000);
+  o.target_vocab = args.integer("--target-vocab", 6000);
+  o.lexicon = args.str("--lexicon", default_lexicon_dir().string());
+  args.finish();
+  fit_translate(o, std::cout);
+  return 0;
+}
+
+int run_translate_eval(Args& args) {
+  const std::filesystem::path folder = args.required("--model");
+  const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
+  const int selection = args.integer("--selection", 400), held_out = args.integer("--held-out", 1000);
+  const int unseen = args.integer("--unseen", 300);
+  const bool write_presets = args.flag("--write-presets");
+  const ParallelLexicon lexicon = lexicon_from(args);
+  args.finish();
+  const auto model = load_model(folder);
+  const AlignmentReport chosen_on = evaluate_alignment(model, generate_pairs(lexicon, Split::Selection, selection, seed), false);
+  const HeadAlignment& best = best_alignment_head(chosen_on);
+  std::cout << "== selection set (" << selection << " pairs, seed " << seed << "): the head is chosen here\n"
+            << format_alignment_report(chosen_on) << "chosen: L" << best.layer << "H" << best.head << "\n\n";
+  std::cout << "== held-out set (" << held_out << " pairs, seed " << seed + 1 << ", training words only)\n"
+            << format_alignment_report(evaluate_alignment(model, generate_pairs(lexicon, Split::HeldOut, held_out, seed + 1), true));
+  std::cout << "\n== unseen-words set (" << unseen << " pairs, seed " << seed + 2 << ")\n"
+            << format_alignment_report(evaluate_alignment(model, generate_pairs(lexicon, Split::UnseenWords, unseen, seed + 2), true));
+  if (write_presets) {
+    const std::string json = "{\"presets\": [{\"name\": \"alignment (cross-attention)\", \"layer\": " + std::to_string(best.layer) +
+                             ", \"head\": " + std::to_string(best.head) + ", \"kind\": \"cross\"}]}\n";
+    write_file_atomically(folder / "attnscope.json", json, Overwrite::Allow);
+    std::cout << "wrote " << (folder / "attnscope.json").string() << "\n";
+  }
+  return 0;
+}
+
 int run_translate_lexicon_check(Args& args) {
   const ParallelLexicon lexicon = lexicon_from(args);
   args.finish();
@@ -305,6 +375,8 @@ int main(int argc, char** argv) {
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
     if (command == "plot") return run_plot(args);
+    if (command == "fit-translate") return run_fit_translate(args);
+    if (command == "translate-eval") return run_translate_eval(args);
     if (command == "translate-corpus") return run_translate_corpus(args);
     if (command == "translate-tokenizers") return run_translate_tokenizers(args);
     if (command == "translate-lexicon-check") return run_translate_lexicon_check(args);
