@@ -1,10 +1,9 @@
 #include "train/seq2seq_trainer.h"
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
 
 #include "core/error.h"
+#include "train/training_loop.h"
 
 namespace attnscope::train {
 namespace {
@@ -93,44 +92,11 @@ double Seq2SeqTrainer::validation_loss() {
 }
 
 void Seq2SeqTrainer::run(std::ostream& log, const std::function<void(const StepStats&)>& on_step) {
-  using Clock = std::chrono::steady_clock;
-  const auto started = Clock::now();
-  const std::clock_t cpu_started = std::clock();  // CPU time of all threads: shows how much the machine gave us
-  const int first_step = step_;
-  double tokens = 0, loss_sum = 0;
-  int loss_count = 0;
-  const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
-  while (step_ < options_.steps) {
-    const StepStats stats = train_step();
-    tokens += last_step_tokens_;
-    loss_sum += stats.loss;
-    ++loss_count;
-    if (on_step) on_step(stats);
-    const double elapsed = seconds_since(started);
-    const bool out_of_time = options_.max_seconds > 0 && elapsed >= options_.max_seconds;
-    const bool last = step_ == options_.steps || out_of_time;
-    if ((options_.log_every > 0 && step_ % options_.log_every == 0) || last) {
-      const double per_step = elapsed / (step_ - first_step);
-      double remaining = per_step * (options_.steps - step_);
-      if (options_.max_seconds > 0) remaining = std::min(remaining, options_.max_seconds - elapsed);
-      const double cores = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC / elapsed;
-      log << format_progress({step_, options_.steps, loss_sum / loss_count, stats.grad_norm, stats.lr, tokens / elapsed, cores, elapsed,
-                              remaining})
-          << std::endl;
-      loss_sum = 0;
-      loss_count = 0;
-    }
-    if (validation_ && options_.eval_every > 0 && (step_ % options_.eval_every == 0 || last))
-      log << format_validation(step_, validation_loss()) << std::endl;
-    if (!options_.checkpoint.empty() && ((options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0) || last)) {
-      save(options_.checkpoint);
-      log << "step " << step_ << " | checkpoint " << options_.checkpoint.string() << std::endl;
-    }
-    if (out_of_time) {
-      log << "stopping: time limit of " << format_duration(options_.max_seconds) << " reached" << std::endl;
-      break;
-    }
-  }
+  const LoopSchedule schedule{options_.steps,          options_.log_every, options_.eval_every, options_.checkpoint_every,
+                              options_.checkpoint,     options_.max_seconds};
+  const LoopHooks hooks{[this] { return train_step(); }, [this] { return static_cast<double>(last_step_tokens_); }, validation_ ? std::function<double()>([this] { return validation_loss(); }) : std::function<double()>(),
+                        [this] { save(options_.checkpoint); }};
+  run_training_loop(step_, schedule, hooks, log, on_step);
 }
 
 }  // namespace attnscope::train

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/model.h"
+#include "seed_pairs.h"
 #include "test_support.h"
 #include "train/alignment_eval.h"
 
@@ -77,14 +78,7 @@ TEST(AlignmentEval, SumsAWordsPiecesBeforeTakingTheLargest) {
 
 TEST(AlignmentEval, RunsEveryCrossAttentionHeadOfAMarianModel) {
   const auto model = load_model(testing::shared_dir() / "fixtures/marian");
-  ParallelPair pair;
-  pair.source = "The black cat sat on the mat.";
-  pair.target = "Le chat noir s'est assis sur le tapis.";
-  pair.source_words = {{0, 3}, {4, 9}, {10, 13}, {14, 17}, {18, 20}, {21, 24}, {25, 28}};
-  pair.target_words = {{0, 2}, {3, 7}, {8, 12}, {13, 15}, {15, 18}, {19, 24}, {25, 28}, {29, 31}, {32, 37}};
-  pair.links = {{0, 0, false}, {2, 1, true}, {1, 2, true}, {3, 3, false}, {3, 4, false},
-                {3, 5, false}, {4, 6, false}, {5, 7, false}, {6, 8, false}};
-  const AlignmentReport report = evaluate_alignment(model, {pair}, true);
+  const AlignmentReport report = evaluate_alignment(model, {black_cat_seed()}, true);
   ASSERT_EQ(report.heads.size(), static_cast<std::size_t>(report.n_layers * report.n_heads));
   EXPECT_EQ(report.n_layers, 2);
   for (const HeadAlignment& h : report.heads) {
