@@ -120,4 +120,11 @@ std::string llama2c_tokenizer_bin(const std::vector<std::pair<std::string, float
   return out;
 }
 
+std::uintmax_t folder_bytes(const std::filesystem::path& folder) {
+  std::uintmax_t total = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder))
+    if (entry.is_regular_file()) total += entry.file_size();
+  return total;
+}
+
 }  // namespace attnscope::testing

@@ -19,6 +19,8 @@ std::filesystem::path fixture(const std::string& name);  // shared/fixtures/<nam
 std::string read_file(const std::filesystem::path& path);
 nlohmann::json read_json(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+// The bytes of every regular file under `folder`.
+std::uintmax_t folder_bytes(const std::filesystem::path& folder);
 // A fresh empty folder, unique per call, inside this test process's own
 // folder under the system temp dir; that folder is removed when the process
 // exits normally, whether its tests passed or failed.

@@ -34,17 +34,10 @@ constexpr double kNewSentencesMinAccuracy = 0.9;  // the target for held-out sen
 // must still beat the better of the positional baselines clearly.
 constexpr double kNewWordsMarginOverBaselines = 0.10;
 
-std::uintmax_t folder_bytes(const fs::path& folder) {
-  std::uintmax_t total = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(folder))
-    if (entry.is_regular_file()) total += entry.file_size();
-  return total;
-}
-
 TEST(DefaultModels, FitInSixteenMegabytesAndLoad) {
   for (const char* name : {"attnscope-tiny-bert", "attnscope-tiny-gpt"}) {
     SCOPED_TRACE(name);
-    EXPECT_LE(folder_bytes(kModels / name), 16u << 20);
+    EXPECT_LE(testing::folder_bytes(kModels / name), 16u << 20);
     const auto model = load_model(kModels / name);
     EXPECT_TRUE(model->presets_problem.empty()) << model->presets_problem;
     EXPECT_GE(model->presets.size(), 2u);

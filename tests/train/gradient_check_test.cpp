@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gradient_check_support.h"
+
 #include "train/rng.h"
 #include "train/transformer.h"
 
@@ -44,44 +46,7 @@ void check_every_tensor(Arch arch) {
   const ModelShape shape = tiny_shape(arch);
   Transformer<double> model(shape);
   const std::vector<float> init = initial_params(shape, model.layout(), 3);
-  Rng noise(11);
-  // Far from the initial point, so norms, biases and GELU curvature all matter.
-  for (size_t i = 0; i < init.size(); ++i) model.params[i] = init[i] + 0.3 * noise.normal();
-  const Batch batch = tiny_batch(arch, shape.vocab_size);
-
-  std::fill(model.grads.begin(), model.grads.end(), 0.0);
-  const double loss = model.loss(batch, true);
-  ASSERT_TRUE(std::isfinite(loss));
-  const std::vector<double> analytic = model.grads;
-
-  const double h = 1e-5;
-  double worst = 0;
-  std::string worst_name;
-  for (const ParamInfo& p : model.layout().params) {
-    double diff2 = 0, num2 = 0, ana2 = 0;
-    for (size_t i = p.offset; i < p.offset + p.size; ++i) {
-      const double saved = model.params[i];
-      model.params[i] = saved + h;
-      const double up = model.loss(batch, false);
-      model.params[i] = saved - h;
-      const double down = model.loss(batch, false);
-      model.params[i] = saved;
-      const double numeric = (up - down) / (2 * h);
-      diff2 += (numeric - analytic[i]) * (numeric - analytic[i]);
-      num2 += numeric * numeric;
-      ana2 += analytic[i] * analytic[i];
-    }
-    // Every tensor takes part in the loss, so its gradient must not vanish.
-    EXPECT_GT(std::sqrt(num2), 1e-8) << p.name;
-    const double relative = std::sqrt(diff2) / std::max(std::sqrt(num2), std::sqrt(ana2));
-    if (relative > worst) {
-      worst = relative;
-      worst_name = p.name;
-    }
-    EXPECT_LT(relative, 1e-3) << arch_name(arch) << " " << p.name << ": |numeric - analytic| / |numeric| = " << relative;
-  }
-  std::cout << arch_name(arch) << ": " << model.layout().params.size() << " tensors checked, worst relative error " << worst
-            << " (" << worst_name << ")\n";
+  check_every_tensor_of(model, init, tiny_batch(arch, shape.vocab_size), arch_name(arch));
 }
 
 TEST(GradientCheck, GptEveryParameterTensor) { check_every_tensor(Arch::Gpt); }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gradient_check_support.h"
+
 #include "train/rng.h"
 #include "train/seq2seq_data.h"
 #include "train/seq2seq_transformer.h"
@@ -51,43 +53,7 @@ TEST(Seq2SeqGradientCheck, EveryParameterTensor) {
   const Seq2SeqShape shape = tiny_seq2seq_shape();
   Seq2SeqTransformer<double> model(shape);
   const std::vector<float> init = initial_seq2seq_params(shape, model.layout(), 3);
-  Rng noise(11);
-  // Far from the initial point, so norms, biases, the logits bias and SiLU curvature all matter.
-  for (size_t i = 0; i < init.size(); ++i) model.params[i] = init[i] + 0.3 * noise.normal();
-  const Seq2SeqBatch batch = tiny_batch(shape);
-
-  std::fill(model.grads.begin(), model.grads.end(), 0.0);
-  const double loss = model.loss(batch, true);
-  ASSERT_TRUE(std::isfinite(loss));
-  const std::vector<double> analytic = model.grads;
-
-  const double h = 1e-5;
-  double worst = 0;
-  std::string worst_name;
-  for (const ParamInfo& p : model.layout().params) {
-    double diff2 = 0, num2 = 0, ana2 = 0;
-    for (size_t i = p.offset; i < p.offset + p.size; ++i) {
-      const double saved = model.params[i];
-      model.params[i] = saved + h;
-      const double up = model.loss(batch, false);
-      model.params[i] = saved - h;
-      const double down = model.loss(batch, false);
-      model.params[i] = saved;
-      const double numeric = (up - down) / (2 * h);
-      diff2 += (numeric - analytic[i]) * (numeric - analytic[i]);
-      num2 += numeric * numeric;
-      ana2 += analytic[i] * analytic[i];
-    }
-    EXPECT_GT(std::sqrt(num2), 1e-8) << p.name;  // every tensor takes part in the loss
-    const double relative = std::sqrt(diff2) / std::max(std::sqrt(num2), std::sqrt(ana2));
-    if (relative > worst) {
-      worst = relative;
-      worst_name = p.name;
-    }
-    EXPECT_LT(relative, 1e-3) << p.name << ": |numeric - analytic| / |numeric| = " << relative;
-  }
-  std::cout << "seq2seq: " << model.layout().params.size() << " tensors checked, worst relative error " << worst << " ("
-            << worst_name << ")\n";
+  check_every_tensor_of(model, init, tiny_batch(shape), "seq2seq");
 }
 
 // Padding must change nothing: a pair's logits alone equal its rows in a padded batch.

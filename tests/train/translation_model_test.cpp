@@ -11,6 +11,7 @@
 #include "core/model.h"
 #include "core/seq2seq.h"
 #include "seed_pairs.h"
+#include "test_support.h"
 #include "train/alignment_eval.h"
 #include "train/parallel_corpus.h"
 #include "train/parallel_lexicon.h"
@@ -25,13 +26,6 @@ constexpr std::uint64_t kHeldOutSeed = 8;   // translate-eval chose the head on 
 constexpr double kLinkTarget = 0.90;        // the targets on held-out sentences
 constexpr double kCrossingTarget = 0.85;
 
-std::uintmax_t folder_bytes(const fs::path& folder) {
-  std::uintmax_t total = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(folder))
-    if (entry.is_regular_file()) total += entry.file_size();
-  return total;
-}
-
 const HeadPreset& alignment_preset(const Model& model) {
   for (const HeadPreset& p : model.presets)
     if (p.name.find("alignment") != std::string::npos) return p;
@@ -43,7 +37,7 @@ const HeadAlignment& head_of(const AlignmentReport& report, const HeadPreset& pr
 }
 
 TEST(TranslationModel, FitsInSixteenMegabytesAndNamesACrossAttentionAlignmentHead) {
-  EXPECT_LE(folder_bytes(kModel), 16u << 20);
+  EXPECT_LE(testing::folder_bytes(kModel), 16u << 20);
   const auto model = load_model(kModel);
   ASSERT_TRUE(is_encoder_decoder(*model));
   EXPECT_TRUE(model->presets_problem.empty()) << model->presets_problem;
