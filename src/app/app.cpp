@@ -5,7 +5,9 @@
 
 #include "app/memory.h"
 #include "render/fonts.h"
+#include "core/default_model.h"
 #include "core/model.h"
+#include "core/unicode.h"
 #include "scene/attention_view.h"
 
 namespace attnscope::app {
@@ -38,6 +40,8 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   s.attention = s.encoder_decoder() ? AttentionKind::Cross : AttentionKind::Self;
   s.step = -1;
   s.forced = false;
+  // Each kind of model opens on its own sentence; anything the user typed stays.
+  if (s.text == kDefaultSentence || s.text == kTranslationSentence) s.text = s.encoder_decoder() ? kTranslationSentence : kDefaultSentence;
   return_free_memory();  // the old model's weights and runs are gone
   // Head and position indices of the old model mean nothing for the new one.
   reset_all(s);
@@ -83,10 +87,7 @@ void select_head_preset(AppState& state, const HeadPreset& preset) {
   state.selection.mode = HeadMode::Single;
 }
 
-std::string ascii_arrows(std::string text) {
-  for (std::size_t at; (at = text.find("\u2192")) != std::string::npos;) text.replace(at, 3, "->");
-  return text;
-}
+std::string ascii_arrows(const std::string& text) { return unicode::replace_all(text, "\u2192", "->"); }
 
 bool preset_shown(const AppState& state, const HeadPreset& preset) {
   const Selection& sel = state.selection;

@@ -137,7 +137,7 @@ bool preset_shown(const AppState& state, const HeadPreset& preset);
 // A preset's name as the UI font can draw it ("→" becomes "->" without DejaVu).
 std::string preset_label(const HeadPreset& preset, bool have_symbols);
 // "→" written as "->", for a font without the arrow.
-std::string ascii_arrows(std::string text);
+std::string ascii_arrows(const std::string& text);
 
 // A warning that must not scroll away: a popup until dismissed, or stderr in a scripted run.
 void show_notice(App& app, const std::string& text);

@@ -9,6 +9,8 @@ namespace attnscope {
 
 // The sentence attnscope opens on: "it" resolves to "animal" because of "tired".
 inline constexpr const char* kDefaultSentence = "The animal didn't cross the street because it was too tired";
+// What a translation model opens on: "black cat" becomes "chat noir", so the alignment crosses.
+inline constexpr const char* kTranslationSentence = "The black cat sat on the mat.";
 
 // The models attnscope ships, in the order its Models menu lists them: the
 // masked LM it opens on, the causal LM, the translation model.

@@ -169,4 +169,16 @@ void append_lowercase(char32_t c, std::u32string& out) {
   }
 }
 
+// Built anew rather than replaced in place, which GCC 12 misreads as an overlapping copy.
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t p; !from.empty() && (p = text.find(from, at)) != std::string_view::npos; at = p + from.size()) {
+    out += text.substr(at, p - at);
+    out += to;
+  }
+  out += text.substr(at);
+  return out;
+}
+
 }  // namespace attnscope::unicode

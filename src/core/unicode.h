@@ -52,4 +52,7 @@ void append_canonical_decomposition(char32_t c, std::u32string& out);
 // (U+0130 -> "i\u0307"), as Python's str.lower and Rust's char::to_lowercase do.
 void append_lowercase(char32_t c, std::u32string& out);
 
+// Every `from` in `text` replaced by `to` ("→" by "->", U+2010 by "-").
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
+
 }  // namespace attnscope::unicode

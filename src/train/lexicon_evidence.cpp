@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/unicode.h"
 
 namespace attnscope::train {
 namespace fs = std::filesystem;
@@ -45,18 +46,10 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// Built anew rather than replaced in place, which GCC 12 misreads as an overlapping copy.
-std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
-  std::string out;
-  std::size_t at = 0;
-  for (std::size_t p; (p = text.find(from, at)) != std::string::npos; at = p + from.size()) out += text.substr(at, p - at) + to;
-  return out + text.substr(at);
-}
-
 // "1. mégère, peau de vache (fam.)" -> {"mégère", "peau de vache"}
 void add_translations(std::string line, std::set<std::string>& out) {
   // FreeDict writes compounds with U+2010 HYPHEN ("chou‐fleur"); the lexicon uses "-"
-  line = replace_all(line, "\xE2\x80\x90", "-");
+  line = unicode::replace_all(line, "\xE2\x80\x90", "-");
   for (std::size_t p; (p = line.find('(')) != std::string::npos;) {
     const auto q = line.find(')', p);
     line.erase(p, q == std::string::npos ? std::string::npos : q - p + 1);
