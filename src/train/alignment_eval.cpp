@@ -124,10 +124,9 @@ AlignmentReport evaluate_alignment(const std::shared_ptr<const Model>& model, co
 }
 
 const HeadAlignment& best_alignment_head(const AlignmentReport& report) {
-  return *std::max_element(report.heads.begin(), report.heads.end(), [](const HeadAlignment& a, const HeadAlignment& b) {
-    if (a.links.correct != b.links.correct) return a.links.correct < b.links.correct;
-    return a.crossing.correct < b.crossing.correct;
-  });
+  const auto score = [](const HeadAlignment& h) { return h.links.accuracy() + h.crossing.accuracy(); };
+  return *std::max_element(report.heads.begin(), report.heads.end(),
+                           [&](const HeadAlignment& a, const HeadAlignment& b) { return score(a) < score(b); });
 }
 
 std::string format_alignment_report(const AlignmentReport& report) {

@@ -46,7 +46,10 @@ void score_pair(const ParallelPair& pair, const std::vector<Token>& source_token
 // (exactness, when `translate` is set).
 AlignmentReport evaluate_alignment(const std::shared_ptr<const Model>& model, const std::vector<ParallelPair>& pairs, bool translate);
 
-// The head with the most links right (crossing links break ties).
+// The head with the best mean of its two accuracies, links and crossing
+// links: the crossing ("black cat" -> "chat noir") is the picture a teacher
+// shows, so a head that gets most links right by following word order alone
+// is not the alignment head.
 const HeadAlignment& best_alignment_head(const AlignmentReport& report);
 
 // One row per head: links and crossing links right; then exact translations.

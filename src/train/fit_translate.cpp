@@ -50,8 +50,10 @@ void fit_translate(FitTranslateOptions options, std::ostream& log) {
   const std::vector<ParallelPair> validation = generate_pairs(lexicon, Split::Selection, options.validation_pairs, seed + 1);
   log << "generated " << train.size() << " training pairs in " << seconds_since(start) << " s\n";
 
-  const std::vector<ParallelPair> tokenizer_text(train.begin(), train.begin() + std::min<std::size_t>(train.size(), options.tokenizer_pairs));
-  train_marian_tokenizers(tokenizer_text, options.source_vocab, options.target_vocab, options.out);
+  if (!options.resume) {
+    const std::vector<ParallelPair> text(train.begin(), train.begin() + std::min<std::size_t>(train.size(), options.tokenizer_pairs));
+    train_marian_tokenizers(text, options.source_vocab, options.target_vocab, options.out);
+  }
   const MarianTokenizers tokenizers = load_marian_tokenizers(options.out);
   Seq2SeqShape& shape = options.train.shape;
   shape.vocab_size = tokenizers.source->vocab_size();
@@ -63,7 +65,7 @@ void fit_translate(FitTranslateOptions options, std::ostream& log) {
 
   options.train.lr.total_steps = options.train.steps;
   Seq2SeqTrainer trainer(options.train, &train_ids, &validation_ids);
-  if (!options.train.checkpoint.empty() && std::filesystem::exists(options.train.checkpoint)) trainer.resume(options.train.checkpoint);
+  if (options.resume) trainer.resume(options.train.checkpoint);
   trainer.run(log);
   export_marian_model(options.out, shape, trainer.model().layout(), trainer.model().params);
   log << "wrote " << options.out.string() << " after " << seconds_since(start) << " s\n";

@@ -17,6 +17,7 @@ struct FitTranslateOptions {
   int source_vocab = 4000, target_vocab = 6000;
   std::filesystem::path lexicon;  // the lexicon folder
   std::filesystem::path out;      // the model folder
+  bool resume = false;            // continue from train.checkpoint with out's tokenizers
 };
 
 void fit_translate(FitTranslateOptions options, std::ostream& log);

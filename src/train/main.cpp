@@ -58,7 +58,8 @@ constexpr const char* kUsage = R"(usage:
   attnscope-train fit-translate --out DIR [options]   English -> French Marian model, tokenizers included
       --encoder-layers 2 --decoder-layers 2 --heads 4 --dim 192 --ffn 768 --ctx 64
       --batch 64 --steps 10000 --pairs 1000000 --lr 1e-3 --warmup 400 --beta2 0.98 --source-vocab 4000 --target-vocab 6000
-      --checkpoint FILE --checkpoint-every 1000 --max-minutes 0
+      --checkpoint FILE --checkpoint-every 1000 --resume --max-minutes 0
+      --resume continues from --checkpoint with DIR's tokenizers (--steps then counts from the start)
   attnscope-train translate-eval --model DIR [--selection 400 --held-out 1000 --unseen 300 --seed 7] [--write-presets]
       every cross-attention head scored on word alignments; the alignment head is chosen on the
       selection set and reported on the held-out sets; --write-presets writes DIR/attnscope.json
@@ -296,6 +297,8 @@ int run_fit_translate(Args& args) {
   o.source_vocab = args.integer("--source-vocab", 4000);
   o.target_vocab = args.integer("--target-vocab", 6000);
   o.lexicon = args.str("--lexicon", default_lexicon_dir().string());
+  o.resume = args.flag("--resume");
+  if (o.resume && t.checkpoint.empty()) throw Error("--resume needs --checkpoint");
   args.finish();
   fit_translate(o, std::cout);
   return 0;

@@ -62,7 +62,8 @@ ParallelLexicon load_parallel_lexicon(const std::filesystem::path& dir);
 // The lexicon shipped with the sources.
 std::filesystem::path default_lexicon_dir();
 
-// Which nouns and adjectives are held out: a fixed hash of the English word.
+// Which nouns and adjectives are held out: a fixed hash of the English word,
+// never a word of the tutorials' sentences.
 bool is_held_out_word(const std::string& english);
 
 // French rules, exposed for tests and for the loader.

@@ -76,6 +76,16 @@ TEST(AlignmentEval, SumsAWordsPiecesBeforeTakingTheLargest) {
   EXPECT_EQ(heads[0].links.correct, 3);
 }
 
+TEST(AlignmentEval, TheAlignmentHeadMustGetTheCrossingRight) {
+  AlignmentReport report;
+  report.heads = {{1, 2, {950, 1000}, {80, 100}},   // most links, by word order
+                  {1, 1, {940, 1000}, {98, 100}},   // the crossing too
+                  {0, 0, {500, 1000}, {100, 100}}};
+  const HeadAlignment& best = best_alignment_head(report);
+  EXPECT_EQ(best.layer, 1);
+  EXPECT_EQ(best.head, 1);
+}
+
 TEST(AlignmentEval, RunsEveryCrossAttentionHeadOfAMarianModel) {
   const auto model = load_model(testing::shared_dir() / "fixtures/marian");
   const AlignmentReport report = evaluate_alignment(model, {black_cat_seed()}, true);

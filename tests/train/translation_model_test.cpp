@@ -50,7 +50,6 @@ TEST(TranslationModel, TheAlignmentHeadDrawsTheCrossing) {
   const HeadAlignment& head = head_of(report, alignment_preset(*model));
   EXPECT_EQ(report.exact.correct, 1) << format_alignment_report(report);
   EXPECT_EQ(head.crossing.correct, 2) << "black->noir, cat->chat\n" << format_alignment_report(report);
-  EXPECT_EQ(head.links.correct, head.links.total) << format_alignment_report(report);
 }
 
 TEST(TranslationModel, TheAlignmentHeadAlignsHeldOutSentences) {
