@@ -78,7 +78,7 @@ class Args {
       const std::string key = argv[i];
       if (!key.starts_with("--")) throw Error("unexpected argument '" + key + "'");
       if (flags.count(key)) {
-        values_[key] = "1";
+        values_.insert_or_assign(key, std::string(1, '1'));  // not = "1": GCC 12 warns falsely of an overlapping copy
       } else {
         if (i + 1 >= argc) throw Error(key + " needs a value");
         values_[key] = argv[++i];
