@@ -3,13 +3,13 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace attnscope::train {
@@ -29,11 +29,8 @@ class VectorIterator : public sentencepiece::SentenceIterator {
   std::size_t i_ = 0;
 };
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(ErrorKind::Io, path.string() + ": write failed");
-}
+// The model folder's files are replaced together, as export_marian_model does.
+void write_text(const fs::path& path, const std::string& text) { write_file_atomically(path, text, Overwrite::Allow); }
 
 std::vector<std::string> pieces_of(const std::string& model) {
   sentencepiece::SentencePieceProcessor sp;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "train/parallel_corpus.h"
 
@@ -29,8 +30,7 @@ std::vector<WordSpan> spans_from(const nlohmann::json& a, const std::string& tex
 }  // namespace
 
 void write_pairs_jsonl(const std::vector<ParallelPair>& pairs, const std::filesystem::path& path) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw Error(ErrorKind::Io, path.string() + ": cannot write");
+  std::string out;
   for (const auto& p : pairs) {
     nlohmann::json links = nlohmann::json::array();
     for (const auto& l : p.links) links.push_back({l.source_word, l.target_word, l.crossing});
@@ -39,9 +39,9 @@ void write_pairs_jsonl(const std::vector<ParallelPair>& pairs, const std::filesy
                               {"source_words", spans_json(p.source_words)},
                               {"target_words", spans_json(p.target_words)},
                               {"links", links}};
-    out << j.dump() << '\n';
+    out += j.dump() + '\n';
   }
-  if (!out) throw Error(ErrorKind::Io, path.string() + ": write failed");
+  write_file_atomically(path, out, Overwrite::Allow);  // as every attnscope-train output
 }
 
 std::vector<ParallelPair> read_pairs_jsonl(const std::filesystem::path& path) {
