@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "train/subject_items.h"
 
 namespace attnscope::train::corpus {
 namespace {
@@ -161,8 +162,9 @@ Coreference link_at(const Item& item, std::size_t offset) {
 
 }  // namespace
 
-Item make_item(Rng& rng, bool held_out) {
-  const Lexicon& lex = lexicon(held_out);
+Item make_item(Rng& rng, bool held_out) { return make_item(rng, lexicon(held_out)); }
+
+Item make_item(Rng& rng, const Lexicon& lex) {
   const Schema& schema = rng.pick(lex.schemas);
   const Noun& na = pick_noun(rng, lex, schema.a_class, "");
   const Noun& nb = pick_noun(rng, lex, schema.b_class, na.singular);
@@ -189,8 +191,7 @@ Item make_item(Rng& rng, bool held_out) {
   return item;
 }
 
-Document make_story(Rng& rng) {
-  const Lexicon& lex = lexicon(false);
+Document make_story(Rng& rng, const Lexicon& lex) {
   const auto& people = lex.classes.at("person");
   const Noun& nx = rng.pick(people);
   const Noun& ny = pick_noun(rng, lex, "person", nx.singular);
@@ -230,7 +231,7 @@ Document make_story(Rng& rng) {
   const int n_events = 2 + rng.index(3);
   for (int i = 0; i < n_events; ++i) lines.push_back(events[order[i]]);
   // One pronoun item about other people or things.
-  Item item = make_item(rng, false);
+  Item item = make_item(rng, lex);
   const bool named = rng.chance(0.5);
   const std::size_t item_line = lines.size();
   lines.push_back(named ? item.named_again : item.text);
@@ -248,26 +249,49 @@ Document make_story(Rng& rng) {
   return story;
 }
 
-std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars) {
+namespace {
+
+// A few items; about half are followed by their named-again version, and a
+// quarter appear only named again.
+Document pronoun_items(Rng& rng, const Lexicon& lex) {
+  Document doc;
+  const int count = 2 + rng.index(4);
+  for (int i = 0; i < count; ++i) {
+    const Item item = make_item(rng, lex);
+    const double r = rng.uniform();
+    if (!doc.text.empty()) doc.text += " ";
+    if (r >= 0.25) doc.links.push_back(link_at(item, doc.text.size()));
+    doc.text += r < 0.25 ? item.named_again : r < 0.75 ? item.text + " " + item.named_again : item.text;
+  }
+  return doc;
+}
+
+// A few verb -> subject sentences, each verb linked to its subject.
+Document subject_items(Rng& rng, const Lexicon& lex) {
+  Document doc;
+  const int count = 3 + rng.index(4);
+  for (int i = 0; i < count; ++i) {
+    const Item item = make_subject_item(rng, lex, false);
+    if (!doc.text.empty()) doc.text += " ";
+    doc.links.push_back(link_at(item, doc.text.size()));
+    doc.text += item.text;
+  }
+  return doc;
+}
+
+}  // namespace
+
+std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars, const GeneratorOptions& options) {
+  const Lexicon& lex = options.lexicon ? *options.lexicon : lexicon(false);
   std::vector<Document> docs;
   std::size_t total = 0;
   for (std::uint64_t n = 0; total < target_chars; ++n) {
     Rng rng(seed, n);
-    Document doc;
-    if (rng.chance(0.3)) {
-      doc = make_story(rng);
-    } else {
-      // A few items; about half are followed by their named-again version,
-      // and a quarter appear only named again.
-      const int count = 2 + rng.index(4);
-      for (int i = 0; i < count; ++i) {
-        const Item item = make_item(rng, false);
-        const double r = rng.uniform();
-        if (!doc.text.empty()) doc.text += " ";
-        if (r >= 0.25) doc.links.push_back(link_at(item, doc.text.size()));
-        doc.text += r < 0.25 ? item.named_again : r < 0.75 ? item.text + " " + item.named_again : item.text;
-      }
-    }
+    // The subject draw comes only when subjects are asked for, so that
+    // corpora without them stay the same byte for byte.
+    Document doc = options.subject_share > 0 && rng.chance(options.subject_share) ? subject_items(rng, lex)
+                   : rng.chance(0.3)                                               ? make_story(rng, lex)
+                                                                                   : pronoun_items(rng, lex);
     total += doc.text.size() + 1;
     docs.push_back(std::move(doc));
   }

@@ -32,9 +32,10 @@ struct Item {
   std::string antecedent;   // the referent's head noun or name as written: "animal", "trophies", "Tom"
 };
 
-// A pronoun in a training document and the noun it refers to. A masked LM
-// learns to resolve pronouns when, at the (unmasked) pronoun, it is also
-// asked for that noun: the easiest way to answer is to look at the antecedent.
+// A pronoun in a training document and the noun it refers to, or a verb and
+// its subject's head noun. A masked LM learns to resolve pronouns when, at
+// the (unmasked) pronoun, it is also asked for that noun: the easiest way to
+// answer is to look at the antecedent. Verbs and subjects work the same way.
 struct Coreference {
   Span pronoun;
   std::string antecedent;
@@ -47,16 +48,23 @@ struct Document {
   bool operator==(const Document&) const = default;
 };
 
-// A pronoun item from the training half (held_out = false) or the probe half.
+// A pronoun item from a lexicon, or from the hand-written training half
+// (held_out = false) or probe half.
+Item make_item(Rng& rng, const Lexicon& lex);
 Item make_item(Rng& rng, bool held_out);
 
 // A short story: two characters, an object, events that refer back by
 // pronoun where gender or number makes it clear, and one pronoun item.
-Document make_story(Rng& rng);
+Document make_story(Rng& rng, const Lexicon& lex);
+
+struct GeneratorOptions {
+  const Lexicon* lexicon = nullptr;  // null: the hand-written training half
+  double subject_share = 0;          // documents of verb -> subject sentences (see subject_items.h)
+};
 
 // Training documents (stories and groups of items, some followed by their
 // named-again versions) until about target_chars bytes.
-std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars);
+std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars, const GeneratorOptions& options = {});
 
 // The words of a text as the probe set counts them: runs of letters, digits
 // and apostrophes, or single other non-space characters. Returns their spans.

@@ -9,6 +9,8 @@
 #include "core/error.h"
 #include "train/corpus_generator.h"
 #include "train/rng.h"
+#include "train/subject_items.h"
+#include "train/wordnet_lexicon.h"
 
 namespace attnscope::train::corpus {
 namespace {
@@ -88,6 +90,11 @@ std::string mix_string(const CorpusMix& mix) {
     std::snprintf(buffer, sizeof buffer, "%s%s=%.2f", out.empty() ? "" : ",", name.c_str(), share);
     out += buffer;
   }
+  if (mix.wordnet) out += ",wordnet";
+  if (mix.subject_share > 0) {
+    std::snprintf(buffer, sizeof buffer, ",subjects=%.2f", mix.subject_share);
+    out += buffer;
+  }
   return out;
 }
 
@@ -140,13 +147,39 @@ std::vector<std::string> read_source(const std::filesystem::path& dir, const std
   throw Error("unknown corpus source '" + name + "'");
 }
 
+namespace {
+
+const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) {
+  static std::map<std::filesystem::path, WordNetSplit> cache;
+  const auto it = cache.find(corpora_dir);
+  if (it != cache.end()) return it->second;
+  std::string real_text = read_all(corpora_dir / "tinystories.txt");
+  real_text += read_all(corpora_dir / "brown.txt");
+  const WordNet nouns = WordNet::read(kWordNetDirectory, "noun"), adjectives = WordNet::read(kWordNetDirectory, "adj");
+  return cache.emplace(corpora_dir, wordnet_split(nouns, adjectives, common_words(real_text, 3))).first->second;
+}
+
+GeneratorOptions generator_options(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
+  return {&training_lexicon(mix, corpora_dir), mix.subject_share};
+}
+
+}  // namespace
+
+const Lexicon& training_lexicon(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
+  return mix.wordnet ? wordnet_split_for(corpora_dir).training : lexicon(false);
+}
+
+const Lexicon& held_out_lexicon(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
+  return mix.wordnet ? wordnet_split_for(corpora_dir).held_out : lexicon(true);
+}
+
 std::vector<Document> build_corpus(const std::filesystem::path& dir, const CorpusMix& mix, std::uint64_t seed) {
   std::vector<Document> docs;
   for (const auto& [name, share] : mix.shares) {
     const auto budget = static_cast<std::size_t>(share * static_cast<double>(mix.total_bytes));
     if (budget == 0) continue;
     if (name == "generated") {
-      for (Document& d : generate_documents(seed, budget)) docs.push_back(std::move(d));
+      for (Document& d : generate_documents(seed, budget, generator_options(mix, dir))) docs.push_back(std::move(d));
       continue;
     }
     const std::vector<std::string> source = read_source(dir, name);
@@ -162,22 +195,30 @@ std::vector<Document> build_corpus(const std::filesystem::path& dir, const Corpu
   return docs;
 }
 
-std::string generated_text(const CorpusMix& mix, std::uint64_t seed) {
+std::string generated_text(const CorpusMix& mix, std::uint64_t seed, const std::filesystem::path& corpora_dir) {
   const auto share = mix.shares.find("generated");
   if (share == mix.shares.end()) return {};
   std::string all;
-  for (const Document& d : generate_documents(seed, static_cast<std::size_t>(share->second * static_cast<double>(mix.total_bytes))))
+  const auto bytes = static_cast<std::size_t>(share->second * static_cast<double>(mix.total_bytes));
+  for (const Document& d : generate_documents(seed, bytes, generator_options(mix, corpora_dir)))
     all += d.text + "\n";
   return all;
 }
 
 std::string probe_set_jsonl(std::uint64_t seed, int count, bool held_out,
                             const std::function<bool(const std::string&)>& unseen) {
+  return probe_set_jsonl(seed, count, ProbeOptions{"pronoun", held_out, nullptr}, unseen);
+}
+
+std::string probe_set_jsonl(std::uint64_t seed, int count, const ProbeOptions& options,
+                            const std::function<bool(const std::string&)>& unseen) {
+  if (options.task != "pronoun" && options.task != "subject") throw Error("probe set: unknown task '" + options.task + "'");
+  const Lexicon& lex = options.lexicon ? *options.lexicon : lexicon(options.held_out);
   std::string out;
   for (int n = 0, kept = 0; kept < count; ++n) {
     if (n >= 100 * count + 1000) throw Error("probe set: too few items pass the unseen-text check");
     Rng rng(seed, 0x9806E000ull + static_cast<std::uint64_t>(n));
-    const Item item = make_item(rng, held_out);
+    const Item item = options.task == "subject" ? make_subject_item(rng, lex, options.held_out) : make_item(rng, lex);
     if (unseen && !unseen(item.text)) continue;
     ++kept;
     const std::vector<Span> words = probe_words(item.text);

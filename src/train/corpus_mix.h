@@ -20,7 +20,15 @@ namespace attnscope::train::corpus {
 struct CorpusMix {
   std::map<std::string, double> shares = {{"generated", 0.45}, {"tinystories", 0.35}, {"brown", 0.20}};
   std::size_t total_bytes = 24u << 20;
+  bool wordnet = false;      // the generator's nouns and reasons grown from WordNet (wordnet_lexicon.h)
+  double subject_share = 0;  // generated documents that are verb -> subject sentences (subject_items.h)
 };
+
+// The generator's lexicons for a mix: the hand-written halves, or with
+// `wordnet` the WordNet split, read once per process. `known` words come from
+// the real text in corpora_dir.
+const Lexicon& training_lexicon(const CorpusMix& mix, const std::filesystem::path& corpora_dir);
+const Lexicon& held_out_lexicon(const CorpusMix& mix, const std::filesystem::path& corpora_dir);
 
 // Parses "name=share,..."; names: generated, tinystories, brown, kjv, shakespeare.
 CorpusMix parse_mix(const std::string& spec, std::size_t total_bytes);
@@ -39,7 +47,7 @@ std::vector<Document> build_corpus(const std::filesystem::path& corpora_dir, con
 
 // Every generated document build_corpus(mix, seed) holds, joined by newlines:
 // what a probe item must not appear in to count as a held-out sentence.
-std::string generated_text(const CorpusMix& mix, std::uint64_t seed);
+std::string generated_text(const CorpusMix& mix, std::uint64_t seed, const std::filesystem::path& corpora_dir = {});
 
 // The probe set as JSON lines: {"text", "words", "pronoun", "candidates",
 // "answer", "schema", "decided_by"}, indices into "words" (see probe_words).
@@ -49,6 +57,17 @@ std::string generated_text(const CorpusMix& mix, std::uint64_t seed);
 // `unseen`, if given, gets a first look at each item's text: items it
 // rejects (say, because the training text holds them) are replaced by others.
 std::string probe_set_jsonl(std::uint64_t seed, int count, bool held_out = true,
+                            const std::function<bool(const std::string&)>& unseen = {});
+
+// The same for either task: "pronoun" items, or "subject" items whose
+// "pronoun" is the verb and whose answer is its subject (held_out: with the
+// verbs training never saw). `lexicon` null: the hand-written half.
+struct ProbeOptions {
+  std::string task = "pronoun";
+  bool held_out = true;
+  const Lexicon* lexicon = nullptr;
+};
+std::string probe_set_jsonl(std::uint64_t seed, int count, const ProbeOptions& options,
                             const std::function<bool(const std::string&)>& unseen = {});
 
 }  // namespace attnscope::train::corpus

@@ -74,7 +74,7 @@ void fit(FitOptions o, std::ostream& log) {
   const TokenStream train_stream = tokenize_documents(*tokenizer, train_docs, arch, train_links);
   const TokenStream validation_stream = tokenize_documents(*tokenizer, validation_docs, arch, validation_links);
   const auto linked = std::count_if(train_stream.antecedents.begin(), train_stream.antecedents.end(), [](int id) { return id >= 0; });
-  log << "tokens: " << train_stream.ids.size() << " training (" << linked << " pronouns linked to their antecedent), "
+  log << "tokens: " << train_stream.ids.size() << " training (" << linked << " words linked: pronoun to antecedent, verb to subject), "
       << validation_stream.ids.size() << " validation (" << since() << ")" << std::endl;
 
   Trainer trainer(o.train, &train_stream, validation_stream.ids.empty() ? nullptr : &validation_stream);

@@ -28,6 +28,7 @@
 #include "train/loss_plot.h"
 #include "train/probe_eval.h"
 #include "core/model.h"
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -42,13 +43,15 @@ constexpr const char* kUsage = R"(usage:
       --lr 1e-3 --min-lr-ratio 0.1 --warmup 200 --wd 0.01 --clip 1.0
       --mask-prob 0.15 --vocab 6000 --seed 1
       --mix generated=0.45,tinystories=0.35,brown=0.20 --mb 24 --corpora ../shared/corpora
+      --wordnet --subjects 0.3   nouns and reasons grown from WordNet; a share of verb -> subject documents
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
-  attnscope-train probe --out FILE [--count 400] [--seed 7] [--lexicon held-out|training]
-  attnscope-train probe-eval --model DIR [--probe FILE | --count 400 --seed 7 --lexicon held-out|training] [--write-presets]
+  attnscope-train probe --out FILE [--count 400] [--seed 7] [--task pronoun|subject] [--lexicon held-out|wordnet-held-out|training]
+  attnscope-train probe-eval --model DIR [--task pronoun|subject] [--probe FILE | --count 400 --seed 7 --lexicon ...] [--write-presets]
       --lexicon training: new sentences in the training vocabulary, none of them in the
-      generated text of --mix/--mb/--corpus-seed (give the training run's values)
+      generated text of --mix/--mb/--wordnet/--subjects/--corpus-seed (give the training run's values);
+      --task subject scores verb -> subject (the verb is the query, its subject the answer)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
   attnscope-train fit-translate --out DIR [options]   English -> French Marian model, tokenizers included
@@ -68,8 +71,12 @@ constexpr const char* kUsage = R"(usage:
 
 
 corpus::CorpusMix mix_from(Args& args) {
-  return corpus::parse_mix(args.str("--mix", "generated=0.45,tinystories=0.35,brown=0.20"),
-                           static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
+  corpus::CorpusMix mix = corpus::parse_mix(args.str("--mix", "generated=0.45,tinystories=0.35,brown=0.20"),
+                                            static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
+  mix.wordnet = args.flag("--wordnet");
+  mix.subject_share = args.number("--subjects", 0);
+  if (mix.subject_share < 0 || mix.subject_share > 1) throw Error("--subjects: expected a share between 0 and 1");
+  return mix;
 }
 
 std::string default_corpora() { return "../shared/corpora"; }
@@ -129,17 +136,49 @@ int run_corpus(Args& args) {
   return 0;
 }
 
-// The probe items the options ask for: --lexicon held-out (the default: nouns,
-// frames and wordings training never saw) or training (new sentences in the
-// training vocabulary, skipping any the generated training text of --mix,
-// --mb and --corpus-seed holds).
+// The probe items the options ask for: --task pronoun or subject (verb ->
+// subject), and --lexicon held-out (the default: the hand-written nouns,
+// frames, wordings and verbs training never saw), wordnet-held-out (WordNet's
+// held-out synsets as well) or training (new sentences in the training
+// vocabulary, skipping any the generated training text of --mix, --mb,
+// --wordnet, --subjects and --corpus-seed holds).
 std::string probe_items(Args& args, int count, std::uint64_t seed) {
   const std::string lexicon = args.str("--lexicon", "held-out");
-  if (lexicon == "held-out") return corpus::probe_set_jsonl(seed, count, true);
-  if (lexicon != "training") throw Error("--lexicon: expected held-out or training, got '" + lexicon + "'");
-  const corpus::CorpusMix mix = mix_from(args);
-  const std::string training = corpus::generated_text(mix, static_cast<std::uint64_t>(args.number("--corpus-seed", 1)));
-  return corpus::probe_set_jsonl(seed, count, false, [&](const std::string& text) { return training.find(text) == std::string::npos; });
+  corpus::ProbeOptions probe;
+  probe.task = args.str("--task", "pronoun");
+  corpus::CorpusMix mix = mix_from(args);
+  const std::string corpora = args.str("--corpora", default_corpora());
+  if (lexicon == "held-out") return corpus::probe_set_jsonl(seed, count, probe);
+  if (lexicon == "wordnet-held-out") {
+    mix.wordnet = true;
+    probe.lexicon = &corpus::held_out_lexicon(mix, corpora);
+    return corpus::probe_set_jsonl(seed, count, probe);
+  }
+  if (lexicon != "training") throw Error("--lexicon: expected held-out, wordnet-held-out or training, got '" + lexicon + "'");
+  probe.held_out = false;
+  probe.lexicon = &corpus::training_lexicon(mix, corpora);
+  const std::string training = corpus::generated_text(mix, static_cast<std::uint64_t>(args.number("--corpus-seed", 1)), corpora);
+  return corpus::probe_set_jsonl(seed, count, probe, [&](const std::string& text) { return training.find(text) == std::string::npos; });
+}
+
+// Writes `presets` into the model folder's attnscope.json, keeping the
+// presets already there under other names (the pronoun and the subject
+// probes each write their own).
+void write_presets_into(const std::string& model_dir, const std::vector<HeadChoice>& presets) {
+  const std::string path = model_dir + "/attnscope.json";
+  nlohmann::json kept = nlohmann::json::array();
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    const auto old = nlohmann::json::parse(in, nullptr, false);
+    if (old.is_object() && old.contains("presets") && old["presets"].is_array())
+      for (const auto& p : old["presets"])
+        if (p.is_object() && std::none_of(presets.begin(), presets.end(), [&](const HeadChoice& c) { return p.value("name", "") == c.name; }))
+          kept.push_back(p);
+  }
+  nlohmann::json out = nlohmann::json::parse(presets_json(presets));
+  for (const auto& p : kept) out["presets"].push_back(p);
+  write_file_atomically(path, out.dump(2) + "\n", Overwrite::Allow);
+  std::cout << "wrote " << path << "\n";
 }
 
 int run_probe(Args& args) {
@@ -159,6 +198,7 @@ int run_probe_eval(Args& args) {
   const int count = args.integer("--count", 400);
   const auto seed = static_cast<std::uint64_t>(args.number("--seed", 7));
   const bool write_presets = args.flag("--write-presets");
+  const bool subject_task = args.str("--task", "pronoun") == "subject";
   std::string jsonl;
   if (probe_file.empty()) jsonl = probe_items(args, count, seed);
   args.finish();
@@ -169,14 +209,10 @@ int run_probe_eval(Args& args) {
     jsonl.assign(std::istreambuf_iterator<char>(in), {});
   }
   const ProbeReport report = run_probe(model, parse_probe_set(jsonl));
-  std::cout << format_report(report);
-  const auto presets = choose_presets(report, !model->config.causal);
+  std::cout << (subject_task ? format_subject_report(report) : format_report(report));
+  const auto presets = subject_task ? std::vector<HeadChoice>{choose_subject_preset(report)} : choose_presets(report, !model->config.causal);
   for (const HeadChoice& p : presets) std::cout << p.name << ": layer " << p.layer << ", head " << p.head << "\n";
-  if (write_presets) {
-    const std::string out = model_dir + "/attnscope.json";
-    write_file_atomically(out, presets_json(presets), Overwrite::Allow);
-    std::cout << "wrote " << out << "\n";
-  }
+  if (write_presets) write_presets_into(model_dir, presets);
   return 0;
 }
 
@@ -205,7 +241,7 @@ int main(int argc, char** argv) {
       return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
-    Args args(argc, argv, 2, {"--resume", "--write-presets"});
+    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "probe") return run_probe(args);

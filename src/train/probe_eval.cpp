@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +49,24 @@ std::vector<std::array<float, 2>> pair_weights(const std::shared_ptr<const Model
   if (pronoun.empty() || animal.empty() || street.empty()) throw Error("probe: the tokenizer merged the pair's words");
   std::vector<std::array<float, 2>> out;
   for (const HeadCapture& h : s->heads) out.push_back({weight_on(h.probs, pronoun.front(), animal), weight_on(h.probs, pronoun.front(), street)});
+  return out;
+}
+
+// Per head: the weight from "sat" on "cat" in the seed sentence, and whether
+// "cat" gets the most of that row.
+std::vector<std::pair<float, bool>> seed_subject_weights(const std::shared_ptr<const Model>& model) {
+  const std::string text = "The cat sat on the mat.";
+  RunOptions options;
+  options.predict = RunOptions::Predict::None;
+  const auto s = run_text(model, text, options);
+  const auto sat = tokens_of(*s, find_word(text, "sat")), cat = tokens_of(*s, find_word(text, "cat"));
+  if (sat.empty() || cat.empty()) throw Error("probe: the tokenizer merged the seed sentence's words");
+  std::vector<std::pair<float, bool>> out;
+  for (const HeadCapture& h : s->heads) {
+    Eigen::Index peak = 0;
+    h.probs.row(sat.front()).maxCoeff(&peak);
+    out.push_back({weight_on(h.probs, sat.front(), cat), std::find(cat.begin(), cat.end(), static_cast<int>(peak)) != cat.end()});
+  }
   return out;
 }
 
@@ -137,7 +156,18 @@ ProbeReport run_probe(const std::shared_ptr<const Model>& model, const std::vect
     h.wide_street = wide[i][1];
     h.pair_right = h.tired_animal > h.tired_street && h.wide_street > h.wide_animal;
   }
+  const auto seed = seed_subject_weights(model);
+  for (size_t i = 0; i < r.heads.size(); ++i) std::tie(r.heads[i].sat_cat, r.heads[i].seed_subject_right) = seed[i];
   return r;
+}
+
+HeadChoice choose_subject_preset(const ProbeReport& report) {
+  if (report.heads.empty()) throw Error("probe: the report has no heads");
+  const bool any_seed = std::any_of(report.heads.begin(), report.heads.end(), [](const HeadProbe& h) { return h.seed_subject_right; });
+  const HeadProbe* top = nullptr;
+  for (const HeadProbe& h : report.heads)
+    if ((h.seed_subject_right || !any_seed) && (!top || h.all.accuracy() > top->all.accuracy())) top = &h;
+  return {"verb \u2192 subject", top->layer, top->head};
 }
 
 std::vector<HeadChoice> choose_presets(const ProbeReport& report, bool bidirectional) {
@@ -197,6 +227,25 @@ std::string format_report(const ProbeReport& r) {
                 r.skipped, 100.0 * r.nearest.accuracy(), 100.0 * r.first.accuracy());
   out += line;
   return out;
+}
+
+std::string format_subject_report(const ProbeReport& r) {
+  std::string out;
+  char line[200];
+  std::snprintf(line, sizeof line, "%-6s %8s %10s %10s %8s %5s\n", "head", "all", "structure", "agreement", "sat:cat", "seed");
+  out += line;
+  for (const HeadProbe& h : r.heads) {
+    const auto pct = [&](const char* key) {
+      const auto it = h.by_decided.find(key);
+      return it == h.by_decided.end() ? 0.0 : 100.0 * it->second.accuracy();
+    };
+    std::snprintf(line, sizeof line, "L%dH%-3d %7.1f%% %9.1f%% %9.1f%% %8.3f %5s\n", h.layer, h.head, 100.0 * h.all.accuracy(),
+                  pct("structure"), pct("agreement"), h.sat_cat, h.seed_subject_right ? "yes" : "no");
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%d items scored, %d skipped; baselines: nearest noun %.1f%%, first noun %.1f%%\n", r.nearest.total,
+                r.skipped, 100.0 * r.nearest.accuracy(), 100.0 * r.first.accuracy());
+  return out + line;
 }
 
 }  // namespace attnscope::train

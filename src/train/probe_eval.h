@@ -41,6 +41,10 @@ struct HeadProbe {
   float tired_animal = 0, tired_street = 0, wide_animal = 0, wide_street = 0;  // the pair's weights
   double previous_token = 0, next_token = 0;  // mean weight on key t-1 / t+1 over probe tokens
   double first_token = 0;                     // mean weight on key 0 ([CLS] or the first word)
+  // "The cat sat on the mat.": the weight from "sat" on "cat", and whether
+  // "cat" gets the most weight of all tokens (the seed of the subject head).
+  float sat_cat = 0;
+  bool seed_subject_right = false;
 };
 
 struct ProbeReport {
@@ -63,11 +67,19 @@ struct HeadChoice {
 };
 std::vector<HeadChoice> choose_presets(const ProbeReport& report, bool bidirectional);
 
+// From a report on the verb -> subject probe (corpus::ProbeOptions task
+// "subject"): the most accurate head among those whose row at "sat" in the
+// seed sentence peaks on "cat" (among all heads if none does).
+HeadChoice choose_subject_preset(const ProbeReport& subject_report);
+
 // {"presets":[{"name":..., "layer":L, "head":H}, ...]}: the model folder's attnscope.json.
 std::string presets_json(const std::vector<HeadChoice>& presets);
 
 // A plain-text table: one row per head with its accuracy overall and per
 // deciding feature, the pair, and the positional weights; then the baselines.
 std::string format_report(const ProbeReport& report);
+// The same for the verb -> subject probe: accuracy overall, by structure and
+// by agreement, and the seed sentence's "sat" -> "cat" weight.
+std::string format_subject_report(const ProbeReport& report);
 
 }  // namespace attnscope::train

@@ -75,5 +75,20 @@ TEST(ProbeEval, PronounPresetNeedsThePairWhenAnyHeadGetsIt) {
   EXPECT_EQ(json["presets"][0]["head"], 1);
 }
 
+TEST(ProbeEval, SubjectPresetNeedsTheSeedSentenceWhenAnyHeadGetsIt) {
+  ProbeReport r = report_of(2, 2);
+  r.heads[1].all = {97, 100};  // most accurate, but "sat" peaks elsewhere
+  r.heads[2].all = {91, 100};
+  r.heads[2].seed_subject_right = true;
+  r.heads[3].all = {60, 100};
+  r.heads[3].seed_subject_right = true;
+  const HeadChoice chosen = choose_subject_preset(r);
+  EXPECT_EQ(chosen.name, "verb \u2192 subject");
+  EXPECT_EQ(chosen.layer * 2 + chosen.head, 2);
+  r.heads[2].seed_subject_right = r.heads[3].seed_subject_right = false;  // none does: the most accurate
+  EXPECT_EQ(choose_subject_preset(r).layer * 2 + choose_subject_preset(r).head, 1);
+  EXPECT_NE(format_subject_report(r).find("L0H1      97.0%"), std::string::npos) << format_subject_report(r);
+}
+
 }  // namespace
 }  // namespace attnscope::train

@@ -1,0 +1,52 @@
+// Princeton WordNet 3.0 as Debian's wordnet-base installs it
+// (/usr/share/wordnet): one part of speech at a time, its synsets with their
+// hypernym and similar-to pointers, and each lemma's senses in order of
+// frequency. The corpus generator draws its noun classes and adjective
+// clusters from it.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace attnscope::train {
+
+inline const std::filesystem::path kWordNetDirectory = "/usr/share/wordnet";
+
+struct Synset {
+  std::vector<std::string> lemmas;       // as written, "worn_out" for multi-word ones
+  std::vector<std::uint32_t> hypernyms;  // '@' pointers (not instance hypernyms)
+  std::vector<std::uint32_t> similar;    // '&' pointers (adjective clusters)
+  bool instance = false;                 // has an instance hypernym: a named river, city, person
+};
+
+class WordNet {
+ public:
+  // pos: "noun" or "adj". Reads data.<pos>, index.<pos> and <pos>.exc;
+  // throws Error naming the file and line of anything malformed.
+  static WordNet read(const std::filesystem::path& dir, const std::string& pos);
+
+  const Synset& synset(std::uint32_t offset) const;
+  // The lemma's synsets, most frequent sense first; empty if unknown.
+  const std::vector<std::uint32_t>& senses(const std::string& lemma) const;
+  // How often the lemma's senses were tagged in the WordNet sense-tagged
+  // corpora: zero for rare words.
+  int tagged_count(const std::string& lemma) const;
+  // The synset of lemma#sense (1-based), or throws Error naming it.
+  std::uint32_t sense(const std::string& lemma, int number) const;
+  // True if `offset` is `ancestor` or reaches it through hypernyms.
+  bool is_a(std::uint32_t offset, std::uint32_t ancestor) const;
+  // Irregular forms from <pos>.exc: base -> inflected ("mouse" -> "mice").
+  const std::map<std::string, std::string>& irregular() const { return irregular_; }
+  const std::map<std::string, std::vector<std::uint32_t>>& index() const { return senses_; }
+
+ private:
+  std::map<std::uint32_t, Synset> synsets_;
+  std::map<std::string, std::vector<std::uint32_t>> senses_;
+  std::map<std::string, int> tagged_;
+  std::map<std::string, std::string> irregular_;
+};
+
+}  // namespace attnscope::train

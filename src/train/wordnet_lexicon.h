@@ -1,0 +1,38 @@
+// The corpus lexicon grown from WordNet: thousands of nouns for each
+// candidate class (animal, person, food, container...) and, for each
+// adjective the reasons use, its similar-to cluster (tired ~ weary).
+//
+// Held-out words stay honest: a WordNet synset is either training or held
+// out, never both. Every synset of a word in the hand-written held-out half
+// (gorilla, exhausted...) is held out, and so is about half of the others,
+// chosen by a hash of the synset, for a larger new-word probe. So no synonym
+// of a held-out word is ever trained on.
+#pragma once
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "train/corpus_lexicon.h"
+#include "train/wordnet.h"
+
+namespace attnscope::train::corpus {
+
+struct WordNetSplit {
+  Lexicon training;  // the hand-written training half plus WordNet's training synsets
+  Lexicon held_out;  // the hand-written held-out half plus WordNet's held-out synsets
+  int training_nouns = 0, held_out_nouns = 0, training_reasons = 0;  // what WordNet added
+};
+
+// `known` holds the lower-case words real text uses often enough to learn
+// (see common_words); a WordNet word outside it that its sense-tagged corpora
+// never saw either is left out, since a model could not know what it means.
+WordNetSplit wordnet_split(const WordNet& nouns, const WordNet& adjectives, const std::set<std::string>& known);
+
+// Lower-case words that occur at least `min_count` times in `text`.
+std::set<std::string> common_words(const std::string& text, int min_count);
+
+// The plural of a WordNet noun: its irregular form if WordNet lists one,
+// else the regular English rules (box -> boxes, city -> cities, dog -> dogs).
+std::string plural_of(const WordNet& nouns, const std::string& singular);
+
+}  // namespace attnscope::train::corpus
