@@ -155,7 +155,7 @@ const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) 
   if (it != cache.end()) return it->second;
   std::string real_text = read_all(corpora_dir / "tinystories.txt");
   real_text += read_all(corpora_dir / "brown.txt");
-  const WordNet nouns = WordNet::read(kWordNetDirectory, "noun"), adjectives = WordNet::read(kWordNetDirectory, "adj");
+  const WordNet nouns = WordNet::read(kWordNetDir, "noun"), adjectives = WordNet::read(kWordNetDir, "adj");
   return cache.emplace(corpora_dir, wordnet_split(nouns, adjectives, common_words(real_text, 3))).first->second;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/unicode.h"
+#include "train/wordnet.h"
 
 namespace attnscope::train {
 namespace fs = std::filesystem;
@@ -99,22 +100,10 @@ std::map<std::string, std::set<std::string>> read_freedict(const fs::path& index
 }
 
 std::map<std::string, std::set<int>> read_wordnet_nouns(const fs::path& dir) {
-  std::ifstream in(dir / "data.noun");
-  if (!in) throw Error(ErrorKind::Io, (dir / "data.noun").string() + ": cannot open");
   std::map<std::string, std::set<int>> out;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == ' ') continue;  // licence header
-    std::istringstream f(line);
-    std::string offset, type, count_hex;
-    int lexfile = 0;
-    f >> offset >> lexfile >> type >> count_hex;
-    const int words = std::stoi(count_hex, nullptr, 16);
-    for (int i = 0; i < words; ++i) {
-      std::string word, lex_id;
-      f >> word >> lex_id;
-      out[lower(word)].insert(lexfile);
-    }
-  }
+  const WordNet nouns = WordNet::read(dir, "noun");
+  for (const auto& [offset, synset] : nouns.synsets())
+    for (const std::string& lemma : synset.lemmas) out[lemma].insert(synset.lexicographer_file);
   return out;
 }
 

@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "train/parallel_lexicon.h"
+#include "train/wordnet.h"
 
 namespace attnscope::train {
 
 inline const std::filesystem::path kFreeDictIndex = "/usr/share/dictd/freedict-eng-fra.index";
 inline const std::filesystem::path kFreeDictData = "/usr/share/dictd/freedict-eng-fra.dict.dz";
-inline const std::filesystem::path kWordNetDir = "/usr/share/wordnet";
 
 // English headword -> its French translations, lowercased, numbering and
 // parenthesised notes removed.

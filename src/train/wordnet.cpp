@@ -60,6 +60,9 @@ Synset parse_synset(const std::vector<std::string>& f, const fs::path& file, int
       malformed(file, line, "bad count '" + f[i - 1] + "'");
     }
   };
+  i = 1;
+  s.lexicographer_file = static_cast<int>(count(10));
+  i = 3;
   const std::size_t words = count(16);
   for (std::size_t w = 0; w < words; ++w, i += 2) {
     if (i + 1 >= f.size()) malformed(file, line, "ends inside its words");

@@ -13,13 +13,14 @@
 
 namespace attnscope::train {
 
-inline const std::filesystem::path kWordNetDirectory = "/usr/share/wordnet";
+inline const std::filesystem::path kWordNetDir = "/usr/share/wordnet";
 
 struct Synset {
   std::vector<std::string> lemmas;       // as written, "worn_out" for multi-word ones
   std::vector<std::uint32_t> hypernyms;  // '@' pointers (not instance hypernyms)
   std::vector<std::uint32_t> similar;    // '&' pointers (adjective clusters)
   bool instance = false;                 // has an instance hypernym: a named river, city, person
+  int lexicographer_file = 0;            // 5 noun.animal, 6 noun.artifact, 13 noun.food, 18 noun.person ...
 };
 
 class WordNet {
@@ -41,6 +42,7 @@ class WordNet {
   // Irregular forms from <pos>.exc: base -> inflected ("mouse" -> "mice").
   const std::map<std::string, std::string>& irregular() const { return irregular_; }
   const std::map<std::string, std::vector<std::uint32_t>>& index() const { return senses_; }
+  const std::map<std::uint32_t, Synset>& synsets() const { return synsets_; }
 
  private:
   std::map<std::uint32_t, Synset> synsets_;

@@ -15,11 +15,11 @@ namespace attnscope::train::corpus {
 namespace {
 
 const WordNet& nouns() {
-  static const WordNet wn = WordNet::read(kWordNetDirectory, "noun");
+  static const WordNet wn = WordNet::read(kWordNetDir, "noun");
   return wn;
 }
 const WordNet& adjectives() {
-  static const WordNet wn = WordNet::read(kWordNetDirectory, "adj");
+  static const WordNet wn = WordNet::read(kWordNetDir, "adj");
   return wn;
 }
 const WordNetSplit& split() {
