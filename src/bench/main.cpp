@@ -16,6 +16,7 @@
 
 #include "bench/machine.h"
 #include "bench/report.h"
+#include "core/synthetic_bert.h"
 #include "core/synthetic_gpt2.h"
 #include "bench/workload.h"
 #include "core/error.h"
@@ -31,7 +32,8 @@ namespace fs = std::filesystem;
 const char* kUsage =
     "usage: attnscope-bench [--model PATH] [--runs N] [--sizes 8,32,...] [--seed S] [--json FILE]\n"
     "                       [--no-baseline] [--no-gemm-reference]\n"
-    "       attnscope-bench --write-model DIR [--seed S]   (write the synthetic checkpoint and exit)\n"
+    "       attnscope-bench --write-model DIR [--shape gpt2-small|bert-base] [--seed S]\n"
+    "                       (write a synthetic checkpoint and exit; bert-base is for the app's --bench-ui)\n"
     "Without --model, a GPT-2-small-shaped checkpoint with random weights is written to a temporary\n"
     "folder (removed again once loaded). Times run_tokens with default RunOptions (capture everything,\n"
     "top-5 at every position) at each T; in the same run, the same pass with Eigen's GEMM (the\n"
@@ -48,6 +50,7 @@ struct Options {
   std::uint64_t seed = 1234;
   std::optional<std::string> json;
   std::optional<std::string> write_model;  // write the synthetic checkpoint here and stop
+  std::string shape = "gpt2-small";        // of the written checkpoint: gpt2-small or bert-base
   bool baseline = true;        // time the same pass with Eigen's GEMM
   bool gemm_reference = true;  // time plain Eigen products of the same shapes
 };
@@ -96,6 +99,9 @@ Options parse_args(int argc, char** argv) {
       o.json = value();
     } else if (a == "--write-model") {
       o.write_model = value();
+    } else if (a == "--shape") {
+      o.shape = value();
+      if (o.shape != "gpt2-small" && o.shape != "bert-base") throw Error("--shape: expected gpt2-small or bert-base, got '" + o.shape + "'");
     } else if (a == "--no-baseline") {
       o.baseline = false;
     } else if (a == "--no-gemm-reference") {
@@ -107,6 +113,7 @@ Options parse_args(int argc, char** argv) {
       throw Error("unknown option '" + a + "'\n" + kUsage);
     }
   }
+  if (o.shape != "gpt2-small" && !o.write_model) throw Error("--shape applies only to --write-model");
   return o;
 }
 
@@ -287,8 +294,9 @@ struct RemoveOnExit {
 int bench_main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
   if (o.write_model) {
-    write_synthetic_gpt2(*o.write_model, Gpt2Shape{}, o.seed);
-    std::printf("wrote a GPT-2-small-shaped checkpoint with random weights to %s\n", o.write_model->c_str());
+    if (o.shape == "bert-base") write_synthetic_bert(*o.write_model, BertShape{}, o.seed);
+    else write_synthetic_gpt2(*o.write_model, Gpt2Shape{}, o.seed);
+    std::printf("wrote a %s-shaped checkpoint with random weights to %s\n", o.shape.c_str(), o.write_model->c_str());
     return 0;
   }
   std::printf("attnscope-bench   (load average at start: %s)\n", load_average().c_str());

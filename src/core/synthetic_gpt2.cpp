@@ -1,6 +1,5 @@
 #include "core/synthetic_gpt2.h"
 
-#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -11,38 +10,12 @@
 #include "core/error.h"
 #include "core/families.h"
 #include "core/safetensors_writer.h"
+#include "core/synthetic_weights.h"
 
 namespace attnscope {
 namespace {
 
 namespace fs = std::filesystem;
-
-// xorshift64*: 124M values in well under a second, where std::normal_distribution
-// would take most of a minute. Only the scale of the weights matters here.
-struct FastUniform {
-  std::uint64_t state;
-  explicit FastUniform(std::uint64_t seed) : state(seed ? seed : 0x9E3779B97F4A7C15ull) {}
-  float next() {  // uniform in [-1, 1)
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    const std::uint64_t r = state * 0x2545F4914F6CDD1Dull;
-    return static_cast<float>(r >> 40) * (2.0f / 16777216.0f) - 1.0f;
-  }
-};
-
-NamedTensor random_tensor(std::string name, std::vector<std::int64_t> shape, FastUniform& rng) {
-  std::int64_t n = 1;
-  for (std::int64_t d : shape) n *= d;
-  const float half_width = 0.02f * std::sqrt(3.0f);  // uniform [-a, a] has std a/√3
-  NamedTensor t{std::move(name), std::move(shape), std::vector<float>(static_cast<size_t>(n)), DType::F32};
-  for (float& v : t.data) v = rng.next() * half_width;
-  return t;
-}
-
-NamedTensor constant_tensor(std::string name, std::int64_t n, float value) {
-  return NamedTensor{std::move(name), {n}, std::vector<float>(static_cast<size_t>(n), value), DType::F32};
-}
 
 void write_text(const fs::path& path, const std::string& text) {
   write_file_atomically(path, text, Overwrite::Refuse);
