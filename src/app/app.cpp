@@ -9,6 +9,7 @@
 #include "core/model.h"
 #include "core/unicode.h"
 #include "scene/attention_view.h"
+#include "scene/display_mode_choice.h"
 
 namespace attnscope::app {
 
@@ -75,6 +76,7 @@ void apply_result(App& app, InferenceResult& result) {
   app.runs.cut_to_tokens = result.run.truncated ? s.run->n_tokens : 0;
   app.runs.last_run_ms = result.run_ms;
   app.runs.last_result_submitted = result.submitted;
+  display_mode_delivered(s, result.display_mode);
   clamp_selection(s);
 }
 
@@ -124,7 +126,7 @@ void submit_run_if_requested(App& app) {
     request.model = s.model;
     request.text = s.text;
     request.interventions = s.interventions;
-    request.display_mode = s.display.mode;
+    request.display_mode = chosen_display_mode(s);
     if (s.forced && s.encoder_decoder()) request.target = s.target;
     app.runs.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;

@@ -9,6 +9,7 @@
 #include <imgui_internal.h>  // ImGui::CalcWrapWidthForPos
 
 #include "render/figure_record.h"
+#include "scene/display_mode_choice.h"
 #include "scene/display_modes.h"
 
 namespace attnscope {
@@ -107,14 +108,19 @@ const char* display_mode_label(DisplayMode mode) {
 
 namespace {
 
-void draw_display_mode_combo(DisplaySettings& display, float width) {
+void draw_display_mode_combo(AppState& state, float width) {
+  const DisplayMode shown = chosen_display_mode(state);
   ImGui::SetNextItemWidth(width);
-  if (ImGui::BeginCombo("Show", display_mode_label(display.mode))) {
+  if (ImGui::BeginCombo("Show", display_mode_label(shown))) {
     for (DisplayMode mode : {DisplayMode::Raw, DisplayMode::Value, DisplayMode::Rollout, DisplayMode::Flow})
-      if (ImGui::Selectable(display_mode_label(mode), mode == display.mode)) display.mode = mode;
+      if (ImGui::Selectable(display_mode_label(mode), mode == shown)) choose_display_mode(state, mode);
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", display_mode_caption(display.mode));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", display_mode_caption(shown));
+  if (state.pending_display_mode) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("computing %s...", display_mode_label(*state.pending_display_mode));
+  }
 }
 
 }  // namespace
@@ -157,7 +163,7 @@ void draw_display_controls(AppState& state) {
   // Wide enough for the longest choice, "value-weighted".
   const float mode_width = ImGui::CalcTextSize("value-weighted").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
   same_line_if_fits(labelled_width(mode_width, "Show"));
-  draw_display_mode_combo(display, mode_width);
+  draw_display_mode_combo(state, mode_width);
   const char* hide_label = "Hide special tokens and renormalise (display only)";
   same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), hide_label));
   ImGui::Checkbox(hide_label, &display.hide_special);

@@ -1,6 +1,7 @@
 // display_mode_weights: the derived matrices of a snapshot, computed once.
 // Views ask for them every frame (the model view once per head), and rollout
 // or value norms at T = 1024 cost far more than a frame.
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -53,20 +54,44 @@ MatrixRM layer_mean(const AttentionSnapshot& s, int layer) {
   return working ? MatrixRM(sum / static_cast<float>(working)) : sum;
 }
 
-Derived& derived_of(const AttentionSnapshot& s) {
-  static std::deque<Derived> cache;  // the few snapshots on screen: self, decoder, cross
-  const SnapshotKey key = SnapshotKey::of(s);
-  for (Derived& d : cache)
-    if (d.key == key) return d;
-  if (cache.size() >= 4) cache.pop_back();
+Derived derived_for(const AttentionSnapshot& s, const SnapshotKey& key) {
   Derived d;
   d.key = key;
   for (int l = 0; l < s.n_layers; ++l) d.layer_means.push_back(layer_mean(s, l));
   d.rollout.resize(static_cast<size_t>(s.n_layers));
   d.flow.resize(static_cast<size_t>(s.n_layers));
   d.value.resize(s.heads.size());
-  cache.push_front(std::move(d));
-  return cache.front();
+  return d;
+}
+
+// The few snapshots on screen: self, decoder, cross. Callers hold cache_mutex.
+std::deque<Derived>& cache() {
+  static std::deque<Derived> entries;
+  return entries;
+}
+std::mutex cache_mutex;  // the app's views, the worker's precompute and a background export
+
+Derived* find_derived(const SnapshotKey& key) {
+  for (Derived& d : cache())
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+// Files `d`; an entry already there keeps what it has and gains what d adds.
+Derived& insert_derived(Derived d) {
+  if (Derived* existing = find_derived(d.key)) {
+    const auto gain = [](std::vector<MatrixRM>& have, std::vector<MatrixRM>& add) {
+      for (size_t i = 0; i < have.size() && i < add.size(); ++i)
+        if (add[i].size() > 0) have[i] = std::move(add[i]);
+    };
+    gain(existing->rollout, d.rollout);
+    gain(existing->flow, d.flow);
+    gain(existing->value, d.value);
+    return *existing;
+  }
+  if (cache().size() >= 4) cache().pop_back();
+  cache().push_front(std::move(d));
+  return cache().front();
 }
 
 std::vector<MatrixRM> up_to(const std::vector<MatrixRM>& layers, int layer) {
@@ -78,9 +103,10 @@ std::vector<MatrixRM> up_to(const std::vector<MatrixRM>& layers, int layer) {
 MatrixRM display_mode_weights(const AttentionSnapshot& s, int layer, int head, DisplayMode mode) {
   const MatrixRM& probs = s.head(layer, head).probs;  // [T, Tk]
   if (mode == DisplayMode::Raw || !display_mode_applies(s, mode)) return probs;
-  static std::mutex mutex;  // the app's views and a background export may ask at once
-  const std::lock_guard<std::mutex> lock(mutex);
-  Derived& d = derived_of(s);
+  const SnapshotKey key = SnapshotKey::of(s);
+  const std::lock_guard<std::mutex> lock(cache_mutex);
+  Derived* found = find_derived(key);
+  Derived& d = found ? *found : insert_derived(derived_for(s, key));
   const auto l = static_cast<size_t>(layer);
   if (mode == DisplayMode::Value) {
     MatrixRM& v = d.value[static_cast<size_t>(layer * s.n_heads + head)];  // [T, Tk]
@@ -93,10 +119,32 @@ MatrixRM display_mode_weights(const AttentionSnapshot& s, int layer, int head, D
   return cached[l];
 }
 
+// Fills a Derived of its own without the lock, so that views asking for the
+// snapshot on screen meanwhile are not kept waiting, then files it.
 void precompute_display_mode(const AttentionSnapshot& s, DisplayMode mode) {
   if (mode == DisplayMode::Raw || !display_mode_applies(s, mode)) return;
-  for (int l = 0; l < s.n_layers; ++l)
-    for (int h = 0; h < (mode == DisplayMode::Value ? s.n_heads : 1); ++h) display_mode_weights(s, l, h, mode);
+  Derived d = derived_for(s, SnapshotKey::of(s));
+  for (int l = 0; l < s.n_layers; ++l) {
+    const auto layer = static_cast<size_t>(l);
+    if (mode == DisplayMode::Value)
+      for (int h = 0; h < s.n_heads; ++h)
+        d.value[static_cast<size_t>(l * s.n_heads + h)] = value_weighted(s.head(l, h).probs, s.value_contribution(l, h));
+    else if (mode == DisplayMode::Rollout)
+      d.rollout[layer] = attention_rollout(up_to(d.layer_means, l));
+    else
+      d.flow[layer] = attention_flow(up_to(d.layer_means, l));
+  }
+  const std::lock_guard<std::mutex> lock(cache_mutex);
+  insert_derived(std::move(d));
+}
+
+bool display_mode_ready(const AttentionSnapshot& s, DisplayMode mode) {
+  if (mode == DisplayMode::Raw || !display_mode_applies(s, mode)) return true;
+  const std::lock_guard<std::mutex> lock(cache_mutex);
+  const Derived* d = find_derived(SnapshotKey::of(s));
+  if (!d) return false;
+  const std::vector<MatrixRM>& wanted = mode == DisplayMode::Value ? d->value : mode == DisplayMode::Rollout ? d->rollout : d->flow;
+  return std::all_of(wanted.begin(), wanted.end(), [](const MatrixRM& m) { return m.size() > 0; });
 }
 
 }  // namespace attnscope

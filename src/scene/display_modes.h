@@ -48,5 +48,8 @@ MatrixRM display_mode_weights(const AttentionSnapshot& snapshot, int layer, int 
 // asking later find the matrices ready. The inference worker calls it before
 // publishing a snapshot: flow at 40 tokens takes about a second.
 void precompute_display_mode(const AttentionSnapshot& snapshot, DisplayMode mode);
+// True when every matrix of `mode` is cached for the snapshot (always for raw
+// weights): the app switches a view to a mode only then.
+bool display_mode_ready(const AttentionSnapshot& snapshot, DisplayMode mode);
 
 }  // namespace attnscope

@@ -25,6 +25,7 @@ InferenceResult InferenceWorker::run(const InferenceRequest& request, const std:
     if (result.run.baseline) cached_baseline_ = result.run.baseline;
     previous_ = result.run.snapshot;
     precompute_display_mode(*result.run.snapshot, request.display_mode);
+    result.display_mode = request.display_mode;
   } catch (const Cancelled&) {
     result.run = {};
     result.error = "cancelled";

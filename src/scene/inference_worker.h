@@ -32,6 +32,7 @@ struct InferenceResult {
   SceneRun run;                                     // run.snapshot is null on error
   std::string error;                                // non-empty when the run failed
   double run_ms = 0;                                // forward pass(es), tokenizer included
+  DisplayMode display_mode = DisplayMode::Raw;      // whose derived weights are ready for run.snapshot
   std::chrono::steady_clock::time_point submitted;  // when the UI asked, for latency numbers
 };
 

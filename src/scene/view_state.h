@@ -5,6 +5,7 @@
 // Shape legend: L layers, H heads, T tokens, D model dim, Dh head dim, V vocab.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,9 @@ struct AppState : Scene {
   std::shared_ptr<const AttentionSnapshot> baseline;   // same text without ablations (prediction deltas); may be null
   bool truncated = false;                              // the text was cut to the model's context
   bool run_requested = true;                           // set by any change that needs a new forward pass
+  // A display mode asked for whose matrices the worker is still computing
+  // (flow takes seconds at 60 tokens); the views keep display.mode until then.
+  std::optional<DisplayMode> pending_display_mode;
 
   std::string status;                                  // one-line message in the status bar
   std::string error_popup;                             // non-empty: a modal shows it once
