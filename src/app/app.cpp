@@ -8,6 +8,7 @@
 #include "core/default_model.h"
 #include "core/model.h"
 #include "core/unicode.h"
+#include "scene/alignment.h"
 #include "scene/attention_view.h"
 #include "scene/display_mode_choice.h"
 
@@ -48,8 +49,12 @@ void apply_loaded_model(App& app, LoadResult& loaded) {
   reset_all(s);
   s.selection.layer = std::min(s.selection.layer, s.model->config.n_layers - 1);
   s.selection.head = std::min(s.selection.head, s.model->config.n_heads - 1);
-  // A model that names its heads opens on the first one (the default model's pronoun head).
-  if (!s.model->presets.empty()) select_head_preset(s, s.model->presets.front());
+  // A model that names its heads opens on the first one (the default model's pronoun head);
+  // a translation model that names a cross-attention head opens on it, its alignment too.
+  const HeadPreset* cross = alignment_preset(*s.model);
+  s.alignment.mode = cross ? AlignMode::Head : AlignMode::MeanHeads;
+  if (cross) select_head_preset(s, *cross);
+  else if (!s.model->presets.empty()) select_head_preset(s, s.model->presets.front());
   s.status = "Loaded " + loaded.path.string() + " (" + describe(*s.model) + ") in " +
              std::to_string(static_cast<int>(loaded.load_ms)) + " ms";
   if (!s.model->presets_problem.empty()) s.status += "; head presets ignored: " + s.model->presets_problem;

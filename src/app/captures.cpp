@@ -9,6 +9,7 @@
 #include "render/fonts.h"
 #include "render/gl_heatmap.h"
 #include "render/image_file.h"
+#include "scene/attention_view.h"
 #include "scene/output_path.h"
 #include "render/svg_figure.h"
 #include "render/view_common.h"
@@ -158,6 +159,17 @@ void describe_translation(const AppState& s, json& data) {
   json tokens = json::array();
   for (const Token& t : dec.tokens) tokens.push_back(t.display);
   data["target_tokens"] = tokens;
+  data["align"] = align_mode_key(s.alignment.mode);
+  // What the Predictions view shows: the decoder's next token at the step (or
+  // at the selected decoder position), and the run with every head on.
+  if (!s.decoder_snapshot) return;
+  const int rows = s.decoder_snapshot->n_tokens;
+  const bool decoder_query = s.attention != AttentionKind::Self && s.selection.query >= 0 && s.selection.query < rows;
+  const int position = decoder_query ? s.selection.query : rows - 1;
+  data["decoder_position"] = position;
+  data["decoder_predictions"] = predictions_json(s.decoder_snapshot.get(), position);
+  data["decoder_baseline_predictions"] =
+      predictions_json(attention_view(s.baseline, AttentionKind::DecoderSelf, -1).get(), position);
 }
 
 }  // namespace

@@ -85,7 +85,7 @@ WindowRect default_window_rect(const char* window, ImVec2 display) {
     return rect(left_w, top + upper_h, mid_w, h - upper_h);
   if (!std::strcmp(window, "Model view")) return rect(right_x, top, right_w, upper_h);
   if (!std::strcmp(window, "Predictions")) return rect(right_x, top + upper_h, right_w, h - upper_h);
-  // In front of the head view, which cannot show cross-attention.
+  // In front of the head view: translation models open on their alignment.
   if (!std::strcmp(window, "Alignment")) return rect(left_w, top + upper_h, mid_w, h - upper_h);
   return rect(display.x * 0.2f, display.y * 0.2f, display.x * 0.6f, display.y * 0.6f);
 }

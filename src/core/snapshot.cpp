@@ -11,13 +11,32 @@ namespace attnscope {
 
 bool AttentionSnapshot::key_masked(int key) const { return interventions.masked_keys.count(key) > 0; }
 
+float AttentionSnapshot::score_scale() const {
+  // T5 does not scale its scores and adds a relative position bias instead.
+  const auto* ed = model ? model->encoder_decoder.get() : nullptr;
+  return !ed || ed->config.scale_scores ? 1.0f / std::sqrt(static_cast<float>(head_dim)) : 1.0f;
+}
+
+const MatrixRM* AttentionSnapshot::score_bias(int h) const {
+  const auto index = static_cast<size_t>(h);
+  if (!position_bias.empty()) return index < position_bias.size() ? &position_bias[index] : nullptr;
+  // A run's own snapshot is the encoder's; cross-attention has no position bias.
+  if (kind == AttentionKind::Self && decoder && index < decoder->encoder_position_bias.size())
+    return &decoder->encoder_position_bias[index];
+  return nullptr;
+}
+
+float AttentionSnapshot::score(int layer, int h, int query, int key) const {
+  const HeadCapture& cap = head(layer, h);
+  float s = cap.q.row(query).dot(cap.k.row(key)) * score_scale();
+  if (const MatrixRM* bias = score_bias(h)) s += (*bias)(query, key);
+  return s;
+}
+
 MatrixRM AttentionSnapshot::scores(int layer, int h) const {
   const HeadCapture& cap = head(layer, h);
-  // T5 does not scale its scores and adds a relative position bias instead.
-  const auto* ed = model->encoder_decoder.get();
-  const bool scaled = !ed || ed->config.scale_scores;
-  MatrixRM s = (cap.q * cap.k.transpose()) * (scaled ? 1.0f / std::sqrt(static_cast<float>(head_dim)) : 1.0f);  // [T, Tk]
-  if (decoder && !decoder->encoder_position_bias.empty()) s += decoder->encoder_position_bias[static_cast<size_t>(h)];
+  MatrixRM s = (cap.q * cap.k.transpose()) * score_scale();  // [T, Tk]
+  if (const MatrixRM* bias = score_bias(h)) s += *bias;
   const float neg_inf = -std::numeric_limits<float>::infinity();
   for (int i = 0; i < static_cast<int>(s.rows()); ++i)
     for (int j = 0; j < static_cast<int>(s.cols()); ++j)

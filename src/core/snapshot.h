@@ -55,6 +55,10 @@ struct AttentionSnapshot {
   // Encoder-decoder models: the decoder's self- and cross-attention; null otherwise.
   // Everything above then describes the encoder (T = source tokens, top stays empty).
   std::shared_ptr<const DecoderCapture> decoder;
+  // T5 views of decoder self-attention (attention_view.h): the relative
+  // position bias added to the scores, [H] each [T, Tk]. Empty otherwise; a
+  // T5 run's encoder bias is read from `decoder`.
+  std::vector<MatrixRM> position_bias;
 
   const HeadCapture& head(int layer, int h) const { return heads[static_cast<size_t>(layer * n_heads + h)]; }
   bool ablated(int layer, int h) const { return interventions.is_ablated(layer, h); }
@@ -65,6 +69,10 @@ struct AttentionSnapshot {
   // Derived exactly from the stored tensors instead of stored, to keep a
   // T = 1024 capture within memory:
   MatrixRM scores(int layer, int h) const;             // [T, Tk] q·kᵀ/√Dh (T5: q·kᵀ + position bias), -inf where masked
+  // One entry of scores() before the masks: q_i·k_j · score_scale() + bias(i, j).
+  float score(int layer, int h, int query, int key) const;
+  float score_scale() const;                           // 1/√Dh, or 1 for T5, which does not scale
+  const MatrixRM* score_bias(int h) const;             // [T, Tk] T5's position bias of head h, or null
   MatrixRM head_contribution(int layer, int h) const;  // [T, D] out · Wo[:, head slice]ᵀ
   MatrixRM value_contribution(int layer, int h) const;  // [Tk, D] v · Wo[:, head slice]ᵀ: what each key hands on per unit weight
 };

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/seq2seq.h"
 #include "render/views.h"
+#include "scene/alignment.h"
 #include "scene/attention_view.h"
 #include "scene/scene_run.h"
 
@@ -31,6 +32,13 @@ AppState HeadlessFigures::prepare(const FigureJob& job) {
     state.selection.layer = preset.layer;
     state.selection.head = preset.head;
     if (is_encoder_decoder(*state.model)) state.attention = preset.kind;
+  }
+  const HeadPreset* cross = alignment_preset(*state.model);
+  if (job.preset_alignment && cross && state.figure.view == ViewId::Alignment) {
+    state.attention = AttentionKind::Cross;
+    state.selection.layer = cross->layer;
+    state.selection.head = cross->head;
+    state.alignment.mode = AlignMode::Head;
   }
   state.selection.hovered_token = -1;
   view_visible(state.show, state.figure.view) = true;

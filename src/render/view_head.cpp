@@ -31,9 +31,12 @@ void refresh(const AppState& state, HeadViewState& view) {
   const AttentionSnapshot& snap = *state.snapshot;
   view.lines.clear();
   view.heads.clear();
-  view.tokens = kept_tokens(snap, d.hide_special);
-  view.labels.clear();
-  for (int t : view.tokens) view.labels.push_back(token_label(snap.tokens[static_cast<size_t>(t)], 18));
+  view.queries = kept_tokens(snap, d.hide_special);
+  view.keys = kept_keys(snap, d.hide_special);
+  view.query_labels.clear();
+  view.key_labels.clear();
+  for (int t : view.queries) view.query_labels.push_back(token_label(snap.tokens[static_cast<size_t>(t)], 18));
+  for (int t : view.keys) view.key_labels.push_back(token_label(snap.keys()[static_cast<size_t>(t)], 18));
   if (sel.mode == HeadMode::Single) {
     view.heads.push_back(sel.head);
   } else {
@@ -126,14 +129,17 @@ struct HeadGeometry {
   float row_y(int r) const { return origin.y + (r + 0.5f) * row_h; }
 };
 
+int n_rows(const HeadViewState& view) { return static_cast<int>(std::max(view.queries.size(), view.keys.size())); }
+
 HeadGeometry layout_columns(const HeadViewState& view) {
   HeadGeometry g;
   g.em = ImGui::GetFontSize();
   g.pad = g.em * 0.3f;
-  const int rows = static_cast<int>(view.tokens.size());
+  const int rows = n_rows(view);
   const float legend_h = ImGui::GetTextLineHeightWithSpacing() * ((view.heads.size() > 1 ? 2.0f : 1.0f) + 0.3f);
   float label_w = 0;
-  for (const std::string& l : view.labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
+  for (const auto* labels : {&view.query_labels, &view.key_labels})
+    for (const std::string& l : *labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
   label_w = std::min(label_w, g.em * 10) + g.em * 0.6f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   g.row_h = std::clamp((avail.y - legend_h) / rows, g.em * 1.05f, g.em * 1.8f);
@@ -152,9 +158,9 @@ struct LineFilter {
   int query = -1, key = -1;  // display rows; -1 = no filter on that side
 };
 
-int display_row(const HeadViewState& view, int token) {
-  const auto it = std::find(view.tokens.begin(), view.tokens.end(), token);
-  return it == view.tokens.end() ? -1 : static_cast<int>(it - view.tokens.begin());
+int display_row(const std::vector<int>& tokens, int token) {
+  const auto it = std::find(tokens.begin(), tokens.end(), token);
+  return it == tokens.end() ? -1 : static_cast<int>(it - tokens.begin());
 }
 
 // The canvas: which token is under the mouse, and on which side; a click on a
@@ -165,30 +171,33 @@ LineFilter handle_input(AppState& state, const HeadViewState& view, const HeadGe
   if (!exporting && ImGui::IsItemHovered()) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const int r = static_cast<int>((mouse.y - g.origin.y) / g.row_h);
-    if (r >= 0 && r < static_cast<int>(view.tokens.size())) {
-      if (mouse.x < g.left_x + g.em) hover.query = r;
-      else if (mouse.x > g.right_x - g.em) hover.key = r;
-    }
-    if (hover.query >= 0 || hover.key >= 0) state.selection.hovered_token = view.tokens[static_cast<size_t>(r)];
+    if (mouse.x < g.left_x + g.em && r >= 0 && r < static_cast<int>(view.queries.size())) hover.query = r;
+    else if (mouse.x > g.right_x - g.em && r >= 0 && r < static_cast<int>(view.keys.size())) hover.key = r;
+    // Hovered tokens are query positions in the other views: a source key of
+    // cross-attention is not one.
+    const bool same_lists = state.snapshot->key_tokens.empty();
+    if (hover.query >= 0) state.selection.hovered_token = view.queries[static_cast<size_t>(hover.query)];
+    else if (hover.key >= 0 && same_lists) state.selection.hovered_token = view.keys[static_cast<size_t>(hover.key)];
     if (hover.query >= 0 && ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
-      const int token = view.tokens[static_cast<size_t>(hover.query)];
+      const int token = view.queries[static_cast<size_t>(hover.query)];
       state.selection.query = state.selection.query == token ? -1 : token;
     }
   }
   LineFilter filter = hover;
   if (filter.query < 0 && filter.key < 0) {
-    if (!exporting && state.selection.hovered_token >= 0) filter.query = display_row(view, state.selection.hovered_token);
-    if (filter.query < 0 && state.selection.query >= 0) filter.query = display_row(view, state.selection.query);
+    if (!exporting && state.selection.hovered_token >= 0) filter.query = display_row(view.queries, state.selection.hovered_token);
+    if (filter.query < 0 && state.selection.query >= 0) filter.query = display_row(view.queries, state.selection.query);
   }
   return filter;
 }
 
 // Draws the lines the filter lets through; returns, for a single head, the
-// weight shown at each row on the far side of the filter (-1 elsewhere).
+// weight shown at each row on the far side of the filter (-1 elsewhere):
+// indexed by key row when a query is picked, by query row when a key is.
 std::vector<float> draw_lines(FigurePen& pen, const AttentionSnapshot& snap, const HeadViewState& view,
                               const HeadGeometry& g, const LineFilter& filter, float scale) {
   pen.group("lines");
-  std::vector<float> shown_weight(view.tokens.size(), -1.0f);
+  std::vector<float> shown_weight(static_cast<size_t>(n_rows(view)), -1.0f);
   // Lines wholly above or below the visible part of a long sentence are skipped.
   const float clip_top = pen.draw_list()->GetClipRectMin().y, clip_bottom = pen.draw_list()->GetClipRectMax().y;
   for (const HeadViewLine& line : view.lines) {
@@ -211,25 +220,32 @@ void draw_token_labels(FigurePen& pen, const AppState& state, const HeadViewStat
   pen.group("tokens");
   const float em = g.em, pad = g.pad;
   const int query_token = state.effective_query();
-  for (size_t r = 0; r < view.tokens.size(); ++r) {
-    const int token = view.tokens[r];
-    const std::string& text = view.labels[r];
+  const ImU32 dim = style_color(ImGuiCol_TextDisabled);
+  char number[16];
+  for (size_t r = 0; r < view.queries.size(); ++r) {
+    const std::string& text = view.query_labels[r];
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
     const float y = g.row_y(static_cast<int>(r)) - ts.y * 0.5f;
-    const ImVec2 lp(g.left_x - pad - ts.x, y), rp(g.right_x + pad, y);
-    const bool query_lit = static_cast<int>(r) == filter.query ||
-                           (filter.query < 0 && filter.key < 0 && token == query_token && state.selection.query >= 0);
-    if (query_lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(g.left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
+    const ImVec2 lp(g.left_x - pad - ts.x, y);
+    const bool lit = static_cast<int>(r) == filter.query ||
+                     (filter.query < 0 && filter.key < 0 && view.queries[r] == query_token && state.selection.query >= 0);
+    if (lit) pen.fill(ImVec2(lp.x - pad, y - 1), ImVec2(g.left_x, y + ts.y + 1), selection_color(0.35f), em * 0.2f);
+    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);
+    if (filter.key < 0 || shown_weight[r] < 0) continue;
+    std::snprintf(number, sizeof number, "%.0f%%", 100.0f * shown_weight[r]);
+    pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), dim, number, TextAnchor::End);
+  }
+  for (size_t r = 0; r < view.keys.size(); ++r) {
+    const std::string& text = view.key_labels[r];
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    const float y = g.row_y(static_cast<int>(r)) - ts.y * 0.5f;
+    const ImVec2 rp(g.right_x + pad, y);
     if (static_cast<int>(r) == filter.key)
       pen.fill(ImVec2(g.right_x, y - 1), ImVec2(rp.x + ts.x + pad, y + ts.y + 1), hover_color(0.35f), em * 0.2f);
-    pen.text(lp, style_color(ImGuiCol_Text), text, TextAnchor::End);
-    pen.text(rp, style_color(state.snapshot->key_masked(token) ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
-    if (shown_weight[r] < 0) continue;
-    char number[16];
+    pen.text(rp, style_color(state.snapshot->key_masked(view.keys[r]) ? ImGuiCol_TextDisabled : ImGuiCol_Text), text);
+    if (filter.query < 0 || shown_weight[r] < 0) continue;
     std::snprintf(number, sizeof number, "%.0f%%", 100.0f * shown_weight[r]);
-    const ImU32 dim = style_color(ImGuiCol_TextDisabled);
-    if (filter.query >= 0) pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), dim, number);
-    else pen.text(ImVec2(lp.x - em * 0.5f - ImGui::CalcTextSize(number).x, y), dim, number, TextAnchor::End);
+    pen.text(ImVec2(rp.x + ts.x + em * 0.5f, y), dim, number);
   }
 }
 
@@ -249,10 +265,22 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   }
   if (!options.exporting)
     help_marker("Queries on the left, keys on the right: a line's opacity is how much the query attends to the "
-                "key. Hover a token to see only its lines; click a query (left) to keep it selected.");
-  if (view.tokens.empty()) {
+                "key. Hover a token to see only its lines; click a query (left) to keep it selected.\n"
+                "Cross-attention: target tokens (decoder queries) on the left, source tokens (keys) on the right.");
+  if (view.queries.empty() || view.keys.empty()) {
     ImGui::TextDisabled("Every token is a special token: nothing left to show.");
     return;
+  }
+  const bool cross = !snap.key_tokens.empty();
+  if (cross) {
+    // The two columns hold different sentences: say which is which.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const HeadGeometry where = layout_columns(view);  // where the columns go; the rows start below the titles
+    FigurePen titles(ImGui::GetWindowDrawList(), options.record);
+    titles.group("column-titles");
+    titles.text(ImVec2(where.left_x - where.pad, at.y), style_color(ImGuiCol_TextDisabled), "target (queries)", TextAnchor::End);
+    titles.text(ImVec2(where.right_x + where.pad, at.y), style_color(ImGuiCol_TextDisabled), "source (keys)");
+    ImGui::Dummy(ImVec2(where.size.x, ImGui::GetTextLineHeight()));
   }
   const HeadGeometry g = layout_columns(view);
   const LineFilter filter = handle_input(state, view, g, options.exporting);

@@ -1,5 +1,7 @@
 // Head view, after BertViz: queries in a column on the left, keys on the
-// right, a line from query i to key j whose opacity is the weight. With "all
+// right, a line from query i to key j whose opacity is the weight. For
+// cross-attention the left column is the target (decoder) tokens and the
+// right one the source tokens. With "all
 // heads" every head of the layer gets its own colour.
 #pragma once
 #include <memory>
@@ -13,15 +15,19 @@ namespace attnscope {
 
 struct HeadViewLine {
   int head = 0;         // which head drew it (colour)
-  int row = 0, col = 0; // display positions of query and key
+  int row = 0, col = 0; // display rows of the query (left) and the key (right)
   float weight = 0;
 };
 
 struct HeadViewState {
   // The lines kept after top-k / threshold, rebuilt only when an input changes.
   std::vector<HeadViewLine> lines;
-  std::vector<int> tokens;          // [R] token index of each display row (queries and keys alike)
-  std::vector<std::string> labels;  // [R]
+  // Queries on the left, keys on the right: the same tokens for
+  // self-attention; for cross-attention decoder tokens and source tokens.
+  std::vector<int> queries;              // [R] token index of each query row
+  std::vector<int> keys;                 // [C] key index of each key row
+  std::vector<std::string> query_labels;  // [R]
+  std::vector<std::string> key_labels;    // [C]
   std::vector<int> heads;           // heads drawn
   std::shared_ptr<const AttentionSnapshot> shown;
   int shown_layer = -1, shown_head = -1, shown_top_k = -1;

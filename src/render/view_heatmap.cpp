@@ -77,7 +77,7 @@ void tooltip(const AppState& state, const HeatmapViewState& view, int row, int c
     if (std::isinf(score))
       ImGui::Text("Raw score: masked (-inf)");
     else
-      ImGui::Text("Raw score q\u00B7k / sqrt(Dh) = %.4f", score);
+      ImGui::Text("Raw score %s = %.4f", raw_score_formula(snap), score);
   } else {
     ImGui::TextDisabled("Raw scores belong to single heads: pick one to see them.");
   }

@@ -29,17 +29,18 @@ void build_thumbnail(const AttentionSnapshot& snap, const DisplaySettings& displ
 
 // Starts over when what the thumbnails show has changed, then builds as many
 // as fit in `budget_ms` (all of them when budget_ms < 0).
-void update_thumbnails(const AppState& state, ModelViewState& view, double budget_ms) {
-  const AttentionSnapshot& snap = *state.snapshot;
+void update_thumbnails(const AppState& state, const std::shared_ptr<const AttentionSnapshot>& shown, ModelGrid& view,
+                       double budget_ms) {
+  const AttentionSnapshot& snap = *shown;
   const size_t count = static_cast<size_t>(snap.n_layers) * static_cast<size_t>(snap.n_heads);
-  if (view.shown != state.snapshot || view.shown_scale != state.display.scale ||
+  if (view.shown != shown || view.shown_scale != state.display.scale ||
       view.shown_hide_special != state.display.hide_special || view.shown_display_mode != state.display.mode) {
     if (view.thumbnails.size() != count) {
       view.thumbnails.clear();  // another model: the old pictures mean nothing
       view.thumbnails.resize(count);
     }
     view.next_to_build = 0;
-    view.shown = state.snapshot;
+    view.shown = shown;
     view.shown_scale = state.display.scale;
     view.shown_hide_special = state.display.hide_special;
     view.shown_display_mode = state.display.mode;
@@ -54,8 +55,19 @@ void update_thumbnails(const AppState& state, ModelViewState& view, double budge
   }
 }
 
-void tooltip(const AttentionSnapshot& snap, const HeadThumbnail& thumb, int layer, int head) {
+// One grid of thumbnails: a kind of attention, where its rows start and its SVG id prefix.
+struct GridSection {
+  AttentionKind kind = AttentionKind::Self;
+  std::shared_ptr<const AttentionSnapshot> snap;
+  ModelGrid* grid = nullptr;
+  const char* title = nullptr;  // null: the model's only kind, no title
+  const char* id = "";          // "" or "enc-", "dec-", "cross-"
+};
+
+void tooltip(const GridSection& section, const HeadThumbnail& thumb, int layer, int head) {
+  const AttentionSnapshot& snap = *section.snap;
   ImGui::BeginTooltip();
+  if (section.title) ImGui::TextUnformatted(section.title);
   ImGui::Text("Layer %d, head %d%s", layer, head, snap.ablated(layer, head) ? "  (switched off)" : "");
   ImGui::Text("Entropy %.2f bits: low = focused on few tokens", thumb.entropy);
   ImGui::Text("Previous-token weight %.2f: high = looks one token back", thumb.previous);
@@ -67,25 +79,28 @@ void tooltip(const AttentionSnapshot& snap, const HeadThumbnail& thumb, int laye
 // Square thumbnails that fill the width, with captions under them when there
 // is room for the text.
 struct GridGeometry {
-  float em = 0, small = 0, side = 0, cell_w = 0, cell_h = 0, caption_h = 0, row_label_w = 0;
+  float em = 0, small = 0, side = 0, cell_w = 0, cell_h = 0, caption_h = 0, row_label_w = 0, header_h = 0, title_h = 0;
   bool captions = false;
-  ImVec2 origin, grid;  // the view's top-left; the first thumbnail's
+  ImVec2 origin, grid;  // the section's top-left; its first thumbnail's
   ImVec2 corner(int layer, int head) const { return ImVec2(grid.x + head * cell_w, grid.y + layer * cell_h); }
 };
 
-GridGeometry layout_grid(const ModelViewState& view, int n_layers, int n_heads, bool exporting) {
+// Thumbnail sizes for `n_rows` rows of heads in `n_titled` titled sections.
+GridGeometry layout_grid(const ModelViewState& view, int n_rows, int n_heads, int n_titled, bool exporting) {
   GridGeometry g;
   g.em = ImGui::GetFontSize();
   g.small = g.em * 0.78f;  // caption font size
   g.row_label_w = ImGui::CalcTextSize("L00").x + g.em * 0.5f;
-  const float gap = g.em * 0.45f, header_h = g.em * 1.4f;
+  g.header_h = g.em * 1.4f;
+  g.title_h = n_titled > 0 ? ImGui::GetTextLineHeightWithSpacing() + g.em * 0.3f : 0.0f;
+  const float gap = g.em * 0.45f, headers_h = (g.header_h + g.title_h) * std::max(n_titled, 1);
   const float legend_h = g.em * view.legend_em[exporting];
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float by_width = (avail.x - g.row_label_w) / n_heads - gap;
   // Captions need a thumbnail about four small characters wide; use them when
   // the grid still fits the height with them, else drop them for bigger pictures.
   g.caption_h = g.small * 2.1f;
-  const auto by_height = [&](float extra) { return (avail.y - header_h - legend_h) / n_layers - gap - extra; };
+  const auto by_height = [&](float extra) { return (avail.y - headers_h - legend_h) / n_rows - gap - extra; };
   float side = std::min(by_width, by_height(g.caption_h));
   g.captions = side >= g.small * 3.6f;
   if (!g.captions) side = std::min(by_width, by_height(0));
@@ -94,23 +109,29 @@ GridGeometry layout_grid(const ModelViewState& view, int n_layers, int n_heads, 
   g.captions = g.captions && g.side >= g.small * 3.6f;
   g.cell_w = g.side + gap;
   g.cell_h = g.side + (g.captions ? g.caption_h : 0.0f) + gap;
-  g.origin = ImGui::GetCursorScreenPos();
-  g.grid = ImVec2(g.origin.x + g.row_label_w, g.origin.y + header_h);
   return g;
 }
 
-void draw_caption(const AttentionSnapshot& snap, DisplayMode display_mode, const ViewDrawOptions& options) {
-  const std::string caption = std::to_string(snap.n_layers) + " layers x " + std::to_string(snap.n_heads) + " heads";
+// Puts a section's title and column labels at `top_left`, its first row under them.
+void place_section(GridGeometry& g, ImVec2 top_left) {
+  g.origin = ImVec2(top_left.x, top_left.y + g.title_h);
+  g.grid = ImVec2(g.origin.x + g.row_label_w, g.origin.y + g.header_h);
+}
+
+void draw_caption(const AttentionSnapshot& snap, DisplayMode display_mode, bool three_kinds, const ViewDrawOptions& options) {
+  const std::string caption = three_kinds ? "Every head of the three kinds of attention"
+                                          : std::to_string(snap.n_layers) + " layers x " + std::to_string(snap.n_heads) + " heads";
   figure_text(caption, style_color(ImGuiCol_Text), options);
   if (!options.exporting)
     help_marker("Each square is one head's attention pattern for this sentence.\n"
                 "Click a head to show it in the other views. Right-click a head to switch it off (it is "
-                "crossed out and the model re-runs without it); right-click again to switch it back on.");
+                "crossed out and the model re-runs without it); right-click again to switch it back on.\n"
+                "Translation models: one grid per kind of attention; a click also picks the kind.");
   draw_display_mode_note(snap, display_mode);
 }
 
-void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads) {
-  pen.group("column-labels");
+void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads, const char* group) {
+  pen.group(group);
   char buffer[32];
   for (int h = 0; h < n_heads; ++h) {
     std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", h);
@@ -122,10 +143,11 @@ void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads) {
 
 // Click shows the head in the other views; right-click switches it off or on.
 // Returns whether the thumbnail is hovered.
-bool handle_thumbnail_input(AppState& state, const HeadThumbnail& thumb, const GridGeometry& g, int l, int h,
-                            bool exporting) {
+bool handle_thumbnail_input(AppState& state, const GridSection& section, const HeadThumbnail& thumb,
+                            const GridGeometry& g, int l, int h, bool exporting) {
   ImGui::SetCursorScreenPos(g.corner(l, h));
-  ImGui::PushID(l * state.snapshot->n_heads + h);
+  ImGui::PushID(static_cast<int>(section.kind));
+  ImGui::PushID(l * section.snap->n_heads + h);
   ImGui::InvisibleButton("##thumb", ImVec2(g.side, g.side + (g.captions ? g.caption_h : 0.0f)),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = !exporting && ImGui::IsItemHovered();
@@ -134,15 +156,21 @@ bool handle_thumbnail_input(AppState& state, const HeadThumbnail& thumb, const G
       state.selection.layer = l;
       state.selection.head = h;
       state.selection.mode = HeadMode::Single;
+      if (state.encoder_decoder() && state.attention != section.kind) {
+        state.attention = section.kind;
+        state.selection.query = -1;  // query indices belong to the old kind's tokens
+        refresh_attention_view(state);
+      }
     }
     if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-      // The switched-off heads of the attention kind shown (encoder-decoder models).
-      auto& heads = ablated_heads_of(state.interventions, state.encoder_decoder() ? state.attention : AttentionKind::Self);
+      // The switched-off heads of this grid's kind (encoder-decoder models).
+      auto& heads = ablated_heads_of(state.interventions, state.encoder_decoder() ? section.kind : AttentionKind::Self);
       if (!heads.erase({l, h})) heads.insert({l, h});
       state.request_run();
     }
-    if (hovered && thumb.ready) tooltip(*state.snapshot, thumb, l, h);
+    if (hovered && thumb.ready) tooltip(section, thumb, l, h);
   }
+  ImGui::PopID();
   ImGui::PopID();
   return hovered;
 }
@@ -159,10 +187,10 @@ void draw_switched_off(FigurePen& pen, const GridGeometry& g, ImVec2 p0, ImVec2 
   pen.text(tp, text, "off", TextAnchor::Middle, font, g.small);
 }
 
-void draw_thumbnail(FigurePen& pen, const AppState& state, const HeadThumbnail& thumb, GlResources& gl,
-                    const GridGeometry& g, int l, int h, bool hovered, float line) {
+void draw_thumbnail(FigurePen& pen, const AppState& state, const GridSection& section, const HeadThumbnail& thumb,
+                    GlResources& gl, const GridGeometry& g, int l, int h, bool hovered, float line) {
   const ImVec2 p0 = g.corner(l, h), p1(p0.x + g.side, p0.y + g.side);
-  const bool ablated = state.snapshot->ablated(l, h);
+  const bool ablated = section.snap->ablated(l, h);
   if (thumb.ready) {
     HeatmapStyle style;
     style.dim = ablated ? 0.75f : 0.0f;
@@ -171,8 +199,9 @@ void draw_thumbnail(FigurePen& pen, const AppState& state, const HeadThumbnail& 
     pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
   }
   if (ablated) draw_switched_off(pen, g, p0, p1, line);
-  const bool selected =
-      state.selection.layer == l && (state.selection.mode != HeadMode::Single || state.selection.head == h);
+  const bool kind_shown = !state.encoder_decoder() || state.attention == section.kind;
+  const bool selected = kind_shown && state.selection.layer == l &&
+                        (state.selection.mode != HeadMode::Single || state.selection.head == h);
   if (selected)
     pen.frame(ImVec2(p0.x - 2 * line, p0.y - 2 * line), ImVec2(p1.x + 2 * line, p1.y + 2 * line), selection_color(),
               2.5f * line);
@@ -206,34 +235,83 @@ void draw_legend(const AppState& state, ModelViewState& view, GlResources& gl, c
   view.legend_em[options.exporting] = (ImGui::GetItemRectMax().y - grid_bottom + ImGui::GetStyle().ItemSpacing.y) / em;
 }
 
+// The grids to draw: the snapshot's own, or for an encoder-decoder model one
+// per kind of attention, each cut to the decoding step.
+std::vector<GridSection> grid_sections(const AppState& state, ModelViewState& view) {
+  if (!state.encoder_decoder() || !state.run || !state.run->decoder)
+    return {GridSection{AttentionKind::Self, state.snapshot, &view.grids[0], nullptr, ""}};
+  static const char* const kTitles[] = {"Encoder self-attention", "Decoder self-attention",
+                                        "Cross-attention (target queries, source keys)"};
+  static const char* const kIds[] = {"enc-", "dec-", "cross-"};
+  std::vector<GridSection> sections;
+  for (AttentionKind kind : {AttentionKind::Self, AttentionKind::DecoderSelf, AttentionKind::Cross}) {
+    const auto k = static_cast<size_t>(kind);
+    ModelGrid& grid = view.grids[k];
+    if (grid.run != state.run || grid.step != state.step) {
+      grid.kind_view = attention_view(state.run, kind, state.step);
+      grid.run = state.run;
+      grid.step = state.step;
+    }
+    sections.push_back(GridSection{kind, grid.kind_view, &grid, kTitles[k], kIds[k]});
+  }
+  return sections;
+}
+
+void draw_section(FigurePen& pen, AppState& state, const GridSection& section, GlResources& gl, const GridGeometry& g,
+                  const ViewDrawOptions& options) {
+  const AttentionSnapshot& snap = *section.snap;
+  const float line = std::max(1.0f, options.scale);
+  char id[48];
+  if (section.title) {
+    std::snprintf(id, sizeof id, "%stitle", section.id);
+    pen.group(id);
+    char title[96];
+    std::snprintf(title, sizeof title, "%s: %d layers x %d heads", section.title, snap.n_layers, snap.n_heads);
+    pen.text(ImVec2(g.origin.x, g.origin.y - g.title_h), style_color(ImGuiCol_Text), title);
+  }
+  std::snprintf(id, sizeof id, "%scolumn-labels", section.id);
+  draw_column_labels(pen, g, snap.n_heads, id);
+  for (int l = 0; l < snap.n_layers; ++l) {
+    std::snprintf(id, sizeof id, "%sL%d", section.id, l);
+    pen.group(id);  // the row label, then a group per head: "L0H3" ("cross-L0H3")
+    std::snprintf(id, sizeof id, "L%d", l);
+    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled), id);
+    for (int h = 0; h < snap.n_heads; ++h) {
+      std::snprintf(id, sizeof id, "%sL%dH%d", section.id, l, h);
+      pen.group(id);
+      const HeadThumbnail& thumb = section.grid->thumbnails[static_cast<size_t>(l * snap.n_heads + h)];
+      const bool hovered = handle_thumbnail_input(state, section, thumb, g, l, h, options.exporting);
+      draw_thumbnail(pen, state, section, thumb, gl, g, l, h, hovered, line);
+    }
+  }
+}
+
 }  // namespace
 
 void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, const ViewDrawOptions& options) {
   if (draw_view_placeholder(state)) return;
-  const AttentionSnapshot& snap = *state.snapshot;
-  if (snap.n_layers <= 0 || snap.n_heads <= 0) return;
-  update_thumbnails(state, view, options.exporting ? -1.0 : 8.0);
+  // Held here: a click on another kind's thumbnail replaces state.snapshot mid-draw.
+  const std::shared_ptr<const AttentionSnapshot> shown = state.snapshot;
+  if (shown->n_layers <= 0 || shown->n_heads <= 0) return;
+  const std::vector<GridSection> sections = grid_sections(state, view);
+  int rows = 0;
+  for (const GridSection& section : sections) {
+    update_thumbnails(state, section.snap, *section.grid, options.exporting ? -1.0 : 8.0 / sections.size());
+    rows += section.snap->n_layers;
+  }
   FigurePen pen(ImGui::GetWindowDrawList(), options.record);
   pen.group("caption");
-  draw_caption(snap, state.display.mode, options);
-  const GridGeometry g = layout_grid(view, snap.n_layers, snap.n_heads, options.exporting);
-  const float line = std::max(1.0f, options.scale);
-  draw_column_labels(pen, g, snap.n_heads);
-  for (int l = 0; l < snap.n_layers; ++l) {
-    char id[32];
-    std::snprintf(id, sizeof id, "L%d", l);
-    pen.group(id);  // the row label, then a group per head: "L0H3"
-    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled), id);
-    for (int h = 0; h < snap.n_heads; ++h) {
-      std::snprintf(id, sizeof id, "L%dH%d", l, h);
-      pen.group(id);
-      const HeadThumbnail& thumb = view.thumbnails[static_cast<size_t>(l * snap.n_heads + h)];
-      const bool hovered = handle_thumbnail_input(state, thumb, g, l, h, options.exporting);
-      draw_thumbnail(pen, state, thumb, gl, g, l, h, hovered, line);
-    }
+  draw_caption(*shown, state.display.mode, sections.size() > 1, options);
+  const int titled = sections.size() > 1 ? static_cast<int>(sections.size()) : 0;
+  GridGeometry g = layout_grid(view, rows, shown->n_heads, titled, options.exporting);
+  ImVec2 at = ImGui::GetCursorScreenPos();
+  for (const GridSection& section : sections) {
+    place_section(g, at);
+    draw_section(pen, state, section, gl, g, options);
+    at.y = g.grid.y + section.snap->n_layers * g.cell_h;
   }
   pen.group("legend");
-  draw_legend(state, view, gl, g, g.grid.y + snap.n_layers * g.cell_h, options);
+  draw_legend(state, view, gl, g, at.y, options);
 }
 
 }  // namespace attnscope

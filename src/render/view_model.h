@@ -1,6 +1,8 @@
 // Model view: a thumbnail of every layer x head pattern, with two numbers per
 // head (mean row entropy, weight on the previous token). Click selects a
-// head; right-click switches it off (ablation) or on again.
+// head; right-click switches it off (ablation) or on again. Encoder-decoder
+// models show three labelled grids, one per kind of attention (encoder self,
+// decoder self, cross); a click also picks the kind.
 #pragma once
 #include <memory>
 #include <vector>
@@ -18,7 +20,9 @@ struct HeadThumbnail {
   bool ready = false;
 };
 
-struct ModelViewState {
+// The thumbnails of one kind of attention (the only one of a decoder-only or
+// encoder-only model).
+struct ModelGrid {
   // [L * H], index layer * H + head. Rebuilt a few per frame after the
   // snapshot changes, so typing never stalls on a 144-head, T = 1024 model;
   // the old thumbnail stays on screen until its replacement is ready.
@@ -28,6 +32,15 @@ struct ModelViewState {
   ColorScale shown_scale = ColorScale::Linear;
   bool shown_hide_special = false;
   DisplayMode shown_display_mode = DisplayMode::Raw;
+  // Encoder-decoder models: this kind's attention_view() of `run` at `step`.
+  std::shared_ptr<const AttentionSnapshot> run, kind_view;
+  int step = -2;
+};
+
+struct ModelViewState {
+  // [3] by AttentionKind: encoder (or the model's only) self-attention,
+  // decoder self-attention, cross-attention.
+  ModelGrid grids[3];
   float legend_em[2] = {6, 5};  // height drawn under the grid, in font heights: [exporting] (measured)
 };
 

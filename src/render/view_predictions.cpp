@@ -33,6 +33,31 @@ ImU32 delta_color(float delta) {
   return down_color();
 }
 
+// Heads switched off in the run: for an encoder-decoder model those of
+// every kind, since each changes the decoder's predictions.
+struct SwitchedOff {
+  size_t total = 0;
+  std::string detail;  // "1 encoder, 2 cross-attention"; empty for one kind
+};
+
+SwitchedOff switched_off(const AppState& state) {
+  SwitchedOff off;
+  if (!state.run || !state.run->decoder) {
+    off.total = state.snapshot->interventions.ablated_heads.size();
+    return off;
+  }
+  const Interventions& iv = state.run->interventions;
+  const std::pair<size_t, const char*> kinds[] = {{iv.ablated_heads.size(), "encoder"},
+                                                  {iv.ablated_decoder_heads.size(), "decoder"},
+                                                  {iv.ablated_cross_heads.size(), "cross-attention"}};
+  for (const auto& [n, name] : kinds) {
+    if (n == 0) continue;
+    off.total += n;
+    off.detail += (off.detail.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+  }
+  return off;
+}
+
 }  // namespace
 
 int prediction_position(const AppState& state) {
@@ -68,8 +93,11 @@ void draw_position_caption(const AppState& state, int position, const ViewDrawOp
     if (masks > 1)
       figure_text(std::to_string(masks) + " [MASK] tokens: click one in the token strip to pick it.", dim, options);
   }
-  const size_t off = snap.interventions.ablated_heads.size();
-  if (off > 0) figure_text(std::to_string(off) + (off == 1 ? " head" : " heads") + " switched off.", dim, options);
+  const SwitchedOff off = switched_off(state);
+  if (off.total > 0)
+    figure_text(std::to_string(off.total) + (off.total == 1 ? " head" : " heads") + " switched off" +
+                    (off.detail.empty() ? "" : " (" + off.detail + ")") + ".",
+                dim, options);
 }
 
 // A guess as a label, quoted and keeping a leading space visible: " cat" and
@@ -195,7 +223,7 @@ void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&,
     figure_text("No predictions were computed for this position.", style_color(ImGuiCol_TextDisabled), options);
     return;
   }
-  const bool compare = state.baseline && !snap.interventions.ablated_heads.empty() &&
+  const bool compare = state.baseline && switched_off(state).total > 0 &&
                        state.baseline->text == snap.text &&
                        static_cast<int>(state.baseline->top.size()) > position &&
                        !state.baseline->top[static_cast<size_t>(position)].empty();

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/encoder_decoder.h"
 #include "render/figure_record.h"
 #include "scene/display_matrix.h"
 
@@ -14,6 +15,15 @@ namespace attnscope {
 namespace {
 
 float max_abs(const MatrixRM& m) { return m.size() ? m.cwiseAbs().maxCoeff() : 0.0f; }
+
+bool cross_attention(const AttentionSnapshot& snap) { return !snap.key_tokens.empty(); }
+
+// The score column's header: what turns q·k into the score the softmax reads.
+const char* score_header(const AttentionSnapshot& snap) {
+  const auto* ed = snap.model ? snap.model->encoder_decoder.get() : nullptr;
+  if (!ed || ed->config.scale_scores) return "/ sqrt(Dh)";
+  return snap.score_bias(0) ? "+ pos. bias" : "score";  // T5: no scaling; self-attention adds its bias
+}
 
 // Signed values -> [0, 1] for the diverging lookup: 0 maps to the middle (white).
 void upload_signed(HeatmapTexture& texture, MatrixRM& values, const MatrixRM& m, float scale) {
@@ -53,7 +63,8 @@ QkvLayout layout_columns(int dh, float scale) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float token_w = l.em * 6.5f, pad = l.em * 0.6f;
   l.weight_w = l.em * 6.0f;
-  const float number_w = std::max(ImGui::CalcTextSize("/ sqrt(Dh)").x, ImGui::CalcTextSize("-000.000").x);
+  const float number_w = std::max({ImGui::CalcTextSize("/ sqrt(Dh)").x, ImGui::CalcTextSize("+ pos. bias").x,
+                                   ImGui::CalcTextSize("-000.000").x});
   // Whole pixels per cell: edges land on pixel boundaries, crisp in the PNG
   // and in the same place in the SVG.
   l.cell_w = std::floor(std::clamp((avail - token_w - 2 * number_w - l.weight_w - 6 * pad) / (3.0f * dh),
@@ -132,6 +143,9 @@ void draw_caption(const AppState& state, const QkvRows& r, QkvViewState& view, c
     figure_text("(Q, K and V belong to one head)", dim, options);
   }
   if (r.snap.ablated(r.layer, r.head)) figure_text("This head is switched off: its weights were set to 0.", dim, options);
+  if (cross_attention(r.snap))
+    figure_wrapped_text("Cross-attention: the query is a target position; keys and values are the source tokens.",
+                        dim, options);
   figure_wrapped_text("A soft database lookup: the query asks a question, each key says what its token offers, "
                       "q\u00B7k scores the match, softmax turns scores into weights, and the answer is the weighted "
                       "mix of the values.",
@@ -155,7 +169,7 @@ void draw_query_and_headers(FigurePen& pen, const QkvRows& r) {
   at = ImGui::GetCursorScreenPos();
   const std::pair<float, const char*> headers[] = {{l.token, "key token"}, {l.k, "key k_j"},
                                                    {l.prod, "q \u00D7 k_j"}, {l.dot, "q\u00B7k_j"},
-                                                   {l.scaled, "/ sqrt(Dh)"}, {l.weight, "softmax"},
+                                                   {l.scaled, score_header(r.snap)}, {l.weight, "softmax"},
                                                    {l.v, "w \u00D7 v_j"}};
   for (const auto& [x, label] : headers) pen.text(ImVec2(at.x + x, at.y), dim, label);
   ImGui::Dummy(l.row_size);
@@ -183,7 +197,7 @@ void draw_key_row(FigurePen& pen, const QkvRows& r, int j) {
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::Dummy(l.row_size);
   const float y = at.y + (l.row_h - l.strip_h) * 0.5f, ty = at.y + (l.row_h - ImGui::GetTextLineHeight()) * 0.5f;
-  pen.text(ImVec2(at.x + l.token, ty), style_color(ImGuiCol_Text), token_label(r.snap.tokens[static_cast<size_t>(j)], 10));
+  pen.text(ImVec2(at.x + l.token, ty), style_color(ImGuiCol_Text), token_label(r.snap.keys()[static_cast<size_t>(j)], 10));
   if (std::isinf(raw_score(r.snap, r.layer, r.head, r.i, j))) {
     pen.text(ImVec2(at.x + l.k, ty), style_color(ImGuiCol_TextDisabled),
              r.snap.causal && j > r.i ? "masked: a later token (causal mask)" : "masked key");
@@ -203,7 +217,7 @@ void draw_key_row(FigurePen& pen, const QkvRows& r, int j) {
   draw_strip(pen, ImVec2(at.x + l.k, y), l, k, r.scales.qk);
   draw_strip(pen, ImVec2(at.x + l.prod, y), l, prod.data(), r.scales.prod);
   draw_number(pen, ImVec2(at.x + l.dot, ty), dot, "%.3f");
-  draw_number(pen, ImVec2(at.x + l.scaled, ty), dot / std::sqrt(static_cast<float>(l.dh)), "%.3f");
+  draw_number(pen, ImVec2(at.x + l.scaled, ty), raw_score(r.snap, r.layer, r.head, r.i, j), "%.3f");
   draw_weight_bar(pen, l, at, y, ty, w);
   draw_strip(pen, ImVec2(at.x + l.v, y), l, weighted.data(), r.scales.v);
   if (!r.interactive) return;
@@ -218,12 +232,12 @@ void draw_key_row(FigurePen& pen, const QkvRows& r, int j) {
 }
 
 void draw_key_rows(FigurePen& pen, const QkvRows& r, bool strongest_first) {
-  std::vector<int> order(static_cast<size_t>(r.snap.n_tokens));
+  std::vector<int> order(static_cast<size_t>(r.snap.n_keys()));
   std::iota(order.begin(), order.end(), 0);
   if (strongest_first)
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r.cap.probs(r.i, a) > r.cap.probs(r.i, b); });
   ImGuiListClipper clipper;
-  clipper.Begin(r.snap.n_tokens, r.layout.row_h);
+  clipper.Begin(r.snap.n_keys(), r.layout.row_h);
   while (clipper.Step())
     for (int n = clipper.DisplayStart; n < clipper.DisplayEnd; ++n) draw_key_row(pen, r, order[static_cast<size_t>(n)]);
 }
@@ -259,10 +273,13 @@ void draw_legends(GlResources& gl, const QkvScales& scales, const ViewDrawOption
 // The whole Q, K and V matrices side by side, the query's row outlined in Q.
 void draw_matrices(FigurePen& pen, const AppState& state, const QkvViewState& view, GlResources& gl, int i,
                    const ViewDrawOptions& options) {
-  const int n_tokens = state.snapshot->n_tokens;
+  // Cross-attention: Q has a row per decoder token, K and V one per source
+  // token; rows keep one height so that the matrices compare at a glance.
+  const int n_tokens = state.snapshot->n_tokens, n_keys = state.snapshot->n_keys();
   const float em = ImGui::GetFontSize();
   const float matrix_w = std::min((ImGui::GetContentRegionAvail().x - 2 * em) / 3.0f, em * 16.0f);
-  const float matrix_h = std::clamp(n_tokens * em * 0.6f, em * 4.0f, em * 14.0f);
+  const float full_h = std::clamp(std::max(n_tokens, n_keys) * em * 0.6f, em * 4.0f, em * 14.0f);
+  const float row = full_h / std::max(n_tokens, n_keys);
   const ImVec2 at = ImGui::GetCursorScreenPos();
   const HeatmapTexture* textures[] = {&view.q, &view.k, &view.v};
   const MatrixRM* cells[] = {&view.q_cells, &view.k_cells, &view.v_cells};
@@ -271,16 +288,15 @@ void draw_matrices(FigurePen& pen, const AppState& state, const QkvViewState& vi
   style.diverging = true;
   for (int m = 0; m < 3; ++m) {
     const ImVec2 p0(at.x + m * (matrix_w + em), at.y + ImGui::GetTextLineHeightWithSpacing());
-    const ImVec2 p1(p0.x + matrix_w, p0.y + matrix_h);
+    const ImVec2 p1(p0.x + matrix_w, p0.y + row * (m == 0 ? n_tokens : n_keys));
     pen.text(ImVec2(p0.x, at.y), style_color(ImGuiCol_Text), names[m]);
     pen.cells(gl.heatmap, *textures[m], p0, p1, state.display.colormap, style, *cells[m]);
     pen.frame(p0, p1, style_color(ImGuiCol_Border), 1.0f);
-    const float row = matrix_h / n_tokens;
     if (m == 0)
       pen.frame(ImVec2(p0.x - 1, p0.y + i * row - 1), ImVec2(p1.x + 1, p0.y + (i + 1) * row + 1), selection_color(),
                 2 * options.scale);
   }
-  ImGui::Dummy(ImVec2(3 * matrix_w + 2 * em, matrix_h + ImGui::GetTextLineHeightWithSpacing()));
+  ImGui::Dummy(ImVec2(3 * matrix_w + 2 * em, full_h + ImGui::GetTextLineHeightWithSpacing()));
 }
 
 }  // namespace
@@ -305,8 +321,12 @@ void draw_qkv_view(AppState& state, QkvViewState& view, GlResources& gl, const V
   ImGui::Separator();
   record_separator(options.record);
   pen.group("matrices");
-  char line[96];
-  std::snprintf(line, sizeof line, "Every token's query, key and value [T = %d x Dh = %d]", snap.n_tokens, snap.head_dim);
+  char line[160];
+  if (cross_attention(snap))
+    std::snprintf(line, sizeof line, "Decoder queries [Tt = %d x Dh = %d]; source keys and values [Ts = %d x Dh = %d]",
+                  snap.n_tokens, snap.head_dim, snap.n_keys(), snap.head_dim);
+  else
+    std::snprintf(line, sizeof line, "Every token's query, key and value [T = %d x Dh = %d]", snap.n_tokens, snap.head_dim);
   figure_text(line, style_color(ImGuiCol_Text), options);
   draw_matrices(pen, state, view, gl, i, options);
   std::snprintf(line, sizeof line, "Rows are tokens, columns the %d dimensions; the query's row is outlined in Q.",

@@ -7,8 +7,20 @@
 #include "render/view_model.h"
 #include "render/view_predictions.h"
 #include "render/view_qkv.h"
+#include "scene/attention_view.h"
 
 namespace attnscope {
+
+namespace {
+
+// The translation baseline as the decoder view of its step, made again only
+// when the run or the step changes.
+struct BaselineView {
+  std::shared_ptr<const AttentionSnapshot> run, view;
+  int step = -2;
+};
+
+}  // namespace
 
 struct Views::Impl {
   GlResources gl;
@@ -18,26 +30,29 @@ struct Views::Impl {
   QkvViewState qkv;
   PredictionsViewState predictions;
   AlignmentViewState alignment;
+  BaselineView baseline;
 };
 
 namespace {
 
-// The head view and Q/K/V draw one token list on both sides: cross-attention,
-// whose keys are the source, is shown by the heatmap, model and alignment views.
-bool needs_one_token_list(ViewId view, const AppState& state) {
-  return (view == ViewId::HeadView || view == ViewId::Qkv) && state.snapshot && !state.snapshot->key_tokens.empty();
-}
-
 // Predictions of an encoder-decoder model are the decoder's: the next target
 // token at the decoding step, whichever attention the other views show.
-void draw_decoder_predictions(AppState& state, PredictionsViewState& view, GlResources& gl,
+void draw_decoder_predictions(AppState& state, PredictionsViewState& view, BaselineView& cache, GlResources& gl,
                               const ViewDrawOptions& options) {
-  const auto shown = state.snapshot;
+  const auto shown = state.snapshot, baseline = state.baseline;
   const int query = state.selection.query;
   state.snapshot = state.decoder_snapshot;
+  // The run with every head on, cut to the same step: its rows compare with the decoder's.
+  if (cache.run != baseline || cache.step != state.step) {
+    cache.view = attention_view(baseline, AttentionKind::DecoderSelf, state.step);
+    cache.run = baseline;
+    cache.step = state.step;
+  }
+  state.baseline = cache.view;
   if (state.attention == AttentionKind::Self) state.selection.query = -1;  // a source position means nothing here
   draw_predictions_view(state, view, gl, options);
   state.snapshot = shown;
+  state.baseline = baseline;
   state.selection.query = query;
 }
 
@@ -50,12 +65,7 @@ const HeatmapLayout& Views::heatmap_layout() const { return impl_->heatmap.layou
 const HeatmapLayout& Views::alignment_layout() const { return impl_->alignment.layout; }
 
 void Views::draw_content(ViewId view, AppState& state, const ViewDrawOptions& options) {
-  if (needs_one_token_list(view, state)) {
-    ImGui::TextWrapped("The %s shows self-attention: pick encoder or decoder self-attention, or see cross-attention "
-                       "in the heatmap, model and alignment views.", view_title(view));
-    return;
-  }
-  if (view == ViewId::Predictions && state.decoder_snapshot) return draw_decoder_predictions(state, impl_->predictions, impl_->gl, options);
+  if (view == ViewId::Predictions && state.decoder_snapshot) return draw_decoder_predictions(state, impl_->predictions, impl_->baseline, impl_->gl, options);
   switch (view) {
     case ViewId::Heatmap: draw_heatmap_view(state, impl_->heatmap, impl_->gl, options); return;
     case ViewId::HeadView: draw_head_view(state, impl_->head, impl_->gl, options); return;

@@ -140,4 +140,11 @@ Alignment build_alignment(const AttentionSnapshot& run, const AlignmentSettings&
   return out;
 }
 
+const HeadPreset* alignment_preset(const Model& model) {
+  if (!model.encoder_decoder) return nullptr;
+  for (const HeadPreset& preset : model.presets)
+    if (preset.kind == AttentionKind::Cross) return &preset;
+  return nullptr;
+}
+
 }  // namespace attnscope

@@ -55,4 +55,8 @@ std::vector<Token> produced_tokens(const std::vector<Token>& decoder_tokens, int
 // step: as Scene::step (rows 0..step; -1 = every row, none current).
 Alignment build_alignment(const AttentionSnapshot& run, const AlignmentSettings& settings, int layer, int head, int step);
 
+// The model's first named cross-attention head (attnscope.json "kind": "cross"),
+// on which the alignment view opens; null when it names none.
+const HeadPreset* alignment_preset(const Model& model);
+
 }  // namespace attnscope

@@ -58,6 +58,9 @@ std::shared_ptr<const AttentionSnapshot> attention_view(const std::shared_ptr<co
   const auto& heads = cross ? dec.cross_heads : dec.self_heads;
   view->heads.reserve(heads.size());
   for (const HeadCapture& head : heads) view->heads.push_back(first_rows(head, rows, !cross));
+  // T5's decoder bias, for the scores the views show; cross-attention has none.
+  if (!cross)
+    for (const MatrixRM& bias : dec.decoder_position_bias) view->position_bias.push_back(bias.topLeftCorner(rows, rows));  // [H] each [n, n]
   for (const MatrixRM& r : dec.residual) view->residual.push_back(r.topRows(rows));  // [Ld + 1] each [n, D]
   if (dec.final_hidden.rows() >= rows) view->final_hidden = dec.final_hidden.topRows(rows);  // [n, D]
   view->top.assign(dec.top.begin(), dec.top.begin() + std::min<std::ptrdiff_t>(rows, static_cast<std::ptrdiff_t>(dec.top.size())));

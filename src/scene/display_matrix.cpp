@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/encoder_decoder.h"
 #include "scene/display_modes.h"
 
 namespace attnscope {
@@ -186,8 +187,13 @@ float raw_score(const AttentionSnapshot& snapshot, int layer, int head, int quer
   if ((snapshot.causal && key > query) || snapshot.key_masked(key)) return neg_inf;
   const HeadCapture& cap = snapshot.head(layer, head);
   if (cap.q.rows() <= query || cap.k.rows() <= key || cap.q.cols() != cap.k.cols()) return neg_inf;
-  const float dot = cap.q.row(query).dot(cap.k.row(key));
-  return dot / std::sqrt(static_cast<float>(snapshot.head_dim));
+  return snapshot.score(layer, head, query, key);
+}
+
+const char* raw_score_formula(const AttentionSnapshot& snapshot) {
+  const auto* ed = snapshot.model ? snapshot.model->encoder_decoder.get() : nullptr;
+  if (!ed || ed->config.scale_scores) return "q\u00B7k / sqrt(Dh)";
+  return snapshot.score_bias(0) ? "q\u00B7k + position bias" : "q\u00B7k, not scaled";
 }
 
 float mean_row_entropy(const MatrixRM& weights) {

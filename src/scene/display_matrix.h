@@ -58,9 +58,13 @@ inline DisplayMatrix build_display_matrix(const AttentionSnapshot& snapshot, con
   return build_display_matrix(snapshot, selection.layer, selection.head, selection.mode, display);
 }
 
-// One pre-softmax score q_i·k_j/√Dh, -inf where the mask removed the key: the
-// same number as snapshot.scores(layer, head)(i, j) without the [T, T] product.
+// One pre-softmax score q_i·k_j/√Dh (T5: q_i·k_j plus the relative position
+// bias of self-attention), -inf where the mask removed the key: the same
+// number as snapshot.scores(layer, head)(i, j) without the [T, Tk] product.
 float raw_score(const AttentionSnapshot& snapshot, int layer, int head, int query, int key);
+// What raw_score computes, for labels: "q·k / sqrt(Dh)"; for T5, which does
+// not scale, "q·k + position bias" (self-attention) or "q·k, not scaled" (cross).
+const char* raw_score_formula(const AttentionSnapshot& snapshot);
 
 // Mean over rows of the row entropy -Σ p log2 p, in bits. All-zero rows (an
 // ablated head, a query with every key masked) are skipped.

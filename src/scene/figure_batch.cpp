@@ -33,6 +33,7 @@ FigureJob figure_job_from_fields(const FigureFields& fields) {
     job.scene.model_path = fallback->string();
   }
   job.preset_head = !overrides.selects_head();
+  job.preset_alignment = job.preset_head && !overrides.align;
   job.overwrite = fields.count("force") > 0;
   auto out = fields.find("out");
   if (out == fields.end()) throw Error(ErrorKind::Usage, "missing required option --out");

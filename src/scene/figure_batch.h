@@ -16,6 +16,7 @@ namespace attnscope {
 struct FigureJob {
   Scene scene;
   bool preset_head = false;  // show the model's first named head (attnscope.json) instead of the selection's
+  bool preset_alignment = false;  // no --align and no head given: the alignment view shows the named cross-attention head
   std::filesystem::path out;
   bool overwrite = false;
 };

@@ -18,7 +18,7 @@ constexpr int kSceneTopK = 10;  // predictions kept per position by the app and 
 
 struct SceneRun {
   std::shared_ptr<const AttentionSnapshot> snapshot;
-  std::shared_ptr<const AttentionSnapshot> baseline;  // null when no head is switched off
+  std::shared_ptr<const AttentionSnapshot> baseline;  // null when no head (of any kind) is switched off
   bool truncated = false;                             // the text was cut to the model's context
 };
 
@@ -28,8 +28,10 @@ struct SceneRun {
 // `previous`: the last snapshot shown, whose prefix rows a causal model
 // reuses. `cancel` is checked between layers (a cancelled run throws Cancelled).
 // Encoder-decoder models: `text` is the source; the decoder reads `target`
-// (forced decoding) or, without one, writes the greedy translation. Their
-// runs have no baseline.
+// (forced decoding) or, without one, writes the greedy translation. With
+// heads switched off (of any kind) their baseline reads the same source and
+// decoder tokens with every head on, so the decoder's predictions compare
+// position by position.
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel = nullptr,
                    const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr,

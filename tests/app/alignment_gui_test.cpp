@@ -21,6 +21,7 @@
 #include "core/seq2seq.h"
 #include "gui_runner.h"
 #include "scene/alignment.h"
+#include "scene/scene_run.h"
 #include "test_support.h"
 
 namespace attnscope::testing {
@@ -184,6 +185,51 @@ TEST(AlignmentRender, HeadlessRenderDrawsTheAlignmentViewAsPngAndSvg) {
                                           dir);
   EXPECT_EQ(refused.exit_code, 2) << refused.output;
   EXPECT_NE(refused.output.find("encoder-decoder"), std::string::npos) << refused.output;
+}
+
+// The shipped translation model opens its alignment on its named
+// cross-attention head, and with a head switched off the Predictions view
+// compares the decoder's next token with the same target read with every head on.
+TEST(AlignmentGui, TranslationModelOpensOnItsAlignmentHeadAndComparesPredictions) {
+  SKIP_WITHOUT_XVFB();
+  const fs::path dir = temp_dir("alignment-preset");
+  const std::string model = std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/models/attnscope-tiny-translate";
+  // Every cross-attention head off: the decoder no longer sees the source.
+  const std::string all_cross = "0:0,0:1,0:2,0:3,1:0,1:1,1:2,1:3";
+  const GuiRun run = run_app({"--model", model, "--ablate-cross", all_cross, "--step", "1", "--view", "alignment",
+                              "--screenshot", "shot.png"},
+                             dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json side = read_json(dir / "shot.png.json");
+  EXPECT_EQ(side.at("align").get<std::string>(), "head");
+  EXPECT_EQ(side.at("attention").get<std::string>(), "cross");
+  EXPECT_EQ(side.at("layer").get<int>(), 1);
+  EXPECT_EQ(side.at("head").get<int>(), 1);
+
+  Interventions off;
+  off.ablated_cross_heads = parse_head_list(all_cross);
+  const SceneRun core = run_scene(load_model(model), kSource, off);
+  ASSERT_TRUE(core.baseline);
+  EXPECT_EQ(side.at("target_text").get<std::string>(), core.snapshot->decoder->target_text);
+  const size_t last = 1;  // the step: decoder rows 0 and 1
+  EXPECT_EQ(side.at("decoder_position").get<size_t>(), last);
+  const std::pair<const char*, const std::vector<Prediction>*> sides[] = {
+      {"decoder_predictions", &core.snapshot->decoder->top[last]},
+      {"decoder_baseline_predictions", &core.baseline->decoder->top[last]}};
+  for (const auto& [key, want] : sides) {
+    const json& got = side.at(key);
+    ASSERT_EQ(got.size(), want->size()) << key;
+    for (size_t r = 0; r < want->size(); ++r) {
+      EXPECT_EQ(got[r].at("id").get<int>(), (*want)[r].id) << key << " " << r;
+      EXPECT_NEAR(got[r].at("prob").get<float>(), (*want)[r].prob, 1e-6f) << key << " " << r;
+    }
+  }
+  // Without cross-attention the next-token probabilities move.
+  float moved = 0;
+  for (size_t r = 0; r < side.at("decoder_predictions").size(); ++r)
+    moved = std::max(moved, std::fabs(side["decoder_predictions"][r]["prob"].get<float>() -
+                                      side["decoder_baseline_predictions"][r]["prob"].get<float>()));
+  EXPECT_GT(moved, 1e-3f);
 }
 
 }  // namespace

@@ -23,6 +23,10 @@
 #include "core/colormap.h"
 #include "core/forward.h"
 #include "core/model.h"
+#include "core/seq2seq.h"
+#include "scene/attention_view.h"
+#include "scene/display_matrix.h"
+#include "scene/scene_run.h"
 #include "gui_runner.h"
 #include "test_support.h"
 
@@ -371,7 +375,12 @@ int cells_in_row(const std::vector<const Element*>& rects, float y) {
 
 // "#3 " sat"": how captions name a token.
 std::string quoted(const AttentionSnapshot& snapshot, int index) {
-  return "#" + std::to_string(index) + " \"" + snapshot.tokens[static_cast<size_t>(index)].display + "\"";
+  std::string out = "#";  // appended piece by piece: GCC 12 warns falsely (-Wrestrict) on the + chain
+  out += std::to_string(index);
+  out += " \"";
+  out += snapshot.tokens[static_cast<size_t>(index)].display;
+  out += '"';
+  return out;
 }
 
 // The figure the app exports by default: the seed sentence, its last token as the query.
@@ -457,6 +466,210 @@ TEST(SvgViews, AppExportsHeadAndModelViewsAsSvg) {
     EXPECT_TRUE(has_group(elements, "legend")) << view;
     EXPECT_TRUE(has_group(elements, view == "head" ? "lines" : "L1H3")) << view;
   }
+}
+
+// ---- encoder-decoder models: cross-attention in the Q/K/V, head, model and predictions views ----
+
+// The fixture has random weights: its own translation is 64 tokens of noise,
+// so the figures read a forced target of a few tokens.
+const std::string kSource = "The black cat sat on the mat.";
+const std::string kTarget = "Le chat noir est assis.";
+
+// The Marian fixture's run, as the figures make it.
+SceneRun marian_run(const Interventions& interventions = {}) {
+  return run_scene(load_model(fixture("marian")), kSource, interventions, nullptr, nullptr, nullptr, kTarget);
+}
+
+// A token as the views label it: without leading spaces, cut to max_chars with "..".
+std::string label_of(const Token& token, size_t max_chars) {
+  const std::string text = stripped(token);
+  if (text.empty() && !token.display.empty()) return "\xC2\xB7";  // a lone space shows as a middle dot
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++chars > max_chars) return text.substr(0, i) + "..";
+  }
+  return text;
+}
+
+std::vector<std::string> texts_in(const std::vector<Element>& all, const std::string& group) {
+  std::vector<std::string> out;
+  for (const Element* e : select(all, "text", group)) out.push_back(e->text);
+  return out;
+}
+
+// The figure is given room below its content: the cross-attention note adds a
+// line of text to a view that is already mostly text, and glyph edges are the
+// one thing the two renderers draw differently.
+TEST(SvgViews, QkvViewOfCrossAttentionHasASourceKeyPerRowAndItsScores) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const int layer = 1, head = 2, step = 3;
+  const Figures f = render_both("svg-qkv-cross", {"render", "--model", fixture("marian").string(), "--text", kSource, "--target", kTarget,
+                                                  "--view", "qkv", "--attention", "cross", "--step", std::to_string(step),
+                                                  "--layer", std::to_string(layer), "--head", std::to_string(head),
+                                                  "--scale", "2", "--size", "960x900"});
+  ASSERT_FALSE(f.elements.empty());
+  const auto view = attention_view(marian_run().snapshot, AttentionKind::Cross, step);
+  const int Ts = view->n_keys();
+  ASSERT_EQ(view->n_tokens, step + 1);
+  EXPECT_TRUE(has_text(f.elements, "Layer 1, head 2, query " + quoted(*view, step)));
+  EXPECT_TRUE(has_text(f.elements, "/ sqrt(Dh)"));
+  // One row per source token: its weight, its q·k and its score q·k/sqrt(Dh).
+  const std::vector<std::string> lookup = texts_in(f.elements, "lookup");
+  std::vector<std::string> percents;
+  for (const std::string& t : lookup)
+    if (!t.empty() && t.back() == '%') percents.push_back(t);
+  ASSERT_EQ(percents.size(), static_cast<size_t>(Ts));
+  const HeadCapture& cap = view->head(layer, head);
+  for (int j = 0; j < Ts; ++j) {
+    char want[32];
+    std::snprintf(want, sizeof want, "%.0f%%", 100.0f * cap.probs(step, j));
+    EXPECT_EQ(percents[static_cast<size_t>(j)], want) << "source key " << j;
+    const float dot = cap.q.row(step).dot(cap.k.row(j));
+    std::snprintf(want, sizeof want, "%.3f", dot / std::sqrt(static_cast<float>(view->head_dim)));
+    EXPECT_NE(std::find(lookup.begin(), lookup.end(), want), lookup.end()) << "score of source key " << j;
+    EXPECT_NE(std::find(lookup.begin(), lookup.end(), label_of(view->keys()[static_cast<size_t>(j)], 10)), lookup.end())
+        << "label of source key " << j;
+  }
+  EXPECT_TRUE(has_text(f.elements, "Decoder queries [Tt = 4 x Dh = 16]; source keys and values [Ts = " +
+                                       std::to_string(Ts) + " x Dh = 16]"));
+  expect_same_picture(f.png, f.raster);
+}
+
+TEST(SvgViews, HeadViewOfCrossAttentionLinksTargetQueriesToSourceKeys) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const int layer = 1, head = 1, query = 2;
+  const Figures f = render_both("svg-head-cross", {"render", "--model", fixture("marian").string(), "--text", kSource, "--target", kTarget,
+                                                   "--view", "head", "--attention", "cross", "--layer",
+                                                   std::to_string(layer), "--head", std::to_string(head), "--query",
+                                                   std::to_string(query), "--scale", "2", "--size", "800x600"});
+  ASSERT_FALSE(f.elements.empty());
+  const auto view = attention_view(marian_run().snapshot, AttentionKind::Cross, -1);
+  const std::vector<std::string> labels = texts_in(f.elements, "tokens");
+  for (const Token& t : view->keys())
+    EXPECT_NE(std::find(labels.begin(), labels.end(), label_of(t, 18)), labels.end()) << "source '" << t.display << "'";
+  for (const Token& t : view->tokens)
+    EXPECT_NE(std::find(labels.begin(), labels.end(), label_of(t, 18)), labels.end()) << "target '" << t.display << "'";
+  // The query's 5 strongest source keys of at least 0.05, as lines from one point.
+  std::vector<float> kept;
+  for (int j = 0; j < view->n_keys(); ++j) {
+    const float w = view->head(layer, head).probs(query, j);
+    if (w > 0 && w >= 0.05f) kept.push_back(w);
+  }
+  std::sort(kept.rbegin(), kept.rend());
+  kept.resize(std::min<size_t>(kept.size(), 5));
+  std::sort(kept.begin(), kept.end());  // drawn weakest first
+  const auto lines = select(f.elements, "line", "lines");
+  ASSERT_EQ(lines.size(), kept.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_NEAR(lines[i]->num("stroke-opacity"), std::round(kept[i] * 255.0f) / 255.0f, 1e-4) << "line " << i;
+    EXPECT_EQ(lines[i]->num("x1"), lines[0]->num("x1"));
+    EXPECT_EQ(lines[i]->num("y1"), lines[0]->num("y1"));
+  }
+  expect_same_picture(f.png, f.raster);
+}
+
+// Thumbnail cells of one head of a kind: each rect's colour is its weight's.
+int wrong_cells(const std::vector<Element>& all, const std::string& id, const MatrixRM& probs, bool ablated) {
+  std::vector<const Element*> cells;
+  for (const Element* e : select(all, "rect", id))
+    if (e->in_cells) cells.push_back(e);
+  if (cells.empty()) return -1;
+  float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+  for (const Element* e : cells) {
+    x0 = std::min(x0, e->num("x"));
+    y0 = std::min(y0, e->num("y"));
+    x1 = std::max(x1, e->num("x") + e->num("width"));
+    y1 = std::max(y1, e->num("y") + e->num("height"));
+  }
+  const float cw = (x1 - x0) / static_cast<float>(probs.cols()), ch = (y1 - y0) / static_cast<float>(probs.rows());
+  int wrong = 0;
+  for (const Element* e : cells) {
+    const int r = static_cast<int>(std::lround((e->num("y") - y0) / ch));
+    const int c0 = static_cast<int>(std::lround((e->num("x") - x0) / cw));
+    const int run = static_cast<int>(std::lround(e->num("width") / cw));
+    for (int c = c0; c < c0 + run; ++c)
+      wrong += distance(parse_hex(e->attrs.at("fill")), thumbnail_color(probs(r, c), ablated)) > 1;
+  }
+  return wrong;
+}
+
+TEST(SvgViews, ModelViewOfATranslationModelHasAGridPerKindOfAttention) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const Figures f = render_both("svg-model-seq2seq", {"render", "--model", fixture("marian").string(), "--text", kSource, "--target", kTarget,
+                                                      "--view", "model", "--attention", "cross", "--layer", "0",
+                                                      "--head", "2", "--ablate-cross", "1:1", "--ablate-decoder", "0:3",
+                                                      "--scale", "2", "--size", "800x900"});
+  ASSERT_FALSE(f.elements.empty());
+  for (const char* text : {"Every head of the three kinds of attention", "Encoder self-attention: 2 layers x 4 heads",
+                           "Decoder self-attention: 2 layers x 4 heads",
+                           "Cross-attention (target queries, source keys): 2 layers x 4 heads"})
+    EXPECT_TRUE(has_text(f.elements, text)) << text;
+  Interventions off;
+  off.ablated_cross_heads = {{1, 1}};
+  off.ablated_decoder_heads = {{0, 3}};
+  const auto run = marian_run(off).snapshot;
+  const std::pair<AttentionKind, std::string> kinds[] = {
+      {AttentionKind::Self, "enc-"}, {AttentionKind::DecoderSelf, "dec-"}, {AttentionKind::Cross, "cross-"}};
+  for (const auto& [kind, prefix] : kinds) {
+    const auto view = attention_view(run, kind, -1);
+    for (int l = 0; l < 2; ++l)
+      for (int h = 0; h < 4; ++h) {
+        const std::string id = prefix + "L" + std::to_string(l) + "H" + std::to_string(h);
+        EXPECT_EQ(wrong_cells(f.elements, id, view->head(l, h).probs, view->ablated(l, h)), 0) << id;
+        // Switched-off heads are crossed out in their own kind's grid only.
+        const auto texts = texts_in(f.elements, id);
+        EXPECT_EQ(std::count(texts.begin(), texts.end(), "off"), view->ablated(l, h) ? 1 : 0) << id;
+      }
+  }
+  // The selected head is outlined in its own kind's grid, not in the others.
+  const auto outlined = [&](const std::string& id) {
+    const auto rects = select(f.elements, "rect", id);
+    return std::any_of(rects.begin(), rects.end(),
+                       [](const Element* e) { return e->attrs.count("stroke") && e->attrs.at("stroke") == "#e69f00"; });
+  };
+  EXPECT_TRUE(outlined("cross-L0H2"));
+  EXPECT_FALSE(outlined("enc-L0H2"));
+  EXPECT_FALSE(outlined("dec-L0H2"));
+  expect_same_picture(f.png, f.raster);
+}
+
+TEST(SvgViews, PredictionsOfATranslationModelShowTheChangeFromSwitchedOffHeads) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const Figures f = render_both("svg-predictions-seq2seq",
+                                {"render", "--model", fixture("marian").string(), "--text", kSource, "--target", kTarget, "--view",
+                                 "predictions", "--ablate-cross", "1:0,1:2", "--ablate", "0:1", "--scale", "2",
+                                 "--size", "800x600"});
+  ASSERT_FALSE(f.elements.empty());
+  Interventions off;
+  off.ablated_cross_heads = {{1, 0}, {1, 2}};
+  off.ablated_heads = {{0, 1}};
+  const SceneRun run = marian_run(off);
+  ASSERT_TRUE(run.baseline);
+  const auto& now = run.snapshot->decoder->top.back();
+  const auto& before = run.baseline->decoder->top.back();
+  EXPECT_TRUE(has_text(f.elements, "3 heads switched off (1 encoder, 2 cross-attention)."));
+  EXPECT_TRUE(has_text(f.elements, "all heads on"));
+  const std::vector<std::string> texts = texts_in(f.elements, "guesses");
+  int compared = 0;
+  for (size_t r = 0; r < 5; ++r) {
+    char want[32];
+    std::snprintf(want, sizeof want, "%.1f%%", 100.0f * now[r].prob);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), want), texts.end()) << "guess " << r << " " << want;
+    const auto was = std::find_if(before.begin(), before.end(), [&](const Prediction& p) { return p.id == now[r].id; });
+    if (was == before.end()) {
+      EXPECT_NE(std::find(texts.begin(), texts.end(), "was not in the top list"), texts.end()) << "guess " << r;
+      continue;
+    }
+    std::snprintf(want, sizeof want, "was %.1f%%", 100.0f * was->prob);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), want), texts.end()) << "guess " << r << " " << want;
+    const float delta = 100.0f * (now[r].prob - was->prob);
+    std::snprintf(want, sizeof want, "%+.1f", std::fabs(delta) < 0.05f ? 0.0f : delta);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), want), texts.end()) << "guess " << r << " " << want;
+    ++compared;
+  }
+  EXPECT_GE(compared, 1);
+  expect_same_picture(f.png, f.raster);
 }
 
 }  // namespace
