@@ -98,22 +98,37 @@ void refresh(const AppState& state, MinimalPairViewState& view) {
   view.shown_scale = state.display.scale;
 }
 
+// The words of a sentence's tokens [first, first + count) as typed: the text
+// they cover, so "c" + "at" reads "cat"; tokens that cover no text (special
+// tokens) by their labels.
+std::string typed_words(const AttentionSnapshot& snapshot, int first, int count) {
+  if (count <= 0) return "(nothing)";
+  const Token &from = snapshot.tokens[static_cast<size_t>(first)], &to = snapshot.tokens[static_cast<size_t>(first + count - 1)];
+  std::string out = to.end > from.start && to.end <= snapshot.text.size() ? snapshot.text.substr(from.start, to.end - from.start) : "";
+  out.erase(0, out.find_first_not_of(" \t\n"));
+  out.erase(out.find_last_not_of(" \t\n") + 1);
+  if (out.empty())
+    for (int i = first; i < first + count; ++i) {
+      if (!out.empty()) out += ' ';
+      out += token_label(snapshot.tokens[static_cast<size_t>(i)]);
+    }
+  return "\u201C" + out + "\u201D";
+}
+
 // "A and B differ in "tired" / "wide"", and how to read the colours.
-void draw_pair_caption(const MinimalPairViewState& view, const ViewDrawOptions& options) {
+void draw_pair_caption(const AppState& state, const MinimalPairViewState& view, const ViewDrawOptions& options) {
   const TokenAlignment& al = view.pair.alignment;
-  auto words = [&](int first, int count) {
-    std::string out;
-    for (int i = first; i < first + count; ++i) out += (out.empty() ? "" : " ") + view.labels[static_cast<size_t>(i)];
-    return out.empty() ? std::string("(nothing)") : "\u201C" + out + "\u201D";
-  };
   const ImU32 text = style_color(ImGuiCol_Text), dim = style_color(ImGuiCol_TextDisabled);
   if (al.a_middle == 0 && al.b_middle == 0)
     figure_text("A and B have the same tokens: every difference is 0.", text, options);
   else
-    figure_text("A and B differ in " + words(al.prefix, al.a_middle) + " / " + words(al.prefix + al.a_middle, al.b_middle),
+    figure_text("A and B differ in " + typed_words(*state.snapshot, al.prefix, al.a_middle) + " / " +
+                    typed_words(*state.snapshot_b, al.prefix, al.b_middle),
                 text, options);
   figure_wrapped_text("Difference map: red where B attends more than A, blue where A attends more. "
                       "Blank: a token only the other sentence has.", dim, options);
+  if (most_changed_slot(view.pair) < 0)
+    figure_text("No token is in both sentences, so no query can be compared.", dim, options);
 }
 
 // ------------------------------------------------------------ the three maps
@@ -237,11 +252,13 @@ void draw_maps(FigurePen& pen, const AppState& state, MinimalPairViewState& view
 }
 
 // Every slot when the cells are tall enough for text, else every k-th, but
-// always the differing tokens and the query, which are the point of the view;
-// a k-th label too close to one of those gives way.
+// always the query and a short differing middle, which are the point of the
+// view; a k-th label too close to one of those gives way.
 std::vector<int> labelled_slots(const TokenAlignment& al, int query_slot, const MapsGeometry& g) {
   const int stride = std::max(1, static_cast<int>(std::ceil(g.em * 0.95f / g.cell)));
-  auto must = [&](int s) { return s == query_slot || !al.slots[static_cast<size_t>(s)].shared(); };
+  // A long differing middle would crowd its own labels: then it is thinned like the rest.
+  const bool whole_middle = al.a_middle + al.b_middle <= 4;
+  auto must = [&](int s) { return s == query_slot || (whole_middle && !al.slots[static_cast<size_t>(s)].shared()); };
   std::vector<int> out;
   for (int s = 0; s < g.n; ++s) {
     bool crowded = false;
@@ -293,7 +310,7 @@ void draw_minimal_pair_view(AppState& state, MinimalPairViewState& view, GlResou
   if (!pair_ready(state, options)) return;
   refresh(state, view);
   const int query_slot = pair_query_slot(view.pair, state.selection.query);
-  draw_pair_caption(view, options);
+  draw_pair_caption(state, view, options);
   const MapsGeometry g = layout_maps(view, options);
   const MapHover hover = handle_map_input(state, view, g, options.exporting);
   FigurePen pen(ImGui::GetWindowDrawList(), options.record);
