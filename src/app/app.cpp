@@ -122,6 +122,7 @@ void update_workers(App& app) {
   }
   if (auto result = app.inference.poll()) apply_result(app, *result);
   submit_run_if_requested(app);
+  app.pair.update(app.state);
 }
 
 void submit_run_if_requested(App& app) {
@@ -142,7 +143,7 @@ bool app_idle(const App& app) {
   // Without a model a requested run waits for one; there is nothing to wait for.
   const bool run_pending = app.state.run_requested && app.state.model;
   return !app.loader.busy() && !app.inference.busy() && !run_pending &&
-         app.runs.last_applied >= app.runs.last_submitted;
+         app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state);
 }
 
 void reset_all(AppState& state) {

@@ -17,6 +17,7 @@
 #include "app/view_windows.h"
 #include "scene/inference_worker.h"
 #include "scene/model_loader_worker.h"
+#include "scene/pair_worker.h"
 #include "scene/session.h"
 #include "scene/settings.h"
 #include "scene/view_state.h"
@@ -98,6 +99,7 @@ struct App {
   bool persist = true;  // scripted runs neither read the last session nor write settings
 
   InferenceWorker inference;
+  PairWorker pair;  // sentence B of the minimal-pair view
   ModelLoaderWorker loader;
   FolderBrowser browser;
   std::unique_ptr<Views> views;  // created once the GL context exists

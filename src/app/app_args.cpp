@@ -12,11 +12,12 @@ namespace attnscope::app {
 
 const char* app_usage() {
   return "usage: attnscope [--model PATH] [--text TEXT | --text-file PATH] [--layer L --head H] [--head-mode single|mean|max]\n"
-         "                 [--view heatmap|head|model|qkv|predictions|alignment] [--query I] [--ablate L:H,...]\n"
+         "                 [--view heatmap|head|model|qkv|predictions|alignment|diff] [--query I] [--ablate L:H,...]\n"
          "                 [--mask-keys I,...] [--causal|--no-causal] [--no-positions] [--colormap viridis|magma|greys|blues]\n"
          "                 [--color-scale linear|log|per-row] [--hide-special] [--display-mode raw|value|rollout|flow]\n"
          "                 encoder-decoder models: [--target TEXT] [--attention self|decoder|cross] [--step N]\n"
          "                 [--ablate-decoder L:H,...] [--ablate-cross L:H,...] [--align head|mean|max|layers] [--align-tokens]\n"
+         "                 minimal pairs (--view diff): [--text-b TEXT]\n"
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"
          "                 [--export-view NAME --export-out FILE [--scale 1|2|4] [--size WxH] [--light]]\n"
          "                 [--session FILE] [--save-session FILE]\n"
@@ -71,7 +72,7 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
     const std::string name = value();
     ViewId view;
     if (!view_from_key(name, &view))
-      usage_error(flag + ": unknown view '" + name + "' (expected heatmap, head, model, qkv, predictions or alignment)");
+      usage_error(flag + ": unknown view '" + name + "' (expected heatmap, head, model, qkv, predictions, alignment or diff)");
     args.export_view = view;
   } else if (flag == "--export-out") args.export_out = value();
   else if (flag == "--session") args.session = value();

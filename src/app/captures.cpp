@@ -132,6 +132,10 @@ void export_figure(App& app, CaptureOutcome* outcome) {
         data["alignment"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h},
                              {"rows", l.rows}, {"cols", l.cols}};
       }
+      if (request.view == ViewId::MinimalPair) {
+        const HeatmapLayout& l = app.views->pair_diff_layout();
+        data["diff"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h}, {"rows", l.rows}, {"cols", l.cols}};
+      }
       write_sidecar(outcome->path, data, overwrite_policy(request.overwrite));
     }
     outcome->ok = true;

@@ -27,6 +27,9 @@ void draw_open_session_dialog(App& app);
 // File -> Save session as: a modal with a typed path.
 void draw_save_session_as_dialog(App& app);
 
+// ui_compare.cpp: the Compare menu, which loads a minimal pair into the minimal-pair view.
+void draw_compare_menu(App& app);
+
 // ui_input.cpp: the text box and the token strip.
 void draw_text_input(App& app);
 void draw_token_strip(App& app);

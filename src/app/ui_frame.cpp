@@ -87,6 +87,8 @@ WindowRect default_window_rect(const char* window, ImVec2 display) {
   if (!std::strcmp(window, "Predictions")) return rect(right_x, top + upper_h, right_w, h - upper_h);
   // In front of the head view: translation models open on their alignment.
   if (!std::strcmp(window, "Alignment")) return rect(left_w, top + upper_h, mid_w, h - upper_h);
+  // Two sentences side by side need the width: in front of the middle and right columns.
+  if (!std::strcmp(window, "Minimal pair")) return rect(left_w, top, display.x - left_w, h);
   return rect(display.x * 0.2f, display.y * 0.2f, display.x * 0.6f, display.y * 0.6f);
 }
 

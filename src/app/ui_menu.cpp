@@ -203,6 +203,7 @@ void draw_main_menu(App& app) {
   draw_models_menu(app);
   draw_view_menu(app);
   draw_sentences_menu(app);
+  draw_compare_menu(app);
   if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {
     for (const HeadPreset& preset : app.state.model->presets) {
       const bool shown = preset_shown(app.state, preset);

@@ -51,6 +51,10 @@ void write_sidecar(const FigureJob& job, const HeadlessFigures& figures) {
     const HeatmapLayout& l = figures.heatmap_layout();
     data["heatmap"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h}, {"rows", l.rows}, {"cols", l.cols}};
   }
+  if (view == ViewId::MinimalPair) {
+    const HeatmapLayout& l = figures.pair_diff_layout();
+    data["diff"] = {{"x", l.x}, {"y", l.y}, {"cell_w", l.cell_w}, {"cell_h", l.cell_h}, {"rows", l.rows}, {"cols", l.cols}};
+  }
   write_export(job.out.string() + ".json", data.dump(2) + "\n", job.overwrite);
 }
 

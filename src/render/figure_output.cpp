@@ -12,6 +12,7 @@
 #include "render/svg_figure.h"
 #include "render/view_common.h"
 #include "render/view_alignment.h"
+#include "render/view_minimal_pair.h"
 #include "render/views.h"
 
 namespace attnscope {
@@ -65,6 +66,7 @@ FigureSpec make_figure_spec(const AppState& s, ViewId view, float width, float h
   // A translation's header shows both sentences.
   spec.sentence = header_sentence(s.run && s.run->decoder ? s.run->text + "  \u2192  " + s.run->decoder->target_text
                                                            : s.snapshot->text);
+  if (view == ViewId::MinimalPair) spec.sentence = header_sentence(minimal_pair_sentences(s));
   spec.detail = figure_caption(s, view) + "   \u00B7   " + s.model->source.filename().string();
   if (!s.snapshot->interventions.ablated_heads.empty())
     spec.detail += "   \u00B7   " + std::to_string(s.snapshot->interventions.ablated_heads.size()) + " head(s) off";

@@ -5,6 +5,7 @@
 #include "render/views.h"
 #include "scene/alignment.h"
 #include "scene/attention_view.h"
+#include "scene/pair_worker.h"
 #include "scene/scene_run.h"
 
 namespace attnscope {
@@ -13,6 +14,7 @@ HeadlessFigures::HeadlessFigures() : views_(std::make_unique<Views>()) {}
 HeadlessFigures::~HeadlessFigures() = default;
 
 const HeatmapLayout& HeadlessFigures::heatmap_layout() const { return views_->heatmap_layout(); }
+const HeatmapLayout& HeadlessFigures::pair_diff_layout() const { return views_->pair_diff_layout(); }
 
 std::shared_ptr<const Model> HeadlessFigures::model(const std::string& path) {
   auto it = models_.find(path);
@@ -21,6 +23,19 @@ std::shared_ptr<const Model> HeadlessFigures::model(const std::string& path) {
   models_[path] = loaded;
   return loaded;
 }
+
+namespace {
+
+// The minimal-pair view's second run: text_b with A's switched-off heads.
+void run_sentence_b(AppState& state) {
+  if (state.encoder_decoder())
+    throw Error(ErrorKind::Usage, "the diff view compares self-attention: it needs a BERT or GPT-style model");
+  if (state.text_b.empty())
+    throw Error(ErrorKind::Usage, "the diff view compares two sentences: give the second with --text-b TEXT");
+  state.snapshot_b = run_scene(state.model, state.text_b, pair_b_interventions(state.interventions)).snapshot;
+}
+
+}  // namespace
 
 AppState HeadlessFigures::prepare(const FigureJob& job) {
   if (job.scene.model_path.empty()) throw Error(ErrorKind::Usage, "no model given");
@@ -52,6 +67,7 @@ AppState HeadlessFigures::prepare(const FigureJob& job) {
   validate_scene(state, *state.model, state.run->n_tokens);
   if (state.figure.view == ViewId::Alignment && !state.run->decoder)
     throw Error(ErrorKind::Usage, "the alignment view needs an encoder-decoder model (Marian, T5)");
+  if (state.figure.view == ViewId::MinimalPair) run_sentence_b(state);
   return state;
 }
 

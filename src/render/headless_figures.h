@@ -31,6 +31,8 @@ class HeadlessFigures {
   void render_to_file(const FigureJob& job);
   // Where the last heatmap figure's cells landed, in its pixels.
   const HeatmapLayout& heatmap_layout() const;
+  // Where the last minimal-pair figure's difference cells landed.
+  const HeatmapLayout& pair_diff_layout() const;
 
  private:
   std::shared_ptr<const Model> model(const std::string& path);

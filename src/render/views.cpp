@@ -4,6 +4,7 @@
 #include "render/view_common.h"
 #include "render/view_head.h"
 #include "render/view_heatmap.h"
+#include "render/view_minimal_pair.h"
 #include "render/view_model.h"
 #include "render/view_predictions.h"
 #include "render/view_qkv.h"
@@ -31,6 +32,7 @@ struct Views::Impl {
   PredictionsViewState predictions;
   AlignmentViewState alignment;
   BaselineView baseline;
+  MinimalPairViewState pair;
 };
 
 namespace {
@@ -63,6 +65,7 @@ Views::~Views() = default;
 
 const HeatmapLayout& Views::heatmap_layout() const { return impl_->heatmap.layout; }
 const HeatmapLayout& Views::alignment_layout() const { return impl_->alignment.layout; }
+const HeatmapLayout& Views::pair_diff_layout() const { return impl_->pair.diff_layout; }
 
 void Views::draw_content(ViewId view, AppState& state, const ViewDrawOptions& options) {
   if (view == ViewId::Predictions && state.decoder_snapshot) return draw_decoder_predictions(state, impl_->predictions, impl_->baseline, impl_->gl, options);
@@ -73,6 +76,7 @@ void Views::draw_content(ViewId view, AppState& state, const ViewDrawOptions& op
     case ViewId::Qkv: draw_qkv_view(state, impl_->qkv, impl_->gl, options); return;
     case ViewId::Predictions: draw_predictions_view(state, impl_->predictions, impl_->gl, options); return;
     case ViewId::Alignment: draw_alignment_view(state, impl_->alignment, impl_->gl, options); return;
+    case ViewId::MinimalPair: draw_minimal_pair_view(state, impl_->pair, impl_->gl, options); return;
   }
 }
 

@@ -25,6 +25,8 @@ class Views {
   const HeatmapLayout& heatmap_layout() const;
   // Where the alignment view's cells were drawn by the last draw_content call.
   const HeatmapLayout& alignment_layout() const;
+  // Where the minimal-pair view's difference map was drawn by the last draw_content call.
+  const HeatmapLayout& pair_diff_layout() const;
 
  private:
   struct Impl;

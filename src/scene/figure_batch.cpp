@@ -32,6 +32,8 @@ FigureJob figure_job_from_fields(const FigureFields& fields) {
     if (!fallback) throw Error(ErrorKind::NotFound, "no --model given and no default model is installed");
     job.scene.model_path = fallback->string();
   }
+  if (job.scene.figure.view == ViewId::MinimalPair && job.scene.text_b.empty())
+    throw Error(ErrorKind::Usage, "the diff view compares two sentences: give the second with --text-b TEXT");
   job.preset_head = !overrides.selects_head();
   job.preset_alignment = job.preset_head && !overrides.align;
   job.overwrite = fields.count("force") > 0;

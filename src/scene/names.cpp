@@ -34,13 +34,15 @@ const std::pair<ViewId, const char*> kViewKeys[] = {{ViewId::Heatmap, "heatmap"}
                                                     {ViewId::ModelView, "model"},
                                                     {ViewId::Qkv, "qkv"},
                                                     {ViewId::Predictions, "predictions"},
-                                                    {ViewId::Alignment, "alignment"}};
+                                                    {ViewId::Alignment, "alignment"},
+                                                    {ViewId::MinimalPair, "diff"}};
 const std::pair<ViewId, const char*> kViewTitles[] = {{ViewId::Heatmap, "Heatmap"},
                                                       {ViewId::HeadView, "Head view"},
                                                       {ViewId::ModelView, "Model view"},
                                                       {ViewId::Qkv, "Q/K/V"},
                                                       {ViewId::Predictions, "Predictions"},
-                                                      {ViewId::Alignment, "Alignment"}};
+                                                      {ViewId::Alignment, "Alignment"},
+                                                      {ViewId::MinimalPair, "Minimal pair"}};
 const std::pair<AlignMode, const char*> kAlignModes[] = {{AlignMode::Head, "head"},
                                                          {AlignMode::MeanHeads, "mean"},
                                                          {AlignMode::MaxHeads, "max"},

@@ -7,10 +7,10 @@ namespace attnscope {
 
 enum class HeadMode { Single, Mean, Max };     // one head, or every head of the layer combined
 enum class ColorScale { Linear, Log, PerRow };  // how weights map to colours
-enum class ViewId { Heatmap, HeadView, ModelView, Qkv, Predictions, Alignment };
-constexpr int kViewCount = 6;
-constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap, ViewId::HeadView,    ViewId::ModelView,
-                                          ViewId::Qkv,     ViewId::Predictions, ViewId::Alignment};
+enum class ViewId { Heatmap, HeadView, ModelView, Qkv, Predictions, Alignment, MinimalPair };
+constexpr int kViewCount = 7;
+constexpr ViewId kAllViews[kViewCount] = {ViewId::Heatmap,     ViewId::HeadView,  ViewId::ModelView,  ViewId::Qkv,
+                                          ViewId::Predictions, ViewId::Alignment, ViewId::MinimalPair};
 // How the alignment view combines cross-attention: one head, the mean or max
 // over a layer's heads, or the mean over every layer of its heads' mean.
 enum class AlignMode { Head, MeanHeads, MaxHeads, MeanLayers };
@@ -31,9 +31,9 @@ bool align_mode_from_key(std::string_view key, AlignMode* out);
 // "raw", "value", "rollout", "flow".
 const char* display_mode_key(DisplayMode mode);
 bool display_mode_from_key(std::string_view key, DisplayMode* out);
-// The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions", "Alignment".
+// The window title: "Heatmap", "Head view", "Model view", "Q/K/V", "Predictions", "Alignment", "Minimal pair".
 const char* view_title(ViewId view);
-// The command-line and file-name form: heatmap, head, model, qkv, predictions, alignment.
+// The command-line and file-name form: heatmap, head, model, qkv, predictions, alignment, diff.
 const char* view_key(ViewId view);
 bool view_from_key(std::string_view key, ViewId* out);
 

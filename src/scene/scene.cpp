@@ -72,6 +72,7 @@ bool& view_visible(ViewVisibility& show, ViewId view) {
     case ViewId::ModelView: return show.model_view;
     case ViewId::Qkv: return show.qkv;
     case ViewId::Predictions: return show.predictions;
+    case ViewId::MinimalPair: return show.minimal_pair;
     case ViewId::Alignment: break;
   }
   return show.alignment;

@@ -15,7 +15,7 @@ const std::map<std::string, std::string> kAliases = {
     {"mask-key", "mask-keys"}, {"export-scale", "scale"}, {"export-size", "size"}, {"export-light", "light"}};
 const std::set<std::string> kValued = {"model", "text", "layer", "head", "head-mode", "query", "ablate", "mask-keys",
                                        "colormap", "color-scale", "display-mode", "view", "scale", "size", "target", "attention",
-                                       "step", "ablate-decoder", "ablate-cross", "align"};
+                                       "step", "ablate-decoder", "ablate-cross", "align", "text-b"};
 const std::set<std::string> kSwitches = {"causal", "no-causal", "no-positions", "hide-special", "light", "align-tokens"};
 
 std::string canonical(const std::string& name) {
@@ -71,6 +71,7 @@ void take_value(const std::string& name, const std::string& v, SceneOverrides* o
   if (take_seq2seq_value(name, v, o)) return;
   if (name == "model") o->model = v;
   else if (name == "text") o->text = v;
+  else if (name == "text-b") o->text_b = v;
   else if (name == "layer") o->layer = to_int(name, v, 0, 1 << 20);
   else if (name == "head") o->head = to_int(name, v, 0, 1 << 20);
   else if (name == "query") o->query = to_int(name, v, 0, 1 << 20);
@@ -80,7 +81,7 @@ void take_value(const std::string& name, const std::string& v, SceneOverrides* o
   else if (name == "colormap") o->colormap = from_key(colormap_lookup, name, v, "viridis, magma, greys or blues");
   else if (name == "color-scale") o->color_scale = from_key(color_scale_from_key, name, v, "linear, log or per-row");
   else if (name == "display-mode") o->display_mode = from_key(display_mode_from_key, name, v, "raw, value, rollout or flow");
-  else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv, predictions or alignment");
+  else if (name == "view") o->view = from_key(view_from_key, name, v, "heatmap, head, model, qkv, predictions, alignment or diff");
   else if (name == "size") o->size = to_size(name, v);
   else if (name == "scale") {
     const int s = to_int(name, v, 1, 4);
@@ -148,6 +149,7 @@ void clear_scene_switch(const std::string& given, SceneOverrides* out) {
 void apply_overrides(const SceneOverrides& o, Scene* s) {
   if (o.model) s->model_path = *o.model;
   if (o.text) s->text = *o.text;
+  if (o.text_b) s->text_b = *o.text_b;
   if (o.layer) s->selection.layer = *o.layer;
   if (o.head) s->selection.head = *o.head;
   if (o.query) s->selection.query = *o.query;

@@ -4,6 +4,7 @@
 //   --query I --ablate L:H,... --mask-keys I,... --causal --no-causal --no-positions
 //   --colormap NAME --color-scale linear|log|per-row --hide-special --display-mode raw|value|rollout|flow
 //   --view NAME --scale 1|2|4 --size WxH --light
+// and for the minimal-pair view (--view diff): --text-b TEXT, the sentence compared with --text
 // and for encoder-decoder models (--text is then the source):
 //   --target TEXT (forced decoding) --attention self|decoder|cross --step N
 //   --ablate-decoder L:H,... --ablate-cross L:H,... --align head|mean|max|layers --align-tokens
@@ -21,7 +22,7 @@ namespace attnscope {
 
 // Only what was given; apply_overrides leaves the rest of a Scene as it was.
 struct SceneOverrides {
-  std::optional<std::string> model, text;
+  std::optional<std::string> model, text, text_b;
   std::optional<int> layer, head, query;
   std::optional<HeadMode> head_mode;
   std::optional<std::set<std::pair<int, int>>> ablate;

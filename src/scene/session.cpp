@@ -98,6 +98,13 @@ void read_seq2seq_fields(const Reader& r, const json& data, Scene& s) {
   if (r.has(views, "alignment")) s.show.alignment = r.boolean(views, "alignment");
 }
 
+// The minimal-pair fields came later still, and are optional the same way.
+void read_minimal_pair_fields(const Reader& r, const json& data, Scene& s) {
+  if (r.has(data, "text_b")) s.text_b = r.string(data, "text_b");
+  const json& views = r.at(data, "views");
+  if (r.has(views, "minimal_pair")) s.show.minimal_pair = r.boolean(views, "minimal_pair");
+}
+
 }  // namespace
 
 Scene capture_session(const AppState& state) {
@@ -125,7 +132,8 @@ json session_to_json(const Scene& s) {
         {"ablated_cross_heads", head_pairs(s.interventions.ablated_cross_heads)}}},
       {"views",
        {{"heatmap", s.show.heatmap}, {"head", s.show.head_view}, {"model", s.show.model_view}, {"qkv", s.show.qkv},
-        {"predictions", s.show.predictions}, {"alignment", s.show.alignment}}},
+        {"predictions", s.show.predictions}, {"alignment", s.show.alignment}, {"minimal_pair", s.show.minimal_pair}}},
+      {"text_b", s.text_b},
       {"target", s.target},
       {"forced", s.forced},
       {"attention", attention_kind_name(s.attention)},
@@ -186,6 +194,7 @@ Scene session_from_json(const json& data, const std::string& source) {
   s.display.head_view_top_k = r.integer(display, "head_view_top_k", 0, kMaxIndex, true);
   s.display.head_view_threshold = r.number(display, "head_view_threshold", 0.0f, 1.0f);
   read_seq2seq_fields(r, data, s);
+  read_minimal_pair_fields(r, data, s);
   return s;
 }
 
@@ -212,6 +221,7 @@ Scene read_session_file(const fs::path& path) {
 
 void apply_session_inputs(const Scene& session, AppState& state) {
   state.text = session.text;
+  state.text_b = session.text_b;
   state.target = session.target;
   state.alignment = session.alignment;
   state.show = session.show;

@@ -45,6 +45,7 @@ struct ViewVisibility {
   bool qkv = false;
   bool predictions = true;
   bool alignment = true;  // drawn only when an encoder-decoder model is open
+  bool minimal_pair = false;  // sentence A (the text) beside sentence B, and their difference
 };
 
 // What the alignment view shows of the cross-attention.
@@ -76,6 +77,9 @@ struct Scene {
   AttentionKind attention = AttentionKind::Self;  // what the heatmap, head and model views show
   int step = -1;                 // decoding step replayed: decoder rows 0..step; -1 = every row
   AlignmentSettings alignment;
+
+  // The minimal-pair view: the sentence compared with `text` (sentence A).
+  std::string text_b;
 };
 
 // Throws Error (OutOfRange) when the selection, a switched-off head, a masked
@@ -104,6 +108,10 @@ struct AppState : Scene {
   // A display mode asked for whose matrices the worker is still computing
   // (flow takes seconds at 60 tokens); the views keep display.mode until then.
   std::optional<DisplayMode> pending_display_mode;
+  // Sentence B's latest run (text_b with the same switched-off heads), while
+  // the minimal-pair view is open; null before it, error_b says why it failed.
+  std::shared_ptr<const AttentionSnapshot> snapshot_b;
+  std::string error_b;
 
   std::string status;                                  // one-line message in the status bar
   std::string error_popup;                             // non-empty: a modal shows it once

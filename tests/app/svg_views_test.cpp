@@ -669,6 +669,35 @@ TEST(SvgViews, PredictionsOfATranslationModelShowTheChangeFromSwitchedOffHeads) 
     ++compared;
   }
   EXPECT_GE(compared, 1);
+// The minimal-pair view: three maps of cells, the difference map on the
+// diverging scale, and every label as text, over the same picture as the PNG.
+TEST(SvgViews, MinimalPairViewKeepsItsMapsAndLabelsAndMatchesThePng) {
+  SKIP_WITHOUT_SVG_TOOLS();
+  const std::string model = (fs::path(ATTNSCOPE_SOURCE_DIR) / "assets/models/attnscope-tiny-bert").string();
+  const Figures f = render_both("svg-diff", {"render", "--model", model, "--view", "diff", "--text",
+                                             "The animal didn't cross the street because it was too tired.", "--text-b",
+                                             "The animal didn't cross the street because it was too wide.", "--layer", "3",
+                                             "--head", "2", "--query", "10", "--scale", "2", "--size", "1200x800"});
+  ASSERT_FALSE(f.elements.empty());
+  for (const char* text : {"Minimal pair", "Sentence A", "Sentence B", "Difference B \u2212 A", "Attention weight",
+                           "B \u2212 A", "tired", "wide", "animal", "street", "In A", "In B"})
+    EXPECT_TRUE(has_text(f.elements, text)) << text;
+  for (const char* group : {"map-a", "map-b", "map-diff", "map-labels", "bars", "predictions"})
+    EXPECT_TRUE(has_group(f.elements, group)) << group;
+  // Rows and columns of a token only the other sentence has are blanked
+  // over the cells, in the figure's background colour, in both images.
+  const Rgb8 background = pixel(f.png, 1, 1);
+  int cells = 0, worst = 0;
+  for (const Element* e : select(f.elements, "rect", "")) {
+    // The maps' cells; a legend bar's end cells lie under its frame.
+    if (!e->in_cells || !e->attrs.count("fill") || e->group.rfind("map-", 0) != 0) continue;
+    const float cx = e->num("x") + e->num("width") * 0.5f, cy = e->num("y") + e->num("height") * 0.5f;
+    if (pixel(f.png, cx, cy) == background && pixel(f.raster, cx, cy) == background) continue;
+    worst = std::max(worst, distance(pixel(f.png, cx, cy), parse_hex(e->attrs.at("fill"))));
+    ++cells;
+  }
+  EXPECT_GT(cells, 3 * 16) << "every map's rows of cells";
+  EXPECT_LE(worst, 1) << "PNG pixel vs SVG cell colour";
   expect_same_picture(f.png, f.raster);
 }
 

@@ -45,6 +45,8 @@ Scene unusual_session() {
   s.show.alignment = false;
   s.interventions.ablated_decoder_heads = {{1, 2}};
   s.interventions.ablated_cross_heads = {{0, 0}, {1, 3}};
+  s.text_b = "The animal didn't cross the street because it was too \"wide\"";
+  s.show.minimal_pair = true;
   return s;
 }
 
@@ -77,6 +79,8 @@ void expect_same(const Scene& a, const Scene& b) {
   EXPECT_EQ(a.show.alignment, b.show.alignment);
   EXPECT_EQ(a.interventions.ablated_decoder_heads, b.interventions.ablated_decoder_heads);
   EXPECT_EQ(a.interventions.ablated_cross_heads, b.interventions.ablated_cross_heads);
+  EXPECT_EQ(a.text_b, b.text_b);
+  EXPECT_EQ(a.show.minimal_pair, b.show.minimal_pair);
 }
 
 TEST(Session, FileRoundTripKeepsEveryField) {
@@ -109,6 +113,20 @@ TEST(Session, SessionWithoutTranslationFieldsStillOpens) {
   EXPECT_TRUE(s.interventions.ablated_cross_heads.empty());
   // Present but wrong is still an error naming the field.
   old["attention"] = "sideways";
+  EXPECT_THROW(session_from_json(old, "old.json"), Error);
+}
+
+// Sessions saved before the minimal-pair view existed open with no sentence B and the view closed.
+TEST(Session, SessionWithoutSentenceBStillOpens) {
+  nlohmann::json old = session_to_json(unusual_session());
+  EXPECT_EQ(old.at("text_b"), unusual_session().text_b);
+  EXPECT_EQ(old.at("views").at("minimal_pair"), true);
+  old.erase("text_b");
+  old["views"].erase("minimal_pair");
+  const Scene s = session_from_json(old, "old.json");
+  EXPECT_EQ(s.text_b, "");
+  EXPECT_FALSE(s.show.minimal_pair);
+  old["text_b"] = 3;
   EXPECT_THROW(session_from_json(old, "old.json"), Error);
 }
 
