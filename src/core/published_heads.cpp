@@ -11,7 +11,7 @@ const std::vector<KnownCheckpoint>& known_checkpoints() {
        "Clark et al. 2019, What Does BERT Look At?",
        {{"coreference", 4, 3, "5-4"}, {"determiner \u2192 noun", 7, 10, "8-11"}, {"direct object \u2192 verb", 7, 9, "8-10"}}},
       {"GPT-2 small", Family::Gpt2, 12, 12, 768, 50257,
-       "Olsson et al. 2022, In-context Learning and Induction Heads; Wang et al. 2022, Interpretability in the Wild",
+       "Wang et al. 2022, Interpretability in the Wild (the IOI circuit)",
        {{"induction", 5, 5, "5.5"}, {"induction", 6, 9, "6.9"}, {"previous token", 4, 11, "4.11"}}},
   };
   return table;
