@@ -7,6 +7,8 @@
 #include <string>
 
 #include "render/figure_record.h"
+#include "render/view_model_roles.h"
+#include "scene/head_labels.h"
 #include "scene/attention_view.h"
 
 namespace attnscope {
@@ -54,9 +56,14 @@ void update_thumbnails(const AppState& state, ModelViewState& view, double budge
   }
 }
 
-void tooltip(const AttentionSnapshot& snap, const HeadThumbnail& thumb, int layer, int head) {
+void tooltip(const AppState& state, const HeadThumbnail& thumb, int layer, int head) {
+  const AttentionSnapshot& snap = *state.snapshot;
+  const bool one_based = state.display.one_based_heads;
   ImGui::BeginTooltip();
-  ImGui::Text("Layer %d, head %d%s", layer, head, snap.ablated(layer, head) ? "  (switched off)" : "");
+  ImGui::Text("Layer %d, head %d%s", shown_index(layer, one_based), shown_index(head, one_based),
+              snap.ablated(layer, head) ? "  (switched off)" : "");
+  if (const HeadRole role = shown_role(state, layer, head); role != HeadRole::None)
+    ImGui::Text("Strongest role: %s (the border's colour)", role_name(role));
   ImGui::Text("Entropy %.2f bits: low = focused on few tokens", thumb.entropy);
   ImGui::Text("Previous-token weight %.2f: high = looks one token back", thumb.previous);
   ImGui::TextDisabled("Click to show this head; right-click to switch it %s.",
@@ -109,11 +116,11 @@ void draw_caption(const AttentionSnapshot& snap, DisplayMode display_mode, const
   draw_display_mode_note(snap, display_mode);
 }
 
-void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads) {
+void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads, bool one_based) {
   pen.group("column-labels");
   char buffer[32];
   for (int h = 0; h < n_heads; ++h) {
-    std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", h);
+    std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", shown_index(h, one_based));
     const float w = ImGui::CalcTextSize(buffer).x;
     pen.text(ImVec2(g.corner(0, h).x + (g.side - w) * 0.5f, g.origin.y), style_color(ImGuiCol_TextDisabled), buffer,
              TextAnchor::Middle);
@@ -141,7 +148,7 @@ bool handle_thumbnail_input(AppState& state, const HeadThumbnail& thumb, const G
       if (!heads.erase({l, h})) heads.insert({l, h});
       state.request_run();
     }
-    if (hovered && thumb.ready) tooltip(*state.snapshot, thumb, l, h);
+    if (hovered && thumb.ready) tooltip(state, thumb, l, h);
   }
   ImGui::PopID();
   return hovered;
@@ -170,6 +177,7 @@ void draw_thumbnail(FigurePen& pen, const AppState& state, const HeadThumbnail& 
   } else {
     pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
   }
+  draw_role_border(pen, shown_role(state, l, h), p0, p1, line);
   if (ablated) draw_switched_off(pen, g, p0, p1, line);
   const bool selected =
       state.selection.layer == l && (state.selection.mode != HeadMode::Single || state.selection.head == h);
@@ -203,7 +211,12 @@ void draw_legend(const AppState& state, ModelViewState& view, GlResources& gl, c
                            "p: mean weight on the previous token"})
     figure_text(note, style_color(note[0] == ' ' ? ImGuiCol_TextDisabled : ImGuiCol_Text), options);
   ImGui::EndGroup();
-  view.legend_em[options.exporting] = (ImGui::GetItemRectMax().y - grid_bottom + ImGui::GetStyle().ItemSpacing.y) / em;
+  float bottom = ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y;
+  if (state.display.role_borders) {
+    draw_role_legend(state, options);
+    bottom = ImGui::GetCursorScreenPos().y;
+  }
+  view.legend_em[options.exporting] = (bottom - grid_bottom) / em;
 }
 
 }  // namespace
@@ -218,12 +231,13 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   draw_caption(snap, state.display.mode, options);
   const GridGeometry g = layout_grid(view, snap.n_layers, snap.n_heads, options.exporting);
   const float line = std::max(1.0f, options.scale);
-  draw_column_labels(pen, g, snap.n_heads);
+  draw_column_labels(pen, g, snap.n_heads, state.display.one_based_heads);
   for (int l = 0; l < snap.n_layers; ++l) {
     char id[32];
     std::snprintf(id, sizeof id, "L%d", l);
-    pen.group(id);  // the row label, then a group per head: "L0H3"
-    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled), id);
+    pen.group(id);  // the row label, then a group per head: "L0H3" (0-based whatever the labels say)
+    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled),
+             layer_label(l, state.display.one_based_heads));
     for (int h = 0; h < snap.n_heads; ++h) {
       std::snprintf(id, sizeof id, "L%dH%d", l, h);
       pen.group(id);
