@@ -1,5 +1,6 @@
 #include "app/head_roles_window.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -225,8 +226,10 @@ void draw_head_roles_window(App& app) {
   if (!panel.show) return;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const ImGuiCond cond = app.ui.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.25f, display.y * 0.12f), cond);
-  ImGui::SetNextWindowSize(ImVec2(display.x * 0.5f, display.y * 0.7f), cond);
+  // Wide enough for every column and the longest preset name with its accuracy.
+  const float width = std::min(display.x * 0.9f, std::max(display.x * 0.5f, ImGui::GetFontSize() * 54.0f));
+  ImGui::SetNextWindowPos(ImVec2((display.x - width) * 0.5f, display.y * 0.12f), cond);
+  ImGui::SetNextWindowSize(ImVec2(width, display.y * 0.7f), cond);
   if (ImGui::Begin("Head roles", &panel.show)) {
     if (!app.state.model) {
       ImGui::TextDisabled("Open a model to score its heads.");

@@ -56,7 +56,9 @@ TEST(HeadRolesGui, TableSortsByAColumnAndAClickSelectsTheTopRow) {
     EXPECT_NEAR(row.at("entropy").get<double>(), r.entropy, 1e-5) << layer << "," << head;
     EXPECT_NEAR(row.at("induction").get<double>(), r.induction, 1e-6) << layer << "," << head;
     EXPECT_EQ(row.at("role"), role_key(strongest_role(r, want.baselines))) << layer << "," << head;
-    if (i > 0) EXPECT_GE(rows[i - 1].at("previous").get<double>(), row.at("previous").get<double>()) << "row " << i;
+    if (i > 0) {
+      EXPECT_GE(rows[i - 1].at("previous").get<double>(), row.at("previous").get<double>()) << "row " << i;
+    }
     if (layer == 3 && head == 2) {  // the pronoun preset and its held-out accuracy from attnscope.json
       EXPECT_EQ(row.value("preset", ""), "pronoun \u2192 antecedent");
       EXPECT_DOUBLE_EQ(row.value("heldout_accuracy", -1.0), 0.988);
@@ -90,9 +92,9 @@ std::vector<Frame> frames_of(const std::string& svg) {
   std::vector<Frame> out;
   std::istringstream lines(svg);
   std::string line, group;
-  const std::regex group_re(R"(<g id="([^"]+)")");
+  const std::regex group_re(R"re(<g id="([^"]+)")re");
   const std::regex rect_re(
-      R"(<rect x="([-0-9.]+)" y="([-0-9.]+)" width="([-0-9.]+)" height="([-0-9.]+)" fill="none" stroke="(#[0-9a-f]{6})")");
+      R"re(<rect x="([-0-9.]+)" y="([-0-9.]+)" width="([-0-9.]+)" height="([-0-9.]+)" fill="none" stroke="(#[0-9a-f]{6})")re");
   std::smatch m;
   while (std::getline(lines, line)) {
     if (std::regex_search(line, m, group_re)) group = m[1];
