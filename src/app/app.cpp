@@ -11,6 +11,7 @@
 #include "scene/alignment.h"
 #include "scene/attention_view.h"
 #include "scene/display_mode_choice.h"
+#include "scene/head_labels.h"
 
 namespace attnscope::app {
 
@@ -102,10 +103,11 @@ bool preset_shown(const AppState& state, const HeadPreset& preset) {
   return kind_shown && sel.mode == HeadMode::Single && sel.layer == preset.layer && sel.head == preset.head;
 }
 
-std::string preset_label(const HeadPreset& preset, bool have_symbols) {
+std::string preset_label(const HeadPreset& preset, bool have_symbols, bool one_based) {
   const std::string name = have_symbols ? preset.name : ascii_arrows(preset.name);
   const std::string kind = preset.kind == AttentionKind::Self ? "" : std::string(attention_kind_name(preset.kind)) + " ";
-  return name + "  (" + kind + "layer " + std::to_string(preset.layer) + ", head " + std::to_string(preset.head) + ")";
+  return name + "  (" + kind + "layer " + std::to_string(shown_index(preset.layer, one_based)) + ", head " +
+         std::to_string(shown_index(preset.head, one_based)) + ")";
 }
 
 void request_model(App& app, const std::filesystem::path& path) {
@@ -123,6 +125,7 @@ void update_workers(App& app) {
   if (auto result = app.inference.poll()) apply_result(app, *result);
   submit_run_if_requested(app);
   app.pair.update(app.state);
+  update_head_roles(app);
 }
 
 void submit_run_if_requested(App& app) {
@@ -143,7 +146,7 @@ bool app_idle(const App& app) {
   // Without a model a requested run waits for one; there is nothing to wait for.
   const bool run_pending = app.state.run_requested && app.state.model;
   return !app.loader.busy() && !app.inference.busy() && !run_pending &&
-         app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state);
+         app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state) && !head_roles_pending(app);
 }
 
 void reset_all(AppState& state) {
@@ -173,6 +176,7 @@ void save_app_settings(App& app) {
   app.settings.colormap = app.state.display.colormap;
   app.settings.font_scale = app.state.display.font_scale;
   app.settings.presenter = app.state.display.presenter;
+  app.settings.one_based_heads = app.state.display.one_based_heads;
   // A pasted book is not worth keeping: the last sentence is, up to a size.
   constexpr size_t kMaxRememberedText = 20000;
   if (app.state.text.size() <= kMaxRememberedText) app.settings.last_text = app.state.text;

@@ -12,6 +12,7 @@
 
 #include "scene/data_export.h"
 #include "app/folder_browser.h"
+#include "app/head_roles_window.h"
 #include "app/overwrite_question.h"
 #include "core/atomic_file.h"
 #include "app/view_windows.h"
@@ -104,6 +105,7 @@ struct App {
   FolderBrowser browser;
   std::unique_ptr<Views> views;  // created once the GL context exists
   ViewWindowState view_windows;
+  HeadRolesPanel head_roles;
 
   RunLog runs;
   UiFlags ui;
@@ -137,7 +139,8 @@ void select_head_preset(AppState& state, const HeadPreset& preset);
 bool preset_shown(const AppState& state, const HeadPreset& preset);
 
 // A preset's name as the UI font can draw it ("→" becomes "->" without DejaVu).
-std::string preset_label(const HeadPreset& preset, bool have_symbols);
+// one_based: numbered from 1 (DisplaySettings::one_based_heads).
+std::string preset_label(const HeadPreset& preset, bool have_symbols, bool one_based = false);
 // "→" written as "->", for a font without the arrow.
 std::string ascii_arrows(const std::string& text);
 

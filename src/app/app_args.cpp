@@ -11,7 +11,7 @@
 namespace attnscope::app {
 
 const char* app_usage() {
-  return "usage: attnscope [--model PATH] [--text TEXT | --text-file PATH] [--layer L --head H] [--head-mode single|mean|max]\n"
+  static const std::string usage = std::string("usage: attnscope [--model PATH] [--text TEXT | --text-file PATH] [--layer L --head H] [--head-mode single|mean|max]\n"
          "                 [--view heatmap|head|model|qkv|predictions|alignment|diff] [--query I] [--ablate L:H,...]\n"
          "                 [--mask-keys I,...] [--causal|--no-causal] [--no-positions] [--colormap viridis|magma|greys|blues]\n"
          "                 [--color-scale linear|log|per-row] [--hide-special] [--display-mode raw|value|rollout|flow]\n"
@@ -22,7 +22,8 @@ const char* app_usage() {
          "                 [--export-view NAME --export-out FILE [--scale 1|2|4] [--size WxH] [--light]]\n"
          "                 [--session FILE] [--save-session FILE]\n"
          "                 [--export-data json|npy-attention|npy-q|npy-k|npy-v|csv[,...]] [--bench-ui]\n"
-         "                 [--soak N [--seed S]]\n";
+         "                 [--soak N [--seed S]]\n") + kHeadRolesUsage;
+  return usage.c_str();
 }
 
 namespace {
@@ -81,7 +82,7 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
   else if (flag == "--bench-ui") args.bench_ui = true;
   else if (flag == "--soak") args.soak_steps = parse_int(flag, value(), 1, 1000000);
   else if (flag == "--seed") args.soak_seed = static_cast<unsigned>(parse_int(flag, value(), 0, 2147483647));
-  else return false;
+  else if (!take_head_roles_option(flag, value, args.head_roles)) return false;
   return true;
 }
 

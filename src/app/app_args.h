@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/head_roles_args.h"
 #include "scene/data_export.h"
 #include "scene/scene_options.h"
 
@@ -28,6 +29,7 @@ struct AppArgs {
   int soak_steps = 0;                               // --soak N: N random actions on the default models (soak.h)
   unsigned soak_seed = 1;                           // --seed S: which random actions
   bool help = false;                                // --help: print the usage and exit 0
+  HeadRolesArgs head_roles;                         // --head-roles, --roles-sort, --roles-click, ...
   int window_width = 1600, window_height = 960;
 
   bool scripted() const { return !screenshot.empty() || export_view.has_value() || !save_session.empty() || !export_data.empty() || bench_ui || soak_steps > 0; }

@@ -191,6 +191,7 @@ json describe_state(const App& app) {
   data["color_scale"] = color_scale_name(s.display.scale);
   data["text_cut_to_tokens"] = app.runs.cut_to_tokens;
   data["input_text"] = s.text;  // what the text box holds, with or without a model
+  data["head_roles"] = describe_head_roles(app);
   const AttentionSnapshot* snap = s.snapshot.get();
   if (!snap) return data;
   data["text"] = snap->text;

@@ -79,6 +79,7 @@ void open_settings(App& app) {
   app.state.display.colormap = app.settings.colormap;
   app.state.display.font_scale = app.settings.font_scale;
   app.state.display.presenter = app.settings.presenter;
+  app.state.display.one_based_heads = app.settings.one_based_heads;
   app.state.status = "Ready";
 }
 

@@ -37,6 +37,7 @@ std::string ScriptDriver::apply_requested_state(App& app) {
   if (o.colormap) s.display.colormap = *o.colormap;
   if (o.color_scale) s.display.scale = *o.color_scale;
   if (o.hide_special) s.display.hide_special = *o.hide_special;
+  apply_head_roles_args(app);
   if (o.view) {
     view_visible(s.show, *o.view) = true;
     app.ui.focus_view = *o.view;
@@ -76,6 +77,35 @@ std::string check_run(const App& app) {
 }
 
 }  // namespace
+
+void ScriptDriver::apply_head_roles_args(App& app) {
+  const HeadRolesArgs& r = args_.head_roles;
+  if (r.source) {
+    app.head_roles.show = true;
+    app.head_roles.source = *r.source;
+  }
+  if (r.sort) {
+    app.head_roles.sort_column = *r.sort;
+    app.head_roles.descending = r.descending;
+    app.head_roles.push_sort_to_table = true;
+  }
+  if (r.role_borders) app.state.display.role_borders = true;
+  if (r.one_based) app.state.display.one_based_heads = true;
+}
+
+std::optional<int> ScriptDriver::click_role_row(App& app) {
+  role_row_clicked_ = true;
+  const int row = *args_.head_roles.click_row;
+  if (!select_role_row(app, row)) {
+    const std::string why = app.head_roles.shown && !app.head_roles.shown->error.empty()
+                                ? " (" + app.head_roles.shown->error + ")"
+                                : "";
+    return fail("--roles-click " + std::to_string(row) + ": the head roles table has " +
+                std::to_string(app.head_roles.rows.size()) + " rows" + why);
+  }
+  settled_frames_ = 0;  // draw the new selection before capturing
+  return std::nullopt;
+}
 
 std::optional<int> ScriptDriver::before_frame(App& app) {
   const bool scripted = args_.scripted() && !args_.bench_ui;
@@ -120,6 +150,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         settled_frames_ = 0;
         return std::nullopt;
       }
+      if (args_.head_roles.click_row && !role_row_clicked_) return click_role_row(app);
       if (++settled_frames_ < args_.frames) return std::nullopt;
       if (scripted) {
         const std::string problem = check_run(app);

@@ -27,11 +27,16 @@ class ScriptDriver {
   // Checks the requested layer/head/ablations against the model; "" when all fit.
   std::string apply_requested_state(App& app);
   std::optional<int> fail(const std::string& message);
+  // --head-roles and friends: the window, its order, borders and labels.
+  void apply_head_roles_args(App& app);
+  // --roles-click: once the scores are in, what a click on that row does.
+  std::optional<int> click_role_row(App& app);
 
   AppArgs args_;
   Phase phase_ = Phase::WaitFirstModel;
   int settled_frames_ = 0;
   bool second_model_requested_ = false;
+  bool role_row_clicked_ = false;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 

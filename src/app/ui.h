@@ -22,6 +22,9 @@ WindowRect default_window_rect(const char* window, ImVec2 display);
 // ui_menu.cpp: File, View, Sentences, Heads.
 void draw_main_menu(App& app);
 const std::vector<std::string>& sentence_presets();
+// ui_heads_menu.cpp: the model's presets, published heads of a known
+// checkpoint, the head roles window and how heads are numbered.
+void draw_heads_menu(App& app);
 // File -> Open session: a modal with a typed path.
 void draw_open_session_dialog(App& app);
 // File -> Save session as: a modal with a typed path.

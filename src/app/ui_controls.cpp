@@ -102,7 +102,7 @@ void draw_preset_buttons(App& app) {
     const bool shown = preset_shown(app.state, p);
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginDisabled(shown);
-    if (ImGui::SmallButton(preset_label(p, app.ui.have_symbols).c_str())) select_head_preset(app.state, p);
+    if (ImGui::SmallButton(preset_label(p, app.ui.have_symbols, app.state.display.one_based_heads).c_str())) select_head_preset(app.state, p);
     ImGui::EndDisabled();
     ImGui::PopID();
   }

@@ -102,6 +102,7 @@ void draw_app(App& app) {
   if (s.model) {
     draw_input_window(app);
     draw_view_windows(app);
+    draw_head_roles_window(app);
   } else {
     draw_empty_state(app);
   }

@@ -204,15 +204,7 @@ void draw_main_menu(App& app) {
   draw_view_menu(app);
   draw_sentences_menu(app);
   draw_compare_menu(app);
-  if (ImGui::BeginMenu("Heads", app.state.model != nullptr)) {
-    for (const HeadPreset& preset : app.state.model->presets) {
-      const bool shown = preset_shown(app.state, preset);
-      if (ImGui::MenuItem(preset_label(preset, app.ui.have_symbols).c_str(), nullptr, shown)) select_head_preset(app.state, preset);
-    }
-    if (!app.state.model->presets.empty()) ImGui::Separator();
-    if (ImGui::MenuItem("Reset all (ablations, masks, causal, query)")) reset_all(app.state);
-    ImGui::EndMenu();
-  }
+  draw_heads_menu(app);
   ImGui::EndMainMenuBar();
 }
 

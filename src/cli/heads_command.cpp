@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/attention_kind.h"
 #include "core/text_input.h"
 #include "core/atomic_file.h"
 #include "scene/head_roles.h"
@@ -15,19 +16,33 @@ namespace attnscope::cli {
 
 namespace {
 
-// {"heads": [{"layer", "head", "previous", "next", "first", "self", "entropy", "induction"}, ...]}
-nlohmann::json roles_json(const std::vector<HeadRoles>& roles) {
-  nlohmann::json heads = nlohmann::json::array();
-  for (const HeadRoles& r : roles)
-    heads.push_back({{"layer", r.layer}, {"head", r.head}, {"previous", r.previous}, {"next", r.next}, {"first", r.first},
-                     {"self", r.self}, {"entropy", r.entropy}, {"induction", r.induction}});
-  return {{"heads", heads}};
+// The self-attention preset at layer/head, or null.
+const HeadPreset* preset_at(const Model& model, int layer, int head) {
+  for (const HeadPreset& p : model.presets)
+    if (p.kind == AttentionKind::Self && p.layer == layer && p.head == head) return &p;
+  return nullptr;
 }
 
 std::string preset_name(const Model& model, int layer, int head) {
-  for (const HeadPreset& p : model.presets)
-    if (p.layer == layer && p.head == head) return p.name;
-  return {};
+  const HeadPreset* p = preset_at(model, layer, head);
+  return p ? p->name : std::string();
+}
+
+// {"heads": [{"layer", "head", "previous", "next", "first", "self", "entropy", "induction"}, ...]};
+// a named head adds "preset", and "heldout_accuracy" / "probe" when attnscope.json gives them.
+nlohmann::json roles_json(const Model& model, const std::vector<HeadRoles>& roles) {
+  nlohmann::json heads = nlohmann::json::array();
+  for (const HeadRoles& r : roles) {
+    nlohmann::json entry = {{"layer", r.layer}, {"head", r.head}, {"previous", r.previous}, {"next", r.next},
+                            {"first", r.first}, {"self", r.self}, {"entropy", r.entropy}, {"induction", r.induction}};
+    if (const HeadPreset* p = preset_at(model, r.layer, r.head)) {
+      entry["preset"] = p->name;
+      if (p->heldout_accuracy) entry["heldout_accuracy"] = *p->heldout_accuracy;
+      if (!p->probe.empty()) entry["probe"] = p->probe;
+    }
+    heads.push_back(entry);
+  }
+  return {{"heads", heads}};
 }
 
 void print_table(const Model& model, const std::vector<HeadRoles>& roles) {
@@ -55,7 +70,7 @@ int heads_command(const std::vector<std::string>& argv) {
   const std::vector<HeadRoles> roles = score_heads(model, text);
   print_table(*model, roles);
   if (auto path = args.get("--json")) {
-    write_file_atomically(*path, roles_json(roles).dump() + "\n", overwrite);
+    write_file_atomically(*path, roles_json(*model, roles).dump() + "\n", overwrite);
     std::cerr << "wrote " << *path << "\n";
   }
   return 0;

@@ -20,7 +20,26 @@ AttentionKind preset_kind(const nlohmann::json& entry, const std::string& where)
   return kind;
 }
 
-HeadPreset read_preset(const nlohmann::json& entry, const std::string& where, const HeadGrids& grids) {
+// The optional measured accuracy: kept only when it is a number in [0, 1].
+void read_probe_result(const nlohmann::json& entry, const std::string& where, HeadPreset* p,
+                       std::vector<std::string>* warnings) {
+  const auto warn = [&](const std::string& text) {
+    if (warnings) warnings->push_back(where + " (" + p->name + "): " + text);
+  };
+  if (entry.contains("heldout_accuracy")) {
+    const nlohmann::json& value = entry["heldout_accuracy"];
+    const bool usable = value.is_number() && value.get<double>() >= 0.0 && value.get<double>() <= 1.0;
+    if (usable) p->heldout_accuracy = value.get<double>();
+    else warn("\"heldout_accuracy\" must be a number from 0 to 1 (a fraction, not a percentage); it is ignored");
+  }
+  if (entry.contains("probe")) {
+    if (entry["probe"].is_string()) p->probe = entry["probe"].get<std::string>();
+    else warn("\"probe\" must be a string naming the probe set; it is ignored");
+  }
+}
+
+HeadPreset read_preset(const nlohmann::json& entry, const std::string& where, const HeadGrids& grids,
+                       std::vector<std::string>* warnings) {
   if (!entry.is_object()) throw Error(where + " is not an object");
   const auto field = [&](const char* key) -> const nlohmann::json& {
     if (!entry.contains(key)) throw Error(where + " has no \"" + key + "\"");
@@ -40,12 +59,14 @@ HeadPreset read_preset(const nlohmann::json& entry, const std::string& where, co
                 " is outside the model's " + std::to_string(n_layers) + " layers x " + std::to_string(n_heads) + " heads");
   p.layer = static_cast<int>(layer);
   p.head = static_cast<int>(head);
+  read_probe_result(entry, where, &p, warnings);
   return p;
 }
 
 }  // namespace
 
-std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, const HeadGrids& grids) {
+std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, const HeadGrids& grids,
+                                          std::vector<std::string>* warnings) {
   const std::filesystem::path path = folder / "attnscope.json";
   if (!entry_exists(path)) return {};
   const std::string file = path.string();
@@ -54,12 +75,13 @@ std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, c
     throw Error(file + ": expected {\"presets\": [...]}");
   std::vector<HeadPreset> presets;
   for (const nlohmann::json& entry : root["presets"])
-    presets.push_back(read_preset(entry, file + ": preset " + std::to_string(presets.size() + 1), grids));
+    presets.push_back(read_preset(entry, file + ": preset " + std::to_string(presets.size() + 1), grids, warnings));
   return presets;
 }
 
-std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, int n_layers, int n_heads) {
-  return read_head_presets(folder, HeadGrids{{{n_layers, n_heads}, {0, 0}, {0, 0}}});
+std::vector<HeadPreset> read_head_presets(const std::filesystem::path& folder, int n_layers, int n_heads,
+                                          std::vector<std::string>* warnings) {
+  return read_head_presets(folder, HeadGrids{{{n_layers, n_heads}, {0, 0}, {0, 0}}}, warnings);
 }
 
 }  // namespace attnscope

@@ -248,7 +248,7 @@ std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
   check_vocabulary_size(folder.string(), *model->tokenizer, model->config.vocab_size, &model->warnings);
   // A bad presets file must not cost the user the model: it is reported instead.
   try {
-    model->presets = read_head_presets(folder, model->config.n_layers, model->config.n_heads);
+    model->presets = read_head_presets(folder, model->config.n_layers, model->config.n_heads, &model->warnings);
   } catch (const Error& e) {
     model->presets_problem = e.what();
   }

@@ -174,7 +174,8 @@ std::shared_ptr<const Model> load_seq2seq_folder(const fs::path& folder, const n
   model->encoder_decoder = std::move(ed);
   // As for the other families, a bad presets file is reported, not fatal.
   try {
-    model->presets = read_head_presets(folder, HeadGrids{{{layers, heads}, {decoder_layers, heads}, {decoder_layers, heads}}});
+    model->presets = read_head_presets(folder, HeadGrids{{{layers, heads}, {decoder_layers, heads}, {decoder_layers, heads}}},
+                                       &model->warnings);
   } catch (const Error& e) {
     model->presets_problem = e.what();
   }

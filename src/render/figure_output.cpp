@@ -46,12 +46,12 @@ const char* attention_kind_title(AttentionKind kind) {
 
 // What the figure shows, for its header; encoder-decoder figures name the kind of attention.
 std::string figure_caption(const AppState& s, ViewId view) {
-  if (!s.run || !s.run->decoder) return head_caption(*s.snapshot, s.selection);
+  if (!s.run || !s.run->decoder) return head_caption(*s.snapshot, s.selection, s.display.one_based_heads);
   if (view == ViewId::Alignment) {
     const int layer = std::clamp(s.selection.layer, 0, std::max(s.run->decoder->n_layers - 1, 0));
     return alignment_caption(*s.run, s.alignment, layer, s.selection.head);
   }
-  std::string head = head_caption(*s.snapshot, s.selection);  // "Layer 1, head 2"
+  std::string head = head_caption(*s.snapshot, s.selection, s.display.one_based_heads);  // "Layer 1, head 2"
   if (!head.empty()) head[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(head[0])));
   std::string caption = std::string(attention_kind_title(s.attention)) + ", " + head;
   if (s.step >= 0) caption += ", step " + std::to_string(s.step);

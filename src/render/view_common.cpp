@@ -10,6 +10,7 @@
 
 #include "render/figure_record.h"
 #include "scene/display_mode_choice.h"
+#include "scene/head_labels.h"
 #include "scene/display_modes.h"
 
 namespace attnscope {
@@ -47,11 +48,11 @@ ImU32 style_color(ImGuiCol which, float alpha) { return ImGui::GetColorU32(which
 ImU32 selection_color(float alpha) { return to_color({230, 159, 0}, alpha); }
 ImU32 hover_color(float alpha) { return to_color({86, 180, 233}, alpha); }
 
-std::string head_caption(const AttentionSnapshot& snapshot, const Selection& selection) {
-  std::string text = "Layer " + std::to_string(selection.layer);
+std::string head_caption(const AttentionSnapshot& snapshot, const Selection& selection, bool one_based) {
+  std::string text = "Layer " + std::to_string(shown_index(selection.layer, one_based));
   switch (selection.mode) {
     case HeadMode::Single:
-      return text + ", head " + std::to_string(selection.head) +
+      return text + ", head " + std::to_string(shown_index(selection.head, one_based)) +
              (snapshot.ablated(selection.layer, selection.head) ? " (ablated)" : "");
     case HeadMode::Mean:
       return text + ", mean of " + std::to_string(snapshot.n_heads) + " heads";

@@ -46,7 +46,8 @@ ImU32 selection_color(float alpha = 1.0f);
 ImU32 hover_color(float alpha = 1.0f);
 
 // "Layer 3, head 5", "Layer 3, mean of 8 heads", "Layer 3, max of 8 heads".
-std::string head_caption(const AttentionSnapshot& snapshot, const Selection& selection);
+// one_based: numbered from 1 (DisplaySettings::one_based_heads).
+std::string head_caption(const AttentionSnapshot& snapshot, const Selection& selection, bool one_based = false);
 const char* color_scale_name(ColorScale scale);
 
 // A friendly line for a view that has nothing to show yet; returns true when

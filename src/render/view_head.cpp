@@ -257,7 +257,7 @@ void draw_head_view(AppState& state, HeadViewState& view, GlResources&, const Vi
   if (!options.exporting) draw_controls(state);
   refresh(state, view);
   const std::string caption = state.selection.mode == HeadMode::Single
-                                  ? head_caption(snap, state.selection)
+                                  ? head_caption(snap, state.selection, state.display.one_based_heads)
                                   : "Layer " + std::to_string(state.selection.layer) + ", all heads";
   if (!options.exporting || state.selection.mode != HeadMode::Single) {
     if (options.record) options.record->begin_group("caption");

@@ -90,7 +90,7 @@ bool draw_caption(AppState& state, const HeatmapViewState& view, const ViewDrawO
   if (!options.exporting) {
     draw_display_controls(state);
     // A figure's header already names the layer and head.
-    ImGui::TextUnformatted(head_caption(*state.snapshot, state.selection).c_str());
+    ImGui::TextUnformatted(head_caption(*state.snapshot, state.selection, state.display.one_based_heads).c_str());
     if (view.zoom > 1) {
       ImGui::SameLine();
       ImGui::TextDisabled("zoom %.1fx", view.zoom);

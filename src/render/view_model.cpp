@@ -7,7 +7,9 @@
 #include <string>
 
 #include "render/figure_record.h"
+#include "render/view_model_roles.h"
 #include "scene/attention_view.h"
+#include "scene/head_labels.h"
 
 namespace attnscope {
 
@@ -64,11 +66,21 @@ struct GridSection {
   const char* id = "";          // "" or "enc-", "dec-", "cross-"
 };
 
-void tooltip(const GridSection& section, const HeadThumbnail& thumb, int layer, int head) {
+// The role a section's thumbnail is framed with: role scores are about the
+// encoder's (or the only) self-attention.
+HeadRole section_role(const AppState& state, const GridSection& section, int layer, int head) {
+  return section.kind == AttentionKind::Self ? shown_role(state, layer, head) : HeadRole::None;
+}
+
+void tooltip(const AppState& state, const GridSection& section, const HeadThumbnail& thumb, int layer, int head) {
   const AttentionSnapshot& snap = *section.snap;
+  const bool one_based = state.display.one_based_heads;
   ImGui::BeginTooltip();
   if (section.title) ImGui::TextUnformatted(section.title);
-  ImGui::Text("Layer %d, head %d%s", layer, head, snap.ablated(layer, head) ? "  (switched off)" : "");
+  ImGui::Text("Layer %d, head %d%s", shown_index(layer, one_based), shown_index(head, one_based),
+              snap.ablated(layer, head) ? "  (switched off)" : "");
+  if (const HeadRole role = section_role(state, section, layer, head); role != HeadRole::None)
+    ImGui::Text("Strongest role: %s (the border's colour)", role_name(role));
   ImGui::Text("Entropy %.2f bits: low = focused on few tokens", thumb.entropy);
   ImGui::Text("Previous-token weight %.2f: high = looks one token back", thumb.previous);
   ImGui::TextDisabled("Click to show this head; right-click to switch it %s.",
@@ -130,11 +142,11 @@ void draw_caption(const AttentionSnapshot& snap, DisplayMode display_mode, bool 
   draw_display_mode_note(snap, display_mode);
 }
 
-void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads, const char* group) {
+void draw_column_labels(FigurePen& pen, const GridGeometry& g, int n_heads, const char* group, bool one_based) {
   pen.group(group);
   char buffer[32];
   for (int h = 0; h < n_heads; ++h) {
-    std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", h);
+    std::snprintf(buffer, sizeof buffer, h == 0 && g.side > g.em * 3 ? "head %d" : "%d", shown_index(h, one_based));
     const float w = ImGui::CalcTextSize(buffer).x;
     pen.text(ImVec2(g.corner(0, h).x + (g.side - w) * 0.5f, g.origin.y), style_color(ImGuiCol_TextDisabled), buffer,
              TextAnchor::Middle);
@@ -168,7 +180,7 @@ bool handle_thumbnail_input(AppState& state, const GridSection& section, const H
       if (!heads.erase({l, h})) heads.insert({l, h});
       state.request_run();
     }
-    if (hovered && thumb.ready) tooltip(section, thumb, l, h);
+    if (hovered && thumb.ready) tooltip(state, section, thumb, l, h);
   }
   ImGui::PopID();
   ImGui::PopID();
@@ -198,6 +210,7 @@ void draw_thumbnail(FigurePen& pen, const AppState& state, const GridSection& se
   } else {
     pen.fill(p0, p1, style_color(ImGuiCol_FrameBg));
   }
+  draw_role_border(pen, section_role(state, section, l, h), p0, p1, line);
   if (ablated) draw_switched_off(pen, g, p0, p1, line);
   const bool kind_shown = !state.encoder_decoder() || state.attention == section.kind;
   const bool selected = kind_shown && state.selection.layer == l &&
@@ -232,7 +245,12 @@ void draw_legend(const AppState& state, ModelViewState& view, GlResources& gl, c
                            "p: mean weight on the previous token"})
     figure_text(note, style_color(note[0] == ' ' ? ImGuiCol_TextDisabled : ImGuiCol_Text), options);
   ImGui::EndGroup();
-  view.legend_em[options.exporting] = (ImGui::GetItemRectMax().y - grid_bottom + ImGui::GetStyle().ItemSpacing.y) / em;
+  float bottom = ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y;
+  if (state.display.role_borders) {
+    draw_role_legend(state, options);
+    bottom = ImGui::GetCursorScreenPos().y;
+  }
+  view.legend_em[options.exporting] = (bottom - grid_bottom) / em;
 }
 
 // The grids to draw: the snapshot's own, or for an encoder-decoder model one
@@ -270,12 +288,12 @@ void draw_section(FigurePen& pen, AppState& state, const GridSection& section, G
     pen.text(ImVec2(g.origin.x, g.origin.y - g.title_h), style_color(ImGuiCol_Text), title);
   }
   std::snprintf(id, sizeof id, "%scolumn-labels", section.id);
-  draw_column_labels(pen, g, snap.n_heads, id);
+  draw_column_labels(pen, g, snap.n_heads, id, state.display.one_based_heads);
   for (int l = 0; l < snap.n_layers; ++l) {
     std::snprintf(id, sizeof id, "%sL%d", section.id, l);
     pen.group(id);  // the row label, then a group per head: "L0H3" ("cross-L0H3")
-    std::snprintf(id, sizeof id, "L%d", l);
-    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled), id);
+    pen.text(ImVec2(g.origin.x, g.corner(l, 0).y + (g.side - g.em) * 0.5f), style_color(ImGuiCol_TextDisabled),
+             layer_label(l, state.display.one_based_heads));
     for (int h = 0; h < snap.n_heads; ++h) {
       std::snprintf(id, sizeof id, "%sL%dH%d", section.id, l, h);
       pen.group(id);

@@ -24,6 +24,21 @@ struct HeadRoles {
   double induction = 0;  // see induction_scores
 };
 
+// What a head attending uniformly over the keys it may see scores on each
+// role; 0 for a role the mask makes impossible (next token under a causal
+// mask). head_role_kind.h compares scores with these.
+struct RoleBaselines {
+  double previous = 0, next = 0, first = 0, self = 0, induction = 0;
+};
+
+// Every head's scores with the baselines of the runs they came from.
+struct HeadRoleScores {
+  std::vector<HeadRoles> roles;  // [L * H], index layer * H + head
+  RoleBaselines baselines;
+  int n_tokens = 0;              // of the text the positional scores were measured on
+  bool cut = false;              // the text was longer than the context and was cut to it
+};
+
 // The positional scores and entropy of every head of `snapshot` (the
 // self-attention of its queries), induction left at 0.   -> [L * H]
 std::vector<HeadRoles> positional_roles(const AttentionSnapshot& snapshot);
@@ -43,5 +58,9 @@ std::vector<Token> repeated_random_tokens(const Model& model, int n, std::uint32
 // as long as the context allows, up to 32. Encoder-decoder models: the
 // encoder's self-attention.
 std::vector<HeadRoles> score_heads(const std::shared_ptr<const Model>& model, const std::string& text);
+// The same with the uniform-attention baselines of both runs. cut_to_context:
+// a text longer than the model's context is cut to it instead of refused.
+HeadRoleScores score_heads_with_baselines(const std::shared_ptr<const Model>& model, const std::string& text,
+                                          bool cut_to_context = false);
 
 }  // namespace attnscope

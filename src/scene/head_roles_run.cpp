@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/forward.h"
 #include "core/seq2seq.h"
+#include "scene/head_role_kind.h"
 #include "scene/head_roles.h"
 
 namespace attnscope {
@@ -73,22 +74,37 @@ std::vector<Token> repeated_random_tokens(const Model& model, int n, std::uint32
   return out;
 }
 
-std::vector<HeadRoles> score_heads(const std::shared_ptr<const Model>& model, const std::string& text) {
+HeadRoleScores score_heads_with_baselines(const std::shared_ptr<const Model>& model, const std::string& text,
+                                          bool cut_to_context) {
   std::vector<Token> tokens = model->tokenizer->encode(text);
   if (tokens.empty()) throw Error(ErrorKind::Usage, "the text has no tokens to score heads on");
   const int context = model->config.max_positions;
+  const bool cut = cut_to_context && static_cast<int>(tokens.size()) > context;
+  if (cut) tokens.resize(static_cast<size_t>(context));
   if (static_cast<int>(tokens.size()) > context)
     throw Error(ErrorKind::Usage, "the text has " + std::to_string(tokens.size()) + " tokens, more than the model's context of " +
                                       std::to_string(context));
-  std::vector<HeadRoles> roles = positional_roles(*run_self_attention(model, std::move(tokens)));
+  const auto on_text = run_self_attention(model, std::move(tokens));
+  HeadRoleScores out;
+  out.roles = positional_roles(*on_text);
+  out.n_tokens = on_text->n_tokens;
+  out.cut = cut;
+  out.baselines = uniform_baselines(on_text->n_tokens, on_text->causal, 0, 0, 0, false);
 
   const int n = std::min(kMaxInductionLength, (context - 4) / 2);  // room for up to 4 special tokens
-  if (n < 2) return roles;  // no room for a repeated sequence: induction stays 0
+  if (n < 2) return out;  // no room for a repeated sequence: induction stays 0
   int offset = 0;
   std::vector<Token> repeated = repeated_random_tokens(*model, n, 14, &offset);
-  const std::vector<double> induction = induction_scores(*run_self_attention(model, std::move(repeated)), offset, n);
-  for (size_t i = 0; i < roles.size(); ++i) roles[i].induction = induction[i];
-  return roles;
+  const auto on_repeat = run_self_attention(model, std::move(repeated));
+  const std::vector<double> induction = induction_scores(*on_repeat, offset, n);
+  for (size_t i = 0; i < out.roles.size(); ++i) out.roles[i].induction = induction[i];
+  out.baselines.induction =
+      uniform_baselines(0, false, on_repeat->n_tokens, offset, n, on_repeat->causal).induction;
+  return out;
+}
+
+std::vector<HeadRoles> score_heads(const std::shared_ptr<const Model>& model, const std::string& text) {
+  return score_heads_with_baselines(model, text).roles;
 }
 
 }  // namespace attnscope

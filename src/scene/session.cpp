@@ -227,9 +227,12 @@ void apply_session_inputs(const Scene& session, AppState& state) {
   state.show = session.show;
   const float font_scale = state.display.font_scale;
   const bool presenter = state.display.presenter;
+  const bool one_based = state.display.one_based_heads, role_borders = state.display.role_borders;
   state.display = session.display;
   state.display.font_scale = font_scale;  // the reader's eyes, not the session's
   state.display.presenter = presenter;
+  state.display.one_based_heads = one_based;  // the reader's habit, a setting; sessions do not save it
+  state.display.role_borders = role_borders;
   state.request_run();
 }
 

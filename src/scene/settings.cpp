@@ -77,6 +77,7 @@ SettingsRead read_settings(const fs::path& path, Settings* s, std::string* notic
   }
   read_float(j, "font_scale", kMinFontScale, kMaxFontScale, &s->font_scale, &bad);
   read_bool(j, "presenter", &s->presenter, &bad);
+  read_bool(j, "one_based_heads", &s->one_based_heads, &bad);
   read_string(j, "last_model", &s->last_model, &bad);
   read_string(j, "last_text", &s->last_text, &bad);
   read_string(j, "export_dir", &s->export_dir, &bad);
@@ -145,6 +146,7 @@ bool save_settings(const fs::path& path, const Settings& s, std::string* error) 
       {"colormap", colormap_name(s.colormap)},
       {"font_scale", s.font_scale},
       {"presenter", s.presenter},
+      {"one_based_heads", s.one_based_heads},
       {"last_model", s.last_model},
       {"last_text", s.last_text},
       {"recent_models", s.recent_models},

@@ -19,6 +19,7 @@ struct Settings {
   Colormap colormap = Colormap::Viridis;
   float font_scale = 1.0f;
   bool presenter = false;                 // large fonts for a projector
+  bool one_based_heads = false;           // head labels count from 1 ("L5 H4")
   std::string last_model;                 // folder or file, empty = none
   std::string last_text;                  // empty = the app's default sentence
   std::vector<std::string> recent_models; // most recent first, at most kMaxRecentModels

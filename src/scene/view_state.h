@@ -15,6 +15,7 @@
 #include "core/interventions.h"
 #include "core/model.h"
 #include "core/snapshot.h"
+#include "scene/head_roles.h"
 #include "scene/names.h"
 
 namespace attnscope {
@@ -36,6 +37,8 @@ struct DisplaySettings {
   bool presenter = false;     // large fonts for a projector
   int head_view_top_k = 5;    // lines kept per query in the head view (0 = use threshold)
   float head_view_threshold = 0.05f;
+  bool one_based_heads = false;  // head labels count from 1 ("L5 H4"), as some papers do; head_labels.h
+  bool role_borders = false;     // model view: each thumbnail's border shows its head's strongest role
 };
 
 struct ViewVisibility {
@@ -103,6 +106,7 @@ struct AppState : Scene {
   // predictions are the next target token; null otherwise.
   std::shared_ptr<const AttentionSnapshot> decoder_snapshot;
   std::shared_ptr<const AttentionSnapshot> baseline;   // same text without ablations (prediction deltas); may be null
+  std::shared_ptr<const HeadRoleScores> head_roles;    // the head roles window's scores (role borders); may be null
   bool truncated = false;                              // the text was cut to the model's context
   bool run_requested = true;                           // set by any change that needs a new forward pass
   // A display mode asked for whose matrices the worker is still computing

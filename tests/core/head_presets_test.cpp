@@ -4,6 +4,7 @@
 
 #include "core/attention_kind.h"
 #include "core/error.h"
+#include "core/default_model.h"
 #include "core/head_presets.h"
 #include "core/model.h"
 #include "test_support.h"
@@ -93,6 +94,63 @@ TEST(HeadPresets, ABadFileDoesNotStopTheModelLoading) {
   ASSERT_EQ(good->presets.size(), 1u);
   EXPECT_EQ(good->presets[0].head, 1);
   EXPECT_TRUE(good->presets_problem.empty());
+}
+
+
+TEST(HeadPresets, ReadsTheMeasuredAccuracyAndItsProbe) {
+  const testing::ScopedTempDir dir("presets-accuracy");
+  write_file(dir / "attnscope.json",
+             R"j({"presets":[{"name":"pronoun","layer":1,"head":0,"heldout_accuracy":0.988,"probe":"new sentences (seed 8)"},)j"
+             R"j({"name":"previous token","layer":0,"head":1}]})j");
+  std::vector<std::string> warnings;
+  const auto presets = read_head_presets(dir, 2, 2, &warnings);
+  ASSERT_EQ(presets.size(), 2u);
+  ASSERT_TRUE(presets[0].heldout_accuracy.has_value());
+  EXPECT_DOUBLE_EQ(*presets[0].heldout_accuracy, 0.988);
+  EXPECT_EQ(presets[0].probe, "new sentences (seed 8)");
+  EXPECT_FALSE(presets[1].heldout_accuracy.has_value());  // the field stays optional
+  EXPECT_TRUE(presets[1].probe.empty());
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(HeadPresets, AnUnusableAccuracyIsIgnoredWithAWarningNamingIt) {
+  const testing::ScopedTempDir dir("presets-bad-accuracy");
+  for (const std::string value : {"98.8", "-0.1", "\"high\"", "null", "[0.5]"}) {
+    write_file(dir / "attnscope.json",
+               R"({"presets":[{"name":"pronoun","layer":1,"head":0,"heldout_accuracy":)" + value + "}]}");
+    std::vector<std::string> warnings;
+    const auto presets = read_head_presets(dir, 2, 2, &warnings);
+    ASSERT_EQ(presets.size(), 1u) << value;  // the preset itself still loads
+    EXPECT_FALSE(presets[0].heldout_accuracy.has_value()) << value;
+    ASSERT_EQ(warnings.size(), 1u) << value;
+    EXPECT_NE(warnings[0].find("attnscope.json"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("pronoun"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("from 0 to 1"), std::string::npos) << warnings[0];
+  }
+  write_file(dir / "attnscope.json", R"({"presets":[{"name":"pronoun","layer":1,"head":0,"probe":7}]})");
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(read_head_presets(dir, 2, 2, &warnings).at(0).probe.empty());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("\"probe\""), std::string::npos) << warnings[0];
+}
+
+TEST(HeadPresets, ShippedModelsCarryTheirHeldOutNumbers) {
+  std::filesystem::path models;
+  for (const auto& folder : default_model_folders())
+    if (folder.filename() == "attnscope-tiny-bert") models = folder.parent_path();
+  ASSERT_FALSE(models.empty()) << "the shipped models were not found";
+  std::vector<std::string> warnings;
+  const auto bert = read_head_presets(models / "attnscope-tiny-bert", 4, 4, &warnings);
+  ASSERT_FALSE(bert.empty());
+  EXPECT_EQ(bert[0].layer, 3);
+  EXPECT_EQ(bert[0].head, 2);
+  ASSERT_TRUE(bert[0].heldout_accuracy.has_value());
+  EXPECT_DOUBLE_EQ(*bert[0].heldout_accuracy, 0.988);  // docs/default-models.md, new sentences, seed 8
+  const auto translate = read_head_presets(models / "attnscope-tiny-translate", HeadGrids{{{2, 4}, {2, 4}, {2, 4}}}, &warnings);
+  ASSERT_EQ(translate.size(), 1u);
+  ASSERT_TRUE(translate[0].heldout_accuracy.has_value());
+  EXPECT_DOUBLE_EQ(*translate[0].heldout_accuracy, 0.937);  // docs/translation-model.md, held-out links
+  EXPECT_TRUE(warnings.empty());
 }
 
 }  // namespace

@@ -35,18 +35,20 @@ TEST(AppSettings, CorruptFileGivesDefaultsAndANotice) {
 
 TEST(AppSettings, EachFieldIsCheckedOnItsOwn) {
   const auto path = temp_dir("settings-fields") / "settings.json";
-  write_file(path, R"({"colormap": "magma", "font_scale": 40, "presenter": "yes", "last_model": "/m",
+  write_file(path, R"({"colormap": "magma", "font_scale": 40, "presenter": "yes", "last_model": "/m", "one_based_heads": 1,
                        "recent_models": ["/a", 3, "/b", "/c", "/d", "/e", "/f", "/g", "/h", "/i"]})");
   std::string notice;
   const Settings s = load_settings(path, &notice);
   EXPECT_EQ(s.colormap, Colormap::Magma);
   EXPECT_FLOAT_EQ(s.font_scale, 1.0f);  // 40 is out of range
   EXPECT_FALSE(s.presenter);            // not a boolean
+  EXPECT_FALSE(s.one_based_heads);      // 1 is not a boolean either
   EXPECT_EQ(s.last_model, "/m");
   ASSERT_EQ(static_cast<int>(s.recent_models.size()), kMaxRecentModels);
   EXPECT_EQ(s.recent_models.front(), "/a");
   EXPECT_NE(notice.find("font_scale"), std::string::npos) << notice;
   EXPECT_NE(notice.find("presenter"), std::string::npos) << notice;
+  EXPECT_NE(notice.find("one_based_heads"), std::string::npos) << notice;
 }
 
 TEST(AppSettings, SaveThenLoadRoundTrips) {
@@ -55,6 +57,7 @@ TEST(AppSettings, SaveThenLoadRoundTrips) {
   s.colormap = Colormap::Blues;
   s.font_scale = 1.5f;
   s.presenter = true;
+  s.one_based_heads = true;
   s.last_text = "The cat sat on the mat";
   for (int i = 0; i < 10; ++i) remember_model(s, "/models/" + std::to_string(i % 9));
   std::string error, notice;
@@ -64,6 +67,7 @@ TEST(AppSettings, SaveThenLoadRoundTrips) {
   EXPECT_EQ(back.colormap, Colormap::Blues);
   EXPECT_FLOAT_EQ(back.font_scale, 1.5f);
   EXPECT_TRUE(back.presenter);
+  EXPECT_TRUE(back.one_based_heads);
   EXPECT_EQ(back.last_text, s.last_text);
   EXPECT_EQ(back.recent_models, s.recent_models);
   EXPECT_EQ(back.recent_models.front(), "/models/0");  // the latest first, no duplicates
