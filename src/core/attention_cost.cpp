@@ -38,7 +38,8 @@ void add_heads(std::vector<TensorBytes>& out, const std::vector<HeadCapture>& he
                const std::string& layers, const std::string& queries, const std::string& keys) {
   const HeadFloats f = head_floats(heads);
   add(out, prefix + "attention probabilities", layers + "·H·" + queries + "·" + keys, f.probs);
-  add(out, prefix + "queries, keys, values", layers + "·H·(" + queries + "+2·" + keys + ")·Dh", f.qkv);
+  const std::string rows = queries == keys ? "3·" + queries : "(" + queries + "+2·" + keys + ")";
+  add(out, prefix + "queries, keys, values", layers + "·H·" + rows + "·Dh", f.qkv);
   add(out, prefix + "head outputs", layers + "·H·" + queries + "·Dh", f.out);
 }
 
