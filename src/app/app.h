@@ -15,6 +15,7 @@
 #include "app/overwrite_question.h"
 #include "core/atomic_file.h"
 #include "app/view_windows.h"
+#include "app/cost_window.h"
 #include "scene/inference_worker.h"
 #include "scene/model_loader_worker.h"
 #include "scene/session.h"
@@ -102,6 +103,7 @@ struct App {
   FolderBrowser browser;
   std::unique_ptr<Views> views;  // created once the GL context exists
   ViewWindowState view_windows;
+  CostPanel cost;  // the "Cost of attention" window and its scaling job
 
   RunLog runs;
   UiFlags ui;
