@@ -1,9 +1,5 @@
 #include "scene/cost_scaling.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -60,10 +56,6 @@ ScalingPoint point_of(const AttentionSnapshot& snap) {
   }
   return p;
 }
-
-// Measuring is background work: the UI's own runs should win the cores. On
-// Linux a nice value set through the thread id applies to this thread only.
-void lower_thread_priority() { setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10); }
 
 }  // namespace
 
@@ -148,8 +140,11 @@ ScalingProgress ScalingJob::progress() const {
   return progress_;
 }
 
+// Background work yields by waiting for the app's runs, not by a lower
+// thread priority: the job's thread takes part in the shared pool's
+// parallel_for calls, and a niced thread descheduled inside one would hold
+// up the app's next call.
 void ScalingJob::loop() {
-  lower_thread_priority();
   for (;;) {
     std::shared_ptr<Job> job;
     {
