@@ -16,6 +16,7 @@
 #include "app/overwrite_question.h"
 #include "core/atomic_file.h"
 #include "app/view_windows.h"
+#include "app/cost_window.h"
 #include "scene/inference_worker.h"
 #include "scene/model_loader_worker.h"
 #include "scene/pair_worker.h"
@@ -106,6 +107,7 @@ struct App {
   std::unique_ptr<Views> views;  // created once the GL context exists
   ViewWindowState view_windows;
   HeadRolesPanel head_roles;
+  CostPanel cost;  // the "Cost of attention" window and its scaling job
 
   RunLog runs;
   UiFlags ui;

@@ -20,7 +20,7 @@ const char* app_usage() {
          "                 minimal pairs (--view diff): [--text-b TEXT]\n"
          "                 [--browse DIR] [--window WxH] [--screenshot FILE] [--frames N] [--then-load PATH] [--then-text TEXT]\n"
          "                 [--export-view NAME --export-out FILE [--scale 1|2|4] [--size WxH] [--light]]\n"
-         "                 [--session FILE] [--save-session FILE]\n"
+         "                 [--session FILE] [--save-session FILE] [--cost-panel] [--export-cost FILE [--scale 1|2|4] [--light]]\n"
          "                 [--export-data json|npy-attention|npy-q|npy-k|npy-v|csv[,...]] [--bench-ui]\n"
          "                 [--soak N [--seed S]]\n") + kHeadRolesUsage;
   return usage.c_str();
@@ -80,6 +80,8 @@ bool take_app_option(const std::string& flag, const std::function<std::string()>
   else if (flag == "--save-session") args.save_session = value();
   else if (flag == "--export-data") args.export_data = parse_export_list(flag, value());
   else if (flag == "--bench-ui") args.bench_ui = true;
+  else if (flag == "--cost-panel") args.cost_panel = true;
+  else if (flag == "--export-cost") args.export_cost = value();
   else if (flag == "--soak") args.soak_steps = parse_int(flag, value(), 1, 1000000);
   else if (flag == "--seed") args.soak_seed = static_cast<unsigned>(parse_int(flag, value(), 0, 2147483647));
   else if (!take_head_roles_option(flag, value, args.head_roles)) return false;
@@ -115,6 +117,7 @@ AppArgs parse_app_args(int argc, char** argv) {
   if (args.export_view && args.export_out.empty()) usage_error("--export-view needs --export-out FILE");
   if (!args.export_out.empty() && !args.export_view) usage_error("--export-out needs --export-view NAME");
   if (args.text_file && args.scene.text) usage_error("give either --text or --text-file, not both");
+  if (!args.export_cost.empty() && args.export_view) usage_error("give either --export-view or --export-cost, not both");
   return args;
 }
 
@@ -131,6 +134,10 @@ void check_script_outputs(const AppArgs& args) {
   if (args.export_view) {
     check_output_extension(args.export_out, {".png", ".svg"});
     outputs.insert(outputs.end(), {args.export_out, args.export_out + ".json"});
+  }
+  if (!args.export_cost.empty()) {
+    check_output_extension(args.export_cost, {".png", ".svg"});
+    outputs.insert(outputs.end(), {args.export_cost, args.export_cost + ".json"});
   }
   if (!args.save_session.empty()) {
     check_output_extension(args.save_session, {".json"});

@@ -25,6 +25,8 @@ struct AppArgs {
   int frames = 3;                                   // frames drawn once everything is ready, before saving
   std::optional<ViewId> export_view;                // scripted: export this view (with the scene's figure options) ...
   std::string export_out;                           // ... to this file
+  bool cost_panel = false;                          // open the "Cost of attention" window
+  std::string export_cost;                          // scripted: export that window here (.png or .svg), once measured
   bool bench_ui = false;
   int soak_steps = 0;                               // --soak N: N random actions on the default models (soak.h)
   unsigned soak_seed = 1;                           // --seed S: which random actions
@@ -32,7 +34,7 @@ struct AppArgs {
   HeadRolesArgs head_roles;                         // --head-roles, --roles-sort, --roles-click, ...
   int window_width = 1600, window_height = 960;
 
-  bool scripted() const { return !screenshot.empty() || export_view.has_value() || !save_session.empty() || !export_data.empty() || bench_ui || soak_steps > 0; }
+  bool scripted() const { return !screenshot.empty() || export_view.has_value() || !export_cost.empty() || !save_session.empty() || !export_data.empty() || bench_ui || soak_steps > 0; }
 };
 
 // Throws attnscope::Error (Usage) with a one-line message on a bad argument.

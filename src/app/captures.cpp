@@ -208,6 +208,7 @@ json describe_state(const App& app) {
   data["predictions"] = predictions_json(snap, s.effective_query());
   data["baseline_predictions"] = predictions_json(s.baseline.get(), s.effective_query());
   if (s.run && s.run->decoder) describe_translation(s, data);
+  if (app.cost.visible) data["cost"] = describe_cost(app);
   return data;
 }
 
@@ -217,6 +218,7 @@ void process_captures(App& app, int framebuffer_width, int framebuffer_height, C
   *figure = CaptureOutcome{};
   if (app.requests.screenshot) take_screenshot(app, framebuffer_width, framebuffer_height, screenshot);
   if (app.requests.export_request) export_figure(app, figure);
+  else if (app.cost.export_request) export_cost_figure(app, figure);
 }
 
 }  // namespace attnscope::app

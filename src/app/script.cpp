@@ -43,6 +43,7 @@ std::string ScriptDriver::apply_requested_state(App& app) {
     app.ui.focus_view = *o.view;
   }
   if (args_.export_view) view_visible(s.show, *args_.export_view) = true;
+  if (args_.cost_panel || !args_.export_cost.empty()) app.cost.visible = true;
   if (!s.model) return {};
   Scene asked = s;
   // A session brings its own interventions; flags given with it replace them.
@@ -146,7 +147,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
       phase_ = Phase::Settle;
       return std::nullopt;
     case Phase::Settle: {
-      if (!app_idle(app)) {
+      if (!app_idle(app) || !cost_panel_settled(app)) {  // the cost window's plot waits for its measurements
         settled_frames_ = 0;
         return std::nullopt;
       }
@@ -167,7 +168,7 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         if (!export_data(app, kind)) return fail(app.state.error_popup);
         std::printf("%s\n", app.state.status.c_str());
       }
-      const bool captures = !args_.screenshot.empty() || args_.export_view;
+      const bool captures = !args_.screenshot.empty() || args_.export_view || !args_.export_cost.empty();
       if (!args_.export_data.empty() && args_.save_session.empty() && !captures) return 0;
       if (!args_.save_session.empty()) {
         std::filesystem::path written;
@@ -186,6 +187,9 @@ std::optional<int> ScriptDriver::before_frame(App& app) {
         request.sidecar = true;
         app.requests.export_request = request;
       }
+      if (!args_.export_cost.empty())
+        app.cost.export_request = CostExportRequest{args_.export_cost, args_.scene.scale.value_or(1.0f),
+                                                    args_.scene.light.value_or(false), is_svg_path(args_.export_cost), true};
       phase_ = Phase::Capturing;
       return std::nullopt;
     }

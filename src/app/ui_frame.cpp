@@ -106,6 +106,7 @@ void draw_app(App& app) {
   } else {
     draw_empty_state(app);
   }
+  draw_cost_window(app);  // every frame: it also cancels its measurements when closed
   draw_status_bar(app);
   if (auto chosen = app.browser.draw(app.settings.recent_models)) request_model(app, *chosen);
   draw_open_session_dialog(app);

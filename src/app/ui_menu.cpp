@@ -88,6 +88,7 @@ void draw_view_menu(App& app) {
   for (ViewId v : kAllViews)
     if (v != ViewId::Alignment || s.encoder_decoder()) ImGui::MenuItem(view_title(v), nullptr, &view_visible(s.show, v));
   ImGui::MenuItem("Input and heads", nullptr, &app.ui.show_input);
+  ImGui::MenuItem("Cost of attention", nullptr, &app.cost.visible);
   if (ImGui::MenuItem("Reset layout")) app.ui.reset_layout = true;
   ImGui::Separator();
   if (ImGui::MenuItem("Presenter mode (large fonts)", nullptr, &s.display.presenter)) {

@@ -7,9 +7,11 @@
 #include "forward.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "error.h"
@@ -32,6 +34,13 @@ std::string unknown_id_text(int id) {
 
 void check_cancel(const RunOptions& options) {
   if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled{};
+}
+
+// f(), its time added to *ms (nothing read when ms is null).
+template <class F>
+MatrixRM timed(double* ms, const F& f) {
+  ScopedTime time(ms);
+  return f();
 }
 
 // Token + position (+ segment 0) embeddings, then the BERT-family LayerNorm.
@@ -112,19 +121,23 @@ MatrixRM attention_mask(int P, int T, bool causal, const std::set<int>& masked_k
 // Multi-head self-attention of one layer on the rows after the reused ones.
 // Fills the layer's head captures ([T, ...], the first P rows copied) and
 // returns the output projection.           h [Tn, D] -> [Tn, D]
+// `timing` (null: untimed) receives the projections and the mixing apart.
 MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal, const Interventions& iv, const Reused& reused,
-                   HeadCapture* captures /* [H] */) {
+                   HeadCapture* captures /* [H] */, LayerTiming* timing) {
   const ModelConfig& c = model.config;
   const LayerWeights& lw = model.weights.layers[static_cast<size_t>(layer)];
   const int P = reused.rows, Tn = static_cast<int>(h.rows()), T = P + Tn, Dh = c.head_dim;
   const int group = c.n_heads / c.n_kv_heads;  // query heads per kv head (GQA)
 
+  std::optional<ScopedTime> projecting(std::in_place, timing ? &timing->projections_ms : nullptr);
   MatrixRM q = linear(h, lw.wq);  // [Tn, H*Dh]
   MatrixRM k = linear(h, lw.wk);  // [Tn, Hkv*Dh]
   MatrixRM v = linear(h, lw.wv);  // [Tn, Hkv*Dh]
   const RopeStyle rope = iv.positions ? c.rope : RopeStyle::None;
   apply_rope(q, c.n_heads, Dh, c.rope_theta, rope, P);
   apply_rope(k, c.n_kv_heads, Dh, c.rope_theta, rope, P);
+  projecting.reset();
+  std::optional<ScopedTime> mixing(std::in_place, timing ? &timing->mixing_ms : nullptr);
 
   // A plain causal mask needs no mask matrix: each query row only looks at
   // the keys up to it. Anything else (masked keys, no causal mask) goes
@@ -153,6 +166,8 @@ MatrixRM attention(const Model& model, int layer, const MatrixRM& h, bool causal
     head_rows(cap, P, plain_causal, mask, scale, iv.is_ablated(layer, hd));
     context.middleCols(hd * Dh, Dh) = cap.out.bottomRows(Tn);
   });
+  mixing.reset();
+  ScopedTime output_projection(timing ? &timing->projections_ms : nullptr);
   return linear(context, lw.wo);  // [Tn, D]
 }
 
@@ -238,23 +253,27 @@ void run_blocks(const Model& model, const RunOptions& options, const Reused& reu
     stack_rows(snap.residual.back(), reused.prev ? &reused.prev->residual[i] : nullptr, P, x);
   };
   keep_residual(0);
+  if (options.time_layers) snap.timing.layers.resize(static_cast<size_t>(c.n_layers));
   for (int l = 0; l < c.n_layers; ++l) {
     check_cancel(options);
     const LayerWeights& lw = model.weights.layers[static_cast<size_t>(l)];
     HeadCapture* caps = &snap.heads[static_cast<size_t>(l * c.n_heads)];
+    LayerTiming* timing = options.time_layers ? &snap.timing.layers[static_cast<size_t>(l)] : nullptr;
+    ScopedTime whole_block(timing ? &timing->total_ms : nullptr);
+    double* mlp_ms = timing ? &timing->mlp_ms : nullptr;
     if (c.pre_norm) {
       // x = x + attn(norm(x)); x = x + mlp(norm(x))
       MatrixRM h = x;  // [Tn, D]
       apply_norm(h, lw.attn_norm, c.norm, c.norm_eps);
-      x += attention(model, l, h, snap.causal, options.interventions, reused, caps);
+      x += attention(model, l, h, snap.causal, options.interventions, reused, caps, timing);
       h = x;
       apply_norm(h, lw.ffn_norm, c.norm, c.norm_eps);
-      x += mlp(model, l, h);
+      x += timed(mlp_ms, [&] { return mlp(model, l, h); });
     } else {
       // x = norm(x + attn(x)); x = norm(x + mlp(x))
-      x += attention(model, l, x, snap.causal, options.interventions, reused, caps);
+      x += attention(model, l, x, snap.causal, options.interventions, reused, caps, timing);
       apply_norm(x, lw.attn_norm, c.norm, c.norm_eps);
-      x += mlp(model, l, x);
+      x += timed(mlp_ms, [&] { return mlp(model, l, x); });
       apply_norm(x, lw.ffn_norm, c.norm, c.norm_eps);
     }
     keep_residual(static_cast<size_t>(l + 1));
@@ -351,11 +370,16 @@ std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model
   const Reused reused = reusable_rows(options, model_ptr, snap->tokens, snap->causal);
   const int P = reused.rows;
 
+  const auto start = std::chrono::steady_clock::now();
   MatrixRM x = embed(model, snap->tokens, options.interventions.positions).bottomRows(T - P);  // [Tn, D] the residual stream of the new rows
   run_blocks(model, options, reused, x, *snap);
   if (model.weights.final_norm.weight) apply_norm(x, model.weights.final_norm, c.norm, c.norm_eps);
   stack_rows(snap->final_hidden, reused.prev ? &reused.prev->final_hidden : nullptr, P, x);
   output_head(model, options, reused, *snap);
+  if (options.time_layers) {
+    snap->timing.rows = T - P;
+    snap->timing.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
   snap->warnings = snapshot_non_finite_warnings(*snap);
   return snap;
 }

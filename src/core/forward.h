@@ -16,6 +16,7 @@ struct RunOptions {
   int top_k = 5;
   enum class Predict { All, Last, None } predict = Predict::All;  // which positions get top-k
   bool keep_logits = false;                 // fill snapshot.logits [T, V]
+  bool time_layers = false;                 // fill snapshot.timing (forward_timing.h); changes no value
   const std::atomic<bool>* cancel = nullptr;  // checked between layers; a cancelled run throws Cancelled
   // An earlier run of the same model with the same interventions. When the
   // mask is causal, a row depends only on the tokens up to it, so the rows of

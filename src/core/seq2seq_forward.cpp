@@ -7,6 +7,7 @@
 // tokens, Tt decoder tokens, n new decoder rows, D model dim, Dh head dim,
 // F feed-forward dim, V vocab.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -89,15 +90,33 @@ struct AttentionCall {
   const std::vector<MatrixRM>* bias = nullptr;  // [H] each [n, Tk], or null
   const HeadSet* ablated = nullptr;             // (layer, head) pairs to zero
   HeadCapture* captures = nullptr;              // [H] or null
+  LayerTiming* timing = nullptr;                // the layer's timing, or null (untimed)
+  bool cross = false;                           // cross-attention: its mixing also counts in cross_mixing_ms
 };
+
+// Where attend() adds the time of its products; null pointers when untimed.
+double* projections_ms(LayerTiming* t) { return t ? &t->projections_ms : nullptr; }
+double* mlp_ms(LayerTiming* t) { return t ? &t->mlp_ms : nullptr; }
+double* total_ms(LayerTiming* t) { return t ? &t->total_ms : nullptr; }
+LayerTiming* layer_timing(std::vector<LayerTiming>* timing, int layer) {
+  return timing ? &(*timing)[static_cast<size_t>(layer)] : nullptr;
+}
+
+// f(), its time added to *ms (nothing read when ms is null).
+template <class F>
+MatrixRM timed(double* ms, const F& f) {
+  ScopedTime time(ms);
+  return f();
+}
 
 // Multi-head attention of query rows x over `kv`, output projected.   x [n, D] -> [n, D]
 MatrixRM attend(const Model& model, const MatrixRM& x, const Linear& wq, const Linear& wo, const KeyValues& kv, const AttentionCall& call) {
   const ModelConfig& c = model.config;
   const int n = static_cast<int>(x.rows()), Dh = c.head_dim;
   const float scale = decoder_of(model).config.scale_scores ? 1.0f / std::sqrt(static_cast<float>(Dh)) : 1.0f;
-  MatrixRM q = linear(x, wq);           // [n, H*Dh]
+  MatrixRM q = timed(projections_ms(call.timing), [&] { return linear(x, wq); });  // [n, H*Dh]
   MatrixRM context(n, c.n_heads * Dh);  // [n, H*Dh]
+  const auto mixing_start = std::chrono::steady_clock::now();
   parallel_for(c.n_heads, [&](int h) {
     const MatrixRM& k = kv.k[static_cast<size_t>(h)];  // [Tk, Dh]
     const MatrixRM& v = kv.v[static_cast<size_t>(h)];  // [Tk, Dh]
@@ -115,7 +134,12 @@ MatrixRM attend(const Model& model, const MatrixRM& x, const Linear& wq, const L
     context.middleCols(h * Dh, Dh) = out;
     if (call.captures) call.captures[h] = HeadCapture{std::move(qh), k, v, std::move(probs), std::move(out)};
   });
-  return linear(context, wo);  // [n, D]
+  if (call.timing) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - mixing_start).count();
+    call.timing->mixing_ms += ms;
+    if (call.cross) call.timing->cross_mixing_ms += ms;
+  }
+  return timed(projections_ms(call.timing), [&] { return linear(context, wo); });  // [n, D]
 }
 
 // ---- feed-forward --------------------------------------------------------------
@@ -165,8 +189,10 @@ struct EncoderRun {
 };
 
 // Without `positions` Marian's sinusoids count as zero and T5's bias is left out.
+// `timing`: [L] layer timings to fill, or null.
 EncoderRun encode(const Model& model, const std::vector<int>& ids, const HeadSet& ablated, bool positions,
-                  HeadCapture* captures /* [L*H] or null */, const std::atomic<bool>* cancel) {
+                  HeadCapture* captures /* [L*H] or null */, const std::atomic<bool>* cancel,
+                  std::vector<LayerTiming>* timing = nullptr) {
   const ModelConfig& c = model.config;
   const int Ts = static_cast<int>(ids.size());
   EncoderRun run;
@@ -177,14 +203,19 @@ EncoderRun encode(const Model& model, const std::vector<int>& ids, const HeadSet
   for (int l = 0; l < c.n_layers; ++l) {
     check_cancel(cancel);
     const LayerWeights& lw = model.weights.layers[static_cast<size_t>(l)];
+    LayerTiming* t = layer_timing(timing, l);
+    ScopedTime whole_block(total_ms(t));
     AttentionCall call{
-        l, 0, false, run.position_bias.empty() ? nullptr : &run.position_bias, &ablated, captures ? captures + l * c.n_heads : nullptr};
+        l, 0, false, run.position_bias.empty() ? nullptr : &run.position_bias, &ablated, captures ? captures + l * c.n_heads : nullptr, t};
     residual_block(model, x, lw.attn_norm, [&](const MatrixRM& h) {
       KeyValues kv;
-      append_keys(h, lw.wk, lw.wv, c.n_heads, c.head_dim, kv);
+      {
+        ScopedTime keys(projections_ms(t));
+        append_keys(h, lw.wk, lw.wv, c.n_heads, c.head_dim, kv);
+      }
       return attend(model, h, lw.wq, lw.wo, kv, call);
     });
-    residual_block(model, x, lw.ffn_norm, [&](const MatrixRM& h) { return ffn(model, lw, h); });
+    residual_block(model, x, lw.ffn_norm, [&](const MatrixRM& h) { return timed(mlp_ms(t), [&] { return ffn(model, lw, h); }); });
     run.residual.push_back(x);
   }
   if (model.weights.final_norm.weight) apply_norm(x, model.weights.final_norm, c.norm, c.norm_eps);
@@ -200,11 +231,17 @@ struct DecoderState {
   int length = 0;                // positions already in `self`
 };
 
-DecoderState start_decoder(const Model& model, const MatrixRM& encoder_output) {
+// `timing`: [Ld] decoder layer timings, which count the encoder output's
+// cross keys and values as projections; null when untimed.
+DecoderState start_decoder(const Model& model, const MatrixRM& encoder_output, std::vector<LayerTiming>* timing = nullptr) {
   const EncoderDecoder& ed = decoder_of(model);
   DecoderState state;
   state.self.resize(ed.weights.layers.size());
-  for (const DecoderLayerWeights& lw : ed.weights.layers) {
+  for (size_t l = 0; l < ed.weights.layers.size(); ++l) {
+    const DecoderLayerWeights& lw = ed.weights.layers[l];
+    LayerTiming* t = layer_timing(timing, static_cast<int>(l));
+    ScopedTime whole(total_ms(t));  // first, so that it encloses the projection time
+    ScopedTime keys(projections_ms(t));
     KeyValues kv;
     append_keys(encoder_output, lw.cross.wk, lw.cross.wv, model.config.n_heads, model.config.head_dim, kv);
     state.cross.push_back(std::move(kv));
@@ -218,6 +255,7 @@ struct DecoderRequest {
   DecoderCapture* capture = nullptr;  // filled when set (a whole run from position 0)
   const std::atomic<bool>* cancel = nullptr;
   bool positions = true;  // false: no position embedding rows and no relative bias
+  std::vector<LayerTiming>* timing = nullptr;  // [Ld] to fill, or null
 };
 
 // Feeds `ids` at positions state.length, state.length + 1, ... and returns
@@ -234,18 +272,23 @@ MatrixRM decode(const Model& model, const std::vector<int>& ids, DecoderState& s
   for (int l = 0; l < ed.config.n_decoder_layers; ++l) {
     check_cancel(request.cancel);
     const DecoderLayerWeights& lw = ed.weights.layers[static_cast<size_t>(l)];
+    LayerTiming* t = layer_timing(request.timing, l);
+    ScopedTime whole_block(total_ms(t));
     AttentionCall self{
-        l, first, true, bias.empty() ? nullptr : &bias, request.self_ablated, cap ? &cap->self_heads[static_cast<size_t>(l * H)] : nullptr};
+        l, first, true, bias.empty() ? nullptr : &bias, request.self_ablated, cap ? &cap->self_heads[static_cast<size_t>(l * H)] : nullptr, t};
     residual_block(model, y, lw.self.attn_norm, [&](const MatrixRM& h) {
-      append_keys(h, lw.self.wk, lw.self.wv, H, c.head_dim, state.self[static_cast<size_t>(l)]);
+      {
+        ScopedTime keys(projections_ms(t));
+        append_keys(h, lw.self.wk, lw.self.wv, H, c.head_dim, state.self[static_cast<size_t>(l)]);
+      }
       return attend(model, h, lw.self.wq, lw.self.wo, state.self[static_cast<size_t>(l)], self);
     });
     // Cross-attention has no position bias and no mask.
-    AttentionCall cross{l, first, false, nullptr, request.cross_ablated, cap ? &cap->cross_heads[static_cast<size_t>(l * H)] : nullptr};
+    AttentionCall cross{l, first, false, nullptr, request.cross_ablated, cap ? &cap->cross_heads[static_cast<size_t>(l * H)] : nullptr, t, true};
     residual_block(model, y, lw.cross.norm, [&](const MatrixRM& h) {
       return attend(model, h, lw.cross.wq, lw.cross.wo, state.cross[static_cast<size_t>(l)], cross);
     });
-    residual_block(model, y, lw.self.ffn_norm, [&](const MatrixRM& h) { return ffn(model, lw.self, h); });
+    residual_block(model, y, lw.self.ffn_norm, [&](const MatrixRM& h) { return timed(mlp_ms(t), [&] { return ffn(model, lw.self, h); }); });
     if (cap) cap->residual.push_back(y);
   }
   state.length += n;
@@ -346,7 +389,18 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
   snap->top.resize(static_cast<size_t>(snap->n_tokens));  // the encoder predicts nothing
 
   const Interventions& iv = options.interventions;
-  EncoderRun enc = encode(model, ids_of(snap->tokens), iv.ablated_heads, iv.positions, snap->heads.data(), options.cancel);
+  const auto start = std::chrono::steady_clock::now();
+  ForwardTiming& timing = snap->timing;
+  if (options.time_layers) {
+    timing.layers.resize(static_cast<size_t>(c.n_layers));
+    timing.decoder_layers.resize(static_cast<size_t>(ed.config.n_decoder_layers));
+    timing.rows = snap->n_tokens;
+    timing.decoder_rows = static_cast<int>(decoder_input.size());
+  }
+  std::vector<LayerTiming>* encoder_timing = options.time_layers ? &timing.layers : nullptr;
+  std::vector<LayerTiming>* decoder_timing = options.time_layers ? &timing.decoder_layers : nullptr;
+  EncoderRun enc = encode(model, ids_of(snap->tokens), iv.ablated_heads, iv.positions, snap->heads.data(), options.cancel,
+                          encoder_timing);
   snap->residual = std::move(enc.residual);
   snap->final_hidden = enc.output;
 
@@ -359,10 +413,12 @@ std::shared_ptr<const AttentionSnapshot> run_seq2seq_tokens(const std::shared_pt
   cap->self_heads.resize(static_cast<size_t>(cap->n_layers * c.n_heads));
   cap->cross_heads.resize(cap->self_heads.size());
   cap->encoder_position_bias = std::move(enc.position_bias);
-  DecoderState state = start_decoder(model, enc.output);
-  DecoderRequest request{&iv.ablated_decoder_heads, &iv.ablated_cross_heads, cap.get(), options.cancel, iv.positions};
+  DecoderState state = start_decoder(model, enc.output, decoder_timing);
+  DecoderRequest request{&iv.ablated_decoder_heads, &iv.ablated_cross_heads, cap.get(), options.cancel, iv.positions, decoder_timing};
   cap->final_hidden = decode(model, ids_of(cap->tokens), state, request);
   fill_predictions(model, *cap, options);
+  if (options.time_layers)
+    timing.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   snap->decoder = std::move(cap);
   return snap;
 }

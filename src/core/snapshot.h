@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "forward_timing.h"
 #include "interventions.h"
 #include "model.h"
 #include "tokenizer.h"
@@ -52,6 +53,7 @@ struct AttentionSnapshot {
   std::vector<std::vector<Prediction>> top;  // [T][k] by logit, descending
   MatrixRM logits;                       // [T, V] only when RunOptions::keep_logits
   std::vector<std::string> warnings;     // e.g. the first non-finite value, with its layer and position
+  ForwardTiming timing;                  // per-layer times, only when RunOptions::time_layers
   // Encoder-decoder models: the decoder's self- and cross-attention; null otherwise.
   // Everything above then describes the encoder (T = source tokens, top stays empty).
   std::shared_ptr<const DecoderCapture> decoder;

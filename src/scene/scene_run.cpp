@@ -54,6 +54,7 @@ SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string&
   options.predict = RunOptions::Predict::All;
   options.cancel = cancel;
   options.reuse = previous;
+  options.time_layers = true;  // the cost panel reads snapshot->timing
   SceneRun run;
   if (model->encoder_decoder) {
     run.snapshot = run_translation(model, text, target, options, kSceneMaxTranslationTokens, &run.truncated);
