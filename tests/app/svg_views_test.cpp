@@ -669,6 +669,8 @@ TEST(SvgViews, PredictionsOfATranslationModelShowTheChangeFromSwitchedOffHeads) 
     ++compared;
   }
   EXPECT_GE(compared, 1);
+}
+
 // The minimal-pair view: three maps of cells, the difference map on the
 // diverging scale, and every label as text, over the same picture as the PNG.
 TEST(SvgViews, MinimalPairViewKeepsItsMapsAndLabelsAndMatchesThePng) {

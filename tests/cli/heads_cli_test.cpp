@@ -63,7 +63,9 @@ TEST(CliHeads, DefaultModelsNamedPositionalHeadsScoreHighest) {
       EXPECT_FALSE(head.contains("heldout_accuracy"));
     }
     named += head.contains("preset");
-    if (!head.contains("preset")) EXPECT_FALSE(head.contains("heldout_accuracy"));
+    if (!head.contains("preset")) {
+      EXPECT_FALSE(head.contains("heldout_accuracy"));
+    }
   }
   EXPECT_EQ(named, 3);
 }
