@@ -13,6 +13,7 @@
 // agree within 8 levels and the mean difference must stay under 2 levels, so
 // a shape out of place or a wrong colour fails while glyph edges pass.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -273,6 +274,19 @@ Rgb8 thumbnail_color(float weight, bool ablated) {
   return {fade(c.r), fade(c.g), fade(c.b)};
 }
 
+
+// The box a thumbnail's runs of cells cover: {x0, y0, x1, y1}.
+std::array<float, 4> cell_bounds(const std::vector<const Element*>& cells) {
+  std::array<float, 4> box = {1e9f, 1e9f, -1e9f, -1e9f};
+  for (const Element* e : cells) {
+    box[0] = std::min(box[0], e->num("x"));
+    box[1] = std::min(box[1], e->num("y"));
+    box[2] = std::max(box[2], e->num("x") + e->num("width"));
+    box[3] = std::max(box[3], e->num("y") + e->num("height"));
+  }
+  return box;
+}
+
 TEST(SvgViews, ModelViewCellsHaveTheSnapshotColoursInBothImages) {
   SKIP_WITHOUT_SVG_TOOLS();
   const Figures f = render_both("svg-model", {"render", "--model", fixture("gpt2").string(), "--text", kSentence,
@@ -298,13 +312,7 @@ TEST(SvgViews, ModelViewCellsHaveTheSnapshotColoursInBothImages) {
         if (e->in_cells) cells.push_back(e);
       ASSERT_FALSE(cells.empty()) << id;
       // The thumbnail's corners from its runs of cells: T x T cells.
-      float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
-      for (const Element* e : cells) {
-        x0 = std::min(x0, e->num("x"));
-        y0 = std::min(y0, e->num("y"));
-        x1 = std::max(x1, e->num("x") + e->num("width"));
-        y1 = std::max(y1, e->num("y") + e->num("height"));
-      }
+      const auto [x0, y0, x1, y1] = cell_bounds(cells);
       const float cw = (x1 - x0) / T, ch = (y1 - y0) / T;
       ASSERT_GT(cw, 4.0f);
       const MatrixRM& probs = snapshot->head(layer, head).probs;  // [T, T]
@@ -575,13 +583,7 @@ int wrong_cells(const std::vector<Element>& all, const std::string& id, const Ma
   for (const Element* e : select(all, "rect", id))
     if (e->in_cells) cells.push_back(e);
   if (cells.empty()) return -1;
-  float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
-  for (const Element* e : cells) {
-    x0 = std::min(x0, e->num("x"));
-    y0 = std::min(y0, e->num("y"));
-    x1 = std::max(x1, e->num("x") + e->num("width"));
-    y1 = std::max(y1, e->num("y") + e->num("height"));
-  }
+  const auto [x0, y0, x1, y1] = cell_bounds(cells);
   const float cw = (x1 - x0) / static_cast<float>(probs.cols()), ch = (y1 - y0) / static_cast<float>(probs.rows());
   int wrong = 0;
   for (const Element* e : cells) {

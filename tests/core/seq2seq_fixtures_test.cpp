@@ -19,12 +19,6 @@ namespace {
 using nlohmann::json;
 using testing::all_close;
 
-std::vector<Token> tokens_of(const json& ids) {
-  std::vector<Token> tokens;
-  for (const auto& id : ids) tokens.push_back(Token{id.get<int>(), "", "", 0, 0, false});
-  return tokens;
-}
-
 // The largest attention error seen per fixture, reported at the end.
 struct Worst {
   double attention = 0, hidden = 0;
@@ -95,7 +89,7 @@ class Seq2SeqFixture : public ::testing::TestWithParam<std::string> {
     RunOptions options;
     options.keep_logits = true;
     options.interventions = iv;
-    return run_seq2seq_tokens(model_, tokens_of(gc["input_ids"]), tokens_of(gc["decoder_input_ids"]), options);
+    return run_seq2seq_tokens(model_, testing::tokens_of_ids(gc["input_ids"]), testing::tokens_of_ids(gc["decoder_input_ids"]), options);
   }
 
   void expect_encoder(const AttentionSnapshot& s, const json& golden, const std::string& label) {
@@ -220,7 +214,7 @@ TEST_P(Seq2SeqFixture, GreedyDecodingMatchesGolden) {
   for (const json& gc : golden_["cases"]) {
     const std::string label = GetParam() + "/" + gc["name"].get<std::string>();
     SCOPED_TRACE(label);
-    const GreedyTranslation greedy = translate_greedy(model_, tokens_of(gc["input_ids"]), steps);
+    const GreedyTranslation greedy = translate_greedy(model_, testing::tokens_of_ids(gc["input_ids"]), steps);
     EXPECT_EQ(greedy.ids, gc["greedy"]["ids"].get<std::vector<int>>());
     expect_top5(greedy.step_logits, gc["greedy"]["top5_ids"], gc["greedy"]["top5_logits"], label + " greedy");
   }

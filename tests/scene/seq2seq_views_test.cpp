@@ -25,12 +25,6 @@ namespace {
 using nlohmann::json;
 using testing::all_close;
 
-std::vector<Token> tokens_of(const json& ids) {
-  std::vector<Token> tokens;
-  for (const auto& id : ids) tokens.push_back(Token{id.get<int>(), "", "", 0, 0, false});
-  return tokens;
-}
-
 // softmax over one row of raw_score, computed here in double.
 std::vector<double> softmax_of_scores(const AttentionSnapshot& view, int layer, int head, int query) {
   std::vector<double> p(static_cast<size_t>(view.n_keys()));
@@ -52,7 +46,7 @@ class Seq2SeqViews : public ::testing::TestWithParam<std::string> {
     golden_ = testing::read_json(testing::fixture(GetParam()) / "golden.json");
     const json& c = golden_["cases"][0];
     RunOptions options;
-    run_ = run_seq2seq_tokens(model_, tokens_of(c["input_ids"]), tokens_of(c["decoder_input_ids"]), options);
+    run_ = run_seq2seq_tokens(model_, testing::tokens_of_ids(c["input_ids"]), testing::tokens_of_ids(c["decoder_input_ids"]), options);
   }
   std::shared_ptr<const Model> model_;
   json golden_;

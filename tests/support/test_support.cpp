@@ -76,6 +76,12 @@ ScopedTempDir::~ScopedTempDir() {
 
 std::filesystem::path stories_dir() { return shared_dir() / "models" / "stories260K"; }
 
+std::vector<Token> tokens_of_ids(const nlohmann::json& ids) {
+  std::vector<Token> tokens;
+  for (const auto& id : ids) tokens.push_back(Token{id.get<int>(), "", "", 0, 0, false});
+  return tokens;
+}
+
 std::vector<int> ids_of(const std::vector<Token>& tokens) {
   std::vector<int> ids;
   for (const Token& t : tokens) ids.push_back(t.id);

@@ -44,6 +44,8 @@ class ScopedTempDir {
 
 std::filesystem::path stories_dir();  // shared/models/stories260K
 std::vector<int> ids_of(const std::vector<Token>& tokens);
+// Tokens with these ids (a golden file's list) and nothing else filled in.
+std::vector<Token> tokens_of_ids(const nlohmann::json& ids);
 // The first token whose display form, without its leading spaces, is `word`; -1 if none.
 int token_index(const std::vector<Token>& tokens, const std::string& word);
 
