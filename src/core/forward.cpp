@@ -280,12 +280,6 @@ void run_blocks(const Model& model, const RunOptions& options, const Reused& reu
   }
 }
 
-bool same_interventions(const Interventions& a, const Interventions& b) {
-  return a.ablated_heads == b.ablated_heads && a.causal == b.causal && a.masked_keys == b.masked_keys &&
-         a.ablated_decoder_heads == b.ablated_decoder_heads && a.ablated_cross_heads == b.ablated_cross_heads &&
-         a.positions == b.positions;
-}
-
 // The rows of options.reuse a run on `tokens` may copy: its longest common
 // token prefix with them, when it ran the same model with the same
 // interventions and both masks are causal (a row then depends only on the
@@ -294,7 +288,7 @@ Reused reusable_rows(const RunOptions& options, const std::shared_ptr<const Mode
                      bool causal) {
   const AttentionSnapshot* prev = options.reuse.get();
   if (!prev || !causal || !prev->causal || prev->model != model || prev->decoder) return {};
-  if (!same_interventions(prev->interventions, options.interventions)) return {};
+  if (prev->interventions != options.interventions) return {};
   if (options.keep_logits && prev->logits.rows() != prev->n_tokens) return {};
   const size_t limit = std::min(prev->tokens.size(), tokens.size() - 1);
   size_t P = 0;

@@ -32,6 +32,7 @@ struct Interventions {
   bool is_ablated(int layer, int head) const { return ablated_heads.count({layer, head}) > 0; }
   bool is_decoder_ablated(int layer, int head) const { return ablated_decoder_heads.count({layer, head}) > 0; }
   bool is_cross_ablated(int layer, int head) const { return ablated_cross_heads.count({layer, head}) > 0; }
+  bool operator==(const Interventions&) const = default;
   bool empty() const {
     return ablated_heads.empty() && !causal && masked_keys.empty() && positions && ablated_decoder_heads.empty() && ablated_cross_heads.empty();
   }

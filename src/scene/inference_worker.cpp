@@ -4,6 +4,10 @@
 
 namespace attnscope {
 
+bool same_run(const InferenceRequest& a, const InferenceRequest& b) {
+  return a.model == b.model && a.text == b.text && a.interventions == b.interventions && a.target == b.target;
+}
+
 InferenceWorker::InferenceWorker()
     : mailbox_([this](const InferenceRequest& r, const std::atomic<bool>& cancel) { return run(r, cancel); },
                Superseded::Keep) {}
@@ -20,10 +24,16 @@ InferenceResult InferenceWorker::run(const InferenceRequest& request, const std:
   InferenceResult result;
   const auto start = std::chrono::steady_clock::now();
   try {
-    result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_, previous_,
-                           request.target);
-    if (result.run.baseline) cached_baseline_ = result.run.baseline;
-    previous_ = result.run.snapshot;
+    if (last_request_ && same_run(*last_request_, request)) {
+      result.run = last_run_;
+    } else {
+      result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_, previous_,
+                             request.target);
+      if (result.run.baseline) cached_baseline_ = result.run.baseline;
+      previous_ = result.run.snapshot;
+      last_request_ = request;
+      last_run_ = result.run;
+    }
     precompute_display_mode(*result.run.snapshot, request.display_mode);
     result.display_mode = request.display_mode;
   } catch (const Cancelled&) {

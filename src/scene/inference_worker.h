@@ -27,6 +27,9 @@ struct InferenceRequest {
   DisplayMode display_mode = DisplayMode::Raw;  // derived weights to have ready when the snapshot arrives
 };
 
+// Whether two requests ask for the same forward pass (display modes aside).
+bool same_run(const InferenceRequest& a, const InferenceRequest& b);
+
 struct InferenceResult {
   std::uint64_t id = 0;                             // the request's number, increasing
   SceneRun run;                                     // run.snapshot is null on error
@@ -57,6 +60,11 @@ class InferenceWorker {
   // The last snapshot this worker made: typing at the end of the text
   // reuses its rows for the unchanged tokens (causal models).
   std::shared_ptr<const AttentionSnapshot> previous_;
+  // The last request that ran and what it gave: the same request again (a
+  // display mode asking for its matrices) derives them from that run
+  // instead of running the model a second time.
+  std::optional<InferenceRequest> last_request_;
+  SceneRun last_run_;
   // A finished run that a newer request superseded is still shown, so fast
   // typing keeps the views moving instead of waiting for the typing to stop.
   LatestWins<InferenceRequest, InferenceResult> mailbox_;  // last: its thread uses the members above

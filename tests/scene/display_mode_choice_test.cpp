@@ -2,12 +2,16 @@
 // the views switch only when they are: the choice waits, a run is asked for,
 // the worker's precompute fills exactly what display_mode_weights would
 // compute, and a later mode's precompute keeps the earlier one's matrices.
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "core/forward.h"
 #include "core/model.h"
 #include "scene/display_mode_choice.h"
 #include "scene/display_modes.h"
+#include "scene/inference_worker.h"
 #include "test_support.h"
 
 namespace attnscope {
@@ -58,6 +62,39 @@ TEST(DisplayModeChoice, WaitsForTheWorkerThenSwitches) {
   EXPECT_FALSE(state.pending_display_mode);
   choose_display_mode(state, DisplayMode::Raw);
   EXPECT_EQ(state.display.mode, DisplayMode::Raw);
+}
+
+InferenceResult wait_for(InferenceWorker& worker) {
+  for (int i = 0; i < 6000; ++i) {
+    if (auto result = worker.poll()) return std::move(*result);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ADD_FAILURE() << "the worker never answered";
+  return {};
+}
+
+// Asking for a display mode's matrices repeats the last request: the worker
+// derives them from its last run instead of running the model again.
+TEST(DisplayModeChoice, TheWorkerDerivesAModeFromItsLastRun) {
+  InferenceWorker worker;
+  InferenceRequest request;
+  request.model = load_model(testing::fixture("bert"));
+  request.text = "The cat sat on the mat";
+  worker.submit(request);
+  const InferenceResult first = wait_for(worker);
+  ASSERT_TRUE(first.run.snapshot) << first.error;
+  request.display_mode = DisplayMode::Rollout;
+  worker.submit(request);
+  const InferenceResult second = wait_for(worker);
+  EXPECT_EQ(second.run.snapshot, first.run.snapshot) << "the same run, not a new one";
+  EXPECT_EQ(second.display_mode, DisplayMode::Rollout);
+  EXPECT_TRUE(display_mode_ready(*second.run.snapshot, DisplayMode::Rollout));
+  request.text = "The dog sat on the mat";  // another text runs the model
+  worker.submit(request);
+  const InferenceResult third = wait_for(worker);
+  ASSERT_TRUE(third.run.snapshot) << third.error;
+  EXPECT_NE(third.run.snapshot, first.run.snapshot);
+  EXPECT_EQ(third.run.snapshot->text, request.text);
 }
 
 }  // namespace
