@@ -138,7 +138,7 @@ void draw_sentences_menu(App& app) {
 
 // What each shipped model is for, beside its folder name.
 const char* default_model_role(const std::string& name) {
-  if (name == "attnscope-tiny-bert") return "masked LM, pronoun head";
+  if (name == "attnscope-tiny-bert") return "masked LM, pronoun and subject heads";
   if (name == "attnscope-tiny-gpt") return "causal LM";
   if (name == "attnscope-tiny-translate") return "English \u2192 French";
   return "";

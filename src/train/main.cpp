@@ -5,6 +5,7 @@
 //   attnscope-train corpus --out FILE [--mix ..] [--mb N]  the mixed training corpus, for reading
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
+//   attnscope-train mlm-eval --model DIR                     masked-token accuracy on held-out real text
 //   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
 //   attnscope-train fit-translate --out DIR              English -> French Marian model, tokenizers included
 //   attnscope-train translate-eval --model DIR           cross-attention heads scored on word alignments
@@ -13,6 +14,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -26,6 +28,7 @@
 #include "train/corpus_mix.h"
 #include "train/fit.h"
 #include "train/loss_plot.h"
+#include "train/mlm_eval.h"
 #include "train/probe_eval.h"
 #include "core/model.h"
 #include <nlohmann/json.hpp>
@@ -48,6 +51,8 @@ constexpr const char* kUsage = R"(usage:
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
   attnscope-train probe --out FILE [--count 400] [--seed 7] [--task pronoun|subject] [--lexicon held-out|wordnet-held-out|training]
+  attnscope-train mlm-eval --model DIR [--source brown --last 40 --stride 7]
+      masked-token accuracy (top guess = the piece that was there) on the last documents of a source
   attnscope-train probe-eval --model DIR [--task pronoun|subject] [--probe FILE | --count 400 --seed 7 --lexicon ...] [--write-presets]
       --lexicon training: new sentences in the training vocabulary, none of them in the
       generated text of --mix/--mb/--wordnet/--subjects/--corpus-seed (give the training run's values);
@@ -216,6 +221,24 @@ int run_probe_eval(Args& args) {
   return 0;
 }
 
+// The last --last documents of a real source: text a corpus that takes its
+// share from the start of the file (Brown, for both default models) never read.
+int run_mlm_eval(Args& args) {
+  const std::string model_dir = args.required("--model"), source = args.str("--source", "brown");
+  const int last = args.integer("--last", 40), stride = args.integer("--stride", 7);
+  const std::string corpora = args.str("--corpora", default_corpora());
+  args.finish();
+  const std::vector<std::string> documents = corpus::read_source(corpora, source);
+  if (last < 1 || static_cast<std::size_t>(last) > documents.size())
+    throw Error("--last: expected 1 to " + std::to_string(documents.size()) + " documents, got " + std::to_string(last));
+  const MaskedAccuracy accuracy =
+      masked_token_accuracy(load_model(model_dir), std::vector<std::string>(documents.end() - last, documents.end()), stride);
+  std::printf("masked-token accuracy: %.1f%% of %ld word pieces (the last %d documents of %s; each piece masked once, "
+              "one in %d per run)\n",
+              100.0 * accuracy.rate(), accuracy.total, last, source.c_str(), stride);
+  return 0;
+}
+
 int run_plot(Args& args) {
   const std::string log_file = args.required("--log"), out = args.required("--out");
   const std::string title = args.str("--title", "Training loss");
@@ -246,6 +269,7 @@ int main(int argc, char** argv) {
     if (command == "corpus") return run_corpus(args);
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
+    if (command == "mlm-eval") return run_mlm_eval(args);
     if (command == "plot") return run_plot(args);
     if (command == "fit-translate") return run_fit_translate(args);
     if (command == "translate-eval") return run_translate_eval(args);

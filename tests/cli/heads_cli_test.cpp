@@ -48,15 +48,19 @@ TEST(CliHeads, DefaultModelsNamedPositionalHeadsScoreHighest) {
   };
   EXPECT_EQ(best("previous"), std::make_pair(1, 1));
   EXPECT_EQ(best("next"), std::make_pair(1, 2));
-  // Named heads carry their preset, and the pronoun head its held-out accuracy
-  // from attnscope.json; unnamed heads have neither field.
+  // Named heads carry their preset, and the pronoun and subject heads their
+  // held-out accuracy from attnscope.json; unnamed heads have neither field.
   int named = 0;
   for (const auto& head : heads) {
     const int layer = head["layer"].get<int>(), index = head["head"].get<int>();
-    if (layer == 3 && index == 2) {
+    if (layer == 3 && index == 3) {
       EXPECT_EQ(head.value("preset", ""), "pronoun \u2192 antecedent");
-      EXPECT_DOUBLE_EQ(head.value("heldout_accuracy", -1.0), 0.988);
+      EXPECT_DOUBLE_EQ(head.value("heldout_accuracy", -1.0), 0.992);
       EXPECT_NE(head.value("probe", "").find("seed 8"), std::string::npos);
+    }
+    if (layer == 3 && index == 0) {
+      EXPECT_EQ(head.value("preset", ""), "verb \u2192 subject");
+      EXPECT_DOUBLE_EQ(head.value("heldout_accuracy", -1.0), 0.998);
     }
     if (layer == 1 && index == 1) {
       EXPECT_EQ(head.value("preset", ""), "previous token");
@@ -67,7 +71,7 @@ TEST(CliHeads, DefaultModelsNamedPositionalHeadsScoreHighest) {
       EXPECT_FALSE(head.contains("heldout_accuracy"));
     }
   }
-  EXPECT_EQ(named, 3);
+  EXPECT_EQ(named, 4);
 }
 
 TEST(CliHeads, BadInputIsOneLineAndStatusTwo) {
