@@ -14,11 +14,13 @@
 #include "app/app_args.h"
 #include "app/bench_ui.h"
 #include "app/captures.h"
+#include "app/frame_pacer.h"
 #include "app/memory.h"
 #include "render/fonts.h"
 #include "app/script.h"
 #include "app/soak.h"
 #include "scene/settings.h"
+#include "scene/ui_wake.h"
 #include "app/ui.h"
 #include "render/views.h"
 #include "core/default_model.h"
@@ -227,8 +229,12 @@ int main(int argc, char** argv) {
   if (exit_code == 0) exit_code = start(*app, args, automation);
 
   // ---------------------------------------------------------------- loop
+  set_ui_wake_hook(glfwPostEmptyEvent);
+  FramePacer pacer;
   while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->ui.quit) {
-    glfwPollEvents();
+    // Scripts need every frame; the benchmark waits like a person for a keystroke's result.
+    const bool bench_waits = automation.bench && automation.bench->waiting_for_result();
+    pacer.next_frame(!args.scripted() || bench_waits, app->inference.busy());
     if (app->ui.fonts_dirty) rebuild_fonts(*app, base_style);
     update_workers(*app);
     if (auto code = automation.before_frame(*app)) {
@@ -247,6 +253,7 @@ int main(int argc, char** argv) {
   }
 
   // ---------------------------------------------------------------- shut down
+  set_ui_wake_hook(nullptr);  // workers finishing from here on have no loop to wake
   save_app_settings(*app);
   app->views.reset();  // GL objects go before the context does
   ImGui_ImplOpenGL3_Shutdown();

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/forward.h"
 #include "core/seq2seq.h"
+#include "scene/ui_wake.h"
 
 namespace attnscope {
 
@@ -168,12 +169,15 @@ bool ScalingJob::wait_for_turn(const Job& job) {
 }
 
 void ScalingJob::publish(const Job& job, const ScalingPoint* point, ScalingState state, const std::string& note) {
-  std::lock_guard lock(mutex_);
-  // A cancelled or replaced job no longer owns the progress.
-  if (job.cancel || job.generation != generation_) return;
-  if (point) progress_.points.push_back(*point);
-  progress_.state = state;
-  if (!note.empty()) progress_.note = note;
+  {
+    std::lock_guard lock(mutex_);
+    // A cancelled or replaced job no longer owns the progress.
+    if (job.cancel || job.generation != generation_) return;
+    if (point) progress_.points.push_back(*point);
+    progress_.state = state;
+    if (!note.empty()) progress_.note = note;
+  }
+  notify_ui();  // the plot gains a point
 }
 
 void ScalingJob::measure(Job& job) {

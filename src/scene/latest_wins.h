@@ -1,7 +1,8 @@
 // A one-slot mailbox in front of a worker thread: the UI submits requests,
 // a newer request replaces a queued one and asks a running one to cancel, so
 // the worker only ever works on what the user last asked for. Results are
-// picked up by polling, which never blocks on the work.
+// picked up by polling, which never blocks on the work; a finished result
+// also wakes a sleeping UI (ui_wake.h).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -12,6 +13,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "scene/ui_wake.h"
 
 namespace attnscope {
 
@@ -101,11 +104,15 @@ class LatestWins {
         running_cancel_ = cancel;
       }
       delivery.result = work_(request, *cancel);
-      std::lock_guard lock(mutex_);
-      current_.reset();
-      running_cancel_.reset();
-      const bool wanted = superseded_ == Superseded::Keep ? !cancel->load() : !pending_.has_value();
-      if (wanted) done_ = std::move(delivery);
+      bool wanted = false;
+      {
+        std::lock_guard lock(mutex_);
+        current_.reset();
+        running_cancel_.reset();
+        wanted = superseded_ == Superseded::Keep ? !cancel->load() : !pending_.has_value();
+        if (wanted) done_ = std::move(delivery);
+      }
+      if (wanted) notify_ui();
     }
   }
 
