@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every fuzz_* binary in BUILD_DIR for SECONDS each. Each fuzzer gets a
-# fresh corpus in a temp folder, seeded from tests/fuzz/seeds/<name>/ when it
+# Runs every fuzz_* binary in BUILD_DIR for SECONDS each, as many at once as
+# there are cores (each fuzzer is single-threaded). Each fuzzer gets a fresh
+# corpus in a temp folder, seeded from tests/fuzz/seeds/<name>/ when it
 # exists, and its tokens from tests/fuzz/<name>.dict. Crashing inputs are kept
 # in BUILD_DIR/fuzz-artifacts/. Exits non-zero if any fuzzer finds a crash.
 set -u
@@ -25,21 +26,36 @@ if [[ ${#binaries[@]} -eq 0 ]]; then
   exit 2
 fi
 
-failed=()
-for binary in "${binaries[@]}"; do
+# One fuzzer; its log and exit status land in the work folder.
+fuzz_one() {
+  local binary=$1 name corpus
   name=$(basename "$binary")
   corpus="$work/$name"
   mkdir -p "$corpus"
   if [[ -d "$fuzz_dir/seeds/$name" ]]; then
     cp -r "$fuzz_dir/seeds/$name/." "$corpus/"
   fi
-  args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -print_final_stats=1
-        -artifact_prefix="$artifacts/$name-")
+  local args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -print_final_stats=1
+              -artifact_prefix="$artifacts/$name-")
   if [[ -f "$fuzz_dir/$name.dict" ]]; then
     args+=(-dict="$fuzz_dir/$name.dict")
   fi
-  echo "== $name: ${seconds}s"
-  if ! "$binary" "${args[@]}" "$corpus" > "$work/$name.log" 2>&1; then
+  "$binary" "${args[@]}" "$corpus" > "$work/$name.log" 2>&1
+  echo $? > "$work/$name.status"
+}
+
+jobs_at_once=$(nproc)
+for binary in "${binaries[@]}"; do
+  while [[ $(jobs -rp | wc -l) -ge $jobs_at_once ]]; do wait -n; done
+  echo "== $(basename "$binary"): ${seconds}s"
+  fuzz_one "$binary" &
+done
+wait
+
+failed=()
+for binary in "${binaries[@]}"; do
+  name=$(basename "$binary")
+  if [[ "$(cat "$work/$name.status" 2>/dev/null)" != 0 ]]; then
     tail -n 60 "$work/$name.log"
     echo "== $name FAILED (crashing input in $artifacts/)"
     failed+=("$name")
