@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include <unsupported/Eigen/SpecialFunctions>
+
 #include "gemm.h"
 #include "parallel.h"
 
@@ -81,9 +83,13 @@ void apply_norm(MatrixRM& x, const Norm& norm, NormKind kind, float eps) {
     layer_norm(x, norm, eps);
 }
 
+// Eigen's vectorised erf (a rational approximation within a couple of ulp),
+// about 10x faster than std::erf per element: BERT's MLP applies it to
+// T x 3072 values per layer.
 void gelu_erf(MatrixRM& x) {
   for_row_blocks(x, [](Eigen::Ref<MatrixRM> b) {
-    b = b.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f)); });
+    auto v = b.array();
+    b = (0.5f * v * (1.0f + (v * 0.70710678118654752f).erf())).matrix();
   });
 }
 
