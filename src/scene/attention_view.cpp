@@ -10,21 +10,25 @@ namespace attnscope {
 
 namespace {
 
+// Up to `rows` leading rows: a capture may leave a tensor empty (a snapshot
+// built without Q/K/V keeps only the probabilities).
+MatrixRM top_rows(const MatrixRM& m, int rows) { return m.topRows(std::min<Eigen::Index>(rows, m.rows())); }
+
 // The first `rows` query rows of a head; keys and values are kept whole
 // because cross-attention's come from the source, and the decoder's beyond
 // row n are masked for every kept row anyway.
 HeadCapture first_rows(const HeadCapture& head, int rows, bool square) {
   HeadCapture out;
-  out.q = head.q.topRows(rows);      // [n, Dh]
-  out.out = head.out.topRows(rows);  // [n, Dh]
+  out.q = top_rows(head.q, rows);      // [n, Dh]
+  out.out = top_rows(head.out, rows);  // [n, Dh]
   if (square) {
-    out.k = head.k.topRows(rows);                 // [n, Dh]
-    out.v = head.v.topRows(rows);                 // [n, Dh]
+    out.k = top_rows(head.k, rows);  // [n, Dh]
+    out.v = top_rows(head.v, rows);  // [n, Dh]
     out.probs = head.probs.topLeftCorner(rows, rows);  // [n, n]
   } else {
-    out.k = head.k;                      // [Ts, Dh]
-    out.v = head.v;                      // [Ts, Dh]
-    out.probs = head.probs.topRows(rows);  // [n, Ts]
+    out.k = head.k;                         // [Ts, Dh]
+    out.v = head.v;                         // [Ts, Dh]
+    out.probs = top_rows(head.probs, rows);  // [n, Ts]
   }
   return out;
 }
