@@ -391,8 +391,13 @@ std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Mo
                                                   const RunOptions& options, bool* truncated) {
   // Encoder-decoder models: the text is the source, the target the greedy translation.
   if (model->encoder_decoder) return run_translation(model, text, std::nullopt, options, 64, truncated);
-  std::vector<Token> tokens = model->tokenizer->encode(text);
-  const size_t context = static_cast<size_t>(model->config.max_positions);
+  std::vector<Token> tokens = encode_for_context(*model, text, truncated);
+  return run(model, std::move(tokens), std::string(text), options);
+}
+
+std::vector<Token> encode_for_context(const Model& model, std::string_view text, bool* truncated) {
+  std::vector<Token> tokens = model.tokenizer->encode(text);
+  const size_t context = static_cast<size_t>(model.config.max_positions);
   const bool cut = tokens.size() > context;
   if (cut) {
     // Keep a closing special token ([SEP]) so an encoder still sees a well-formed input.
@@ -402,7 +407,7 @@ std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Mo
     if (keep_last) tokens.back() = last;
   }
   if (truncated) *truncated = cut;
-  return run(model, std::move(tokens), std::string(text), options);
+  return tokens;
 }
 
 }  // namespace attnscope

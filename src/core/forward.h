@@ -34,6 +34,10 @@ struct Cancelled {};
 std::shared_ptr<const AttentionSnapshot> run_text(const std::shared_ptr<const Model>& model, std::string_view text,
                                                   const RunOptions& options, bool* truncated = nullptr);
 
+// The tokens run_text runs: `text` encoded and cut to the model's context,
+// keeping a closing special token ([SEP]). `truncated`: whether it was cut.
+std::vector<Token> encode_for_context(const Model& model, std::string_view text, bool* truncated = nullptr);
+
 // Runs given tokens; ids must be < V and T <= max_positions (throws Error
 // otherwise, and for an encoder-decoder model: see seq2seq.h).
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,

@@ -6,24 +6,6 @@
 namespace attnscope::train {
 namespace {
 
-int mask_id(const Model& model) {
-  for (const Token& t : model.tokenizer->encode("[MASK]"))
-    if (t.special && t.piece == "[MASK]") return t.id;
-  throw Error("mlm-eval: the model's vocabulary has no [MASK] token");
-}
-
-// The document's tokens, cut to the context with its closing special token kept.
-std::vector<Token> context_tokens(const Model& model, const std::string& document) {
-  std::vector<Token> tokens = model.tokenizer->encode(document);
-  const auto context = static_cast<std::size_t>(model.config.max_positions);
-  if (tokens.size() > context) {
-    const Token last = tokens.back();
-    tokens.resize(context);
-    if (last.special) tokens.back() = last;
-  }
-  return tokens;
-}
-
 // One run with the pieces at offset, offset + stride, ... masked.
 void score_masked(const std::shared_ptr<const Model>& model, const std::vector<Token>& tokens, int mask, int offset,
                   int stride, MaskedAccuracy& tally) {
@@ -50,10 +32,11 @@ MaskedAccuracy masked_token_accuracy(const std::shared_ptr<const Model>& model, 
                                      int stride) {
   if (model->config.causal) throw Error("mlm-eval: the model is causal; masked-token accuracy needs a masked LM");
   if (stride < 1) throw Error("mlm-eval: --stride must be at least 1");
-  const int mask = mask_id(*model);
+  const int mask = model->tokenizer->mask_id;
+  if (mask < 0) throw Error("mlm-eval: the model's vocabulary has no mask token");
   MaskedAccuracy tally;
   for (const std::string& document : documents) {
-    const std::vector<Token> tokens = context_tokens(*model, document);
+    const std::vector<Token> tokens = encode_for_context(*model, document);
     for (int offset = 0; offset < stride; ++offset) score_masked(model, tokens, mask, offset, stride, tally);
   }
   return tally;

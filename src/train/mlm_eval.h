@@ -16,8 +16,8 @@ struct MaskedAccuracy {
 
 // Every `stride`-th word piece of each document is masked in one run
 // (offsets 0 .. stride-1 in turn, so every piece is scored once with the
-// others visible). Documents longer than the context are cut to it.
-// Throws Error for a causal model or a vocabulary without [MASK].
+// others visible). Documents longer than the context are cut as run_text cuts them.
+// Throws Error for a causal model or a vocabulary without a mask token.
 MaskedAccuracy masked_token_accuracy(const std::shared_ptr<const Model>& model, const std::vector<std::string>& documents,
                                      int stride = 7);
 
