@@ -290,7 +290,7 @@ std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_
     // The subject draw comes only when subjects are asked for, so that
     // corpora without them stay the same byte for byte.
     Document doc = options.subject_share > 0 && rng.chance(options.subject_share) ? subject_items(rng, lex)
-                   : rng.chance(0.3)                                               ? make_story(rng, lex)
+                   : options.stories_only || rng.chance(0.3)                       ? make_story(rng, lex)
                                                                                    : pronoun_items(rng, lex);
     total += doc.text.size() + 1;
     docs.push_back(std::move(doc));

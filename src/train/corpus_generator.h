@@ -60,6 +60,8 @@ Document make_story(Rng& rng, const Lexicon& lex);
 struct GeneratorOptions {
   const Lexicon* lexicon = nullptr;  // null: the hand-written training half
   double subject_share = 0;          // documents of verb -> subject sentences (see subject_items.h)
+  bool stories_only = false;         // every document a story holding one item, never a run of items
+                                     // beside their named-again twins (text a causal model should not echo)
 };
 
 // Training documents (stories and groups of items, some followed by their

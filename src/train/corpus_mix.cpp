@@ -91,6 +91,7 @@ std::string mix_string(const CorpusMix& mix) {
     out += buffer;
   }
   if (mix.wordnet) out += ",wordnet";
+  if (mix.stories_only) out += ",stories-only";
   if (mix.subject_share > 0) {
     std::snprintf(buffer, sizeof buffer, ",subjects=%.2f", mix.subject_share);
     out += buffer;
@@ -160,7 +161,7 @@ const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) 
 }
 
 GeneratorOptions generator_options(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
-  return {&training_lexicon(mix, corpora_dir), mix.subject_share};
+  return {&training_lexicon(mix, corpora_dir), mix.subject_share, mix.stories_only};
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct CorpusMix {
   std::size_t total_bytes = 24u << 20;
   bool wordnet = false;      // the generator's nouns and reasons grown from WordNet (wordnet_lexicon.h)
   double subject_share = 0;  // generated documents that are verb -> subject sentences (subject_items.h)
+  bool stories_only = false; // generated documents are stories only (GeneratorOptions::stories_only)
 };
 
 // The generator's lexicons for a mix: the hand-written halves, or with

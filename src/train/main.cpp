@@ -47,6 +47,7 @@ constexpr const char* kUsage = R"(usage:
       --mask-prob 0.15 --vocab 6000 --seed 1
       --mix generated=0.45,tinystories=0.35,brown=0.20 --mb 24 --corpora ../shared/corpora
       --wordnet --subjects 0.3   nouns and reasons grown from WordNet; a share of verb -> subject documents
+      --stories-only             generated text as stories only, without runs of items and their named-again twins
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
@@ -55,7 +56,7 @@ constexpr const char* kUsage = R"(usage:
       masked-token accuracy (top guess = the piece that was there) on the last documents of a source
   attnscope-train probe-eval --model DIR [--task pronoun|subject] [--probe FILE | --count 400 --seed 7 --lexicon ...] [--write-presets]
       --lexicon training: new sentences in the training vocabulary, none of them in the
-      generated text of --mix/--mb/--wordnet/--subjects/--corpus-seed (give the training run's values);
+      generated text of --mix/--mb/--wordnet/--subjects/--stories-only/--corpus-seed (give the training run's values);
       --task subject scores verb -> subject (the verb is the query, its subject the answer)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
@@ -79,6 +80,7 @@ corpus::CorpusMix mix_from(Args& args) {
   corpus::CorpusMix mix = corpus::parse_mix(args.str("--mix", "generated=0.45,tinystories=0.35,brown=0.20"),
                                             static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
   mix.wordnet = args.flag("--wordnet");
+  mix.stories_only = args.flag("--stories-only");
   mix.subject_share = args.number("--subjects", 0);
   if (mix.subject_share < 0 || mix.subject_share > 1) throw Error("--subjects: expected a share between 0 and 1");
   return mix;
@@ -264,7 +266,7 @@ int main(int argc, char** argv) {
       return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
-    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet"});
+    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "probe") return run_probe(args);

@@ -28,6 +28,19 @@ TEST(CorpusGenerator, SameSeedSameDocuments) {
   EXPECT_NE(probe_set_jsonl(7, 50), probe_set_jsonl(8, 50));
 }
 
+// Stories only: each document is a story with at most one item, so no item
+// stands beside its named-again twin; by default many documents hold runs of items.
+TEST(CorpusGenerator, StoriesOnlyHoldOneItemPerDocument) {
+  GeneratorOptions stories;
+  stories.stories_only = true;
+  const auto docs = generate_documents(3, 40000, stories);
+  for (const Document& doc : docs) EXPECT_LE(doc.links.size(), 1u) << doc.text;
+  const auto linked = std::count_if(docs.begin(), docs.end(), [](const Document& d) { return d.links.size() == 1; });
+  EXPECT_GT(linked, static_cast<long>(docs.size() / 3));
+  const auto mixed = generate_documents(3, 40000);
+  EXPECT_TRUE(std::any_of(mixed.begin(), mixed.end(), [](const Document& d) { return d.links.size() > 1; }));
+}
+
 TEST(CorpusGenerator, ItemsLabelThePronounAndTheCandidates) {
   const std::set<std::string> pronouns = {"it", "It", "he", "He", "she", "She", "they", "They"};
   std::set<std::string> schemas, decided;
