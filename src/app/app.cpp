@@ -124,6 +124,7 @@ void update_workers(App& app) {
   }
   if (auto result = app.inference.poll()) apply_result(app, *result);
   submit_run_if_requested(app);
+  app.predictions.update(app.state);
   app.pair.update(app.state);
   update_head_roles(app);
 }
@@ -137,6 +138,8 @@ void submit_run_if_requested(App& app) {
     request.interventions = s.interventions;
     request.display_mode = chosen_display_mode(s);
     if (s.forced && s.encoder_decoder()) request.target = s.target;
+    // The selected row's guesses come with the run; the others follow (PredictionsWorker).
+    if (!s.encoder_decoder()) request.predict_row = s.selection.query;
     app.runs.last_submitted = app.inference.submit(std::move(request));
     s.run_requested = false;
   }
@@ -146,7 +149,8 @@ bool app_idle(const App& app) {
   // Without a model a requested run waits for one; there is nothing to wait for.
   const bool run_pending = app.state.run_requested && app.state.model;
   return !app.loader.busy() && !app.inference.busy() && !run_pending &&
-         app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state) && !head_roles_pending(app);
+         app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state) &&
+         app.predictions.idle(app.state) && !head_roles_pending(app);
 }
 
 void reset_all(AppState& state) {

@@ -18,6 +18,7 @@
 #include "app/view_windows.h"
 #include "app/cost_window.h"
 #include "scene/inference_worker.h"
+#include "scene/predictions_worker.h"
 #include "scene/model_loader_worker.h"
 #include "scene/pair_worker.h"
 #include "scene/session.h"
@@ -102,6 +103,7 @@ struct App {
 
   InferenceWorker inference;
   PairWorker pair;  // sentence B of the minimal-pair view
+  PredictionsWorker predictions;  // the rows of a run's predictions it left out
   ModelLoaderWorker loader;
   FolderBrowser browser;
   std::unique_ptr<Views> views;  // created once the GL context exists

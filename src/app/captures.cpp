@@ -27,10 +27,11 @@ using nlohmann::json;
 
 namespace {
 
-json predictions_json(const AttentionSnapshot* snapshot, int position) {
+json predictions_json(const AttentionSnapshot* snapshot, int position, const CompletedPredictions* completed) {
   json out = json::array();
-  if (!snapshot || position < 0 || position >= static_cast<int>(snapshot->top.size())) return out;
-  for (const Prediction& p : snapshot->top[static_cast<size_t>(position)])
+  const std::vector<Prediction>* top = snapshot ? predictions_at(*snapshot, position, completed) : nullptr;
+  if (!top) return out;
+  for (const Prediction& p : *top)
     out.push_back({{"id", p.id}, {"text", p.text}, {"prob", p.prob}, {"logit", p.logit}});
   return out;
 }
@@ -171,9 +172,9 @@ void describe_translation(const AppState& s, json& data) {
   const bool decoder_query = s.attention != AttentionKind::Self && s.selection.query >= 0 && s.selection.query < rows;
   const int position = decoder_query ? s.selection.query : rows - 1;
   data["decoder_position"] = position;
-  data["decoder_predictions"] = predictions_json(s.decoder_snapshot.get(), position);
+  data["decoder_predictions"] = predictions_json(s.decoder_snapshot.get(), position, nullptr);
   data["decoder_baseline_predictions"] =
-      predictions_json(attention_view(s.baseline, AttentionKind::DecoderSelf, -1).get(), position);
+      predictions_json(attention_view(s.baseline, AttentionKind::DecoderSelf, -1).get(), position, nullptr);
 }
 
 }  // namespace
@@ -205,8 +206,8 @@ json describe_state(const App& app) {
   data["ablated_heads"] = ablated;
   data["masked_keys"] = snap->interventions.masked_keys;
   data["causal"] = snap->causal;
-  data["predictions"] = predictions_json(snap, s.effective_query());
-  data["baseline_predictions"] = predictions_json(s.baseline.get(), s.effective_query());
+  data["predictions"] = predictions_json(snap, s.effective_query(), s.completed_predictions.get());
+  data["baseline_predictions"] = predictions_json(s.baseline.get(), s.effective_query(), s.completed_predictions.get());
   if (s.run && s.run->decoder) describe_translation(s, data);
   if (app.cost.visible) data["cost"] = describe_cost(app);
   return data;

@@ -1,5 +1,9 @@
 #include "export_json.h"
 
+#include <algorithm>
+
+#include "forward.h"
+
 namespace attnscope {
 
 using nlohmann::json;
@@ -33,7 +37,11 @@ json snapshot_to_json(const AttentionSnapshot& snap) {
 
   out["attention"] = attention_to_json(snap);
 
-  out["predictions"] = predictions_to_json(snap.top);
+  // A run that predicted only some rows (the app's) is completed here: an
+  // export holds every row, with as many guesses as its fullest row.
+  size_t top_k = 0;
+  for (const auto& row : snap.top) top_k = std::max(top_k, row.size());
+  out["predictions"] = predictions_to_json(complete_predictions(snap, static_cast<int>(top_k)));
   if (!snap.warnings.empty()) out["warnings"] = snap.warnings;  // NaN is written as null: say why
   if (snap.decoder) add_decoder_json(snap, out);
   return out;

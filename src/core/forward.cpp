@@ -13,6 +13,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "error.h"
 #include "finite_check.h"
@@ -296,6 +297,34 @@ Reused reusable_rows(const RunOptions& options, const std::shared_ptr<const Mode
   return {P > 0 ? prev : nullptr, static_cast<int>(P)};
 }
 
+// Top-k of final_hidden's rows [from, to), in blocks that keep the [rows, V]
+// logits small: a full [T, V] at T = 1024 and V = 50257 would be 200 MB that
+// nobody keeps. 128 rows (26 MB) rather than 64: the LM-head GEMM at 64 rows
+// runs about 20% slower.
+void predict_hidden_rows(const Model& model, const MatrixRM& final_hidden /* [T, D] */, int from, int to, int top_k,
+                         const std::atomic<bool>* cancel, std::vector<std::vector<Prediction>>& top /* [T][k] */) {
+  constexpr int kRowsPerBlock = 128;
+  for (int r = from; r < to; r += kRowsPerBlock) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled{};
+    const int rows = std::min(kRowsPerBlock, to - r);
+    predict(model, output_logits(model, final_hidden.middleRows(r, rows)), r, top_k, top);
+  }
+}
+
+// The rows [first, end) that get top-k: all, the last, or the one asked for.
+std::pair<int, int> predicted_rows(const Model& model, const RunOptions& options, const std::vector<Token>& tokens) {
+  const int T = static_cast<int>(tokens.size());
+  switch (options.predict) {
+    case RunOptions::Predict::All: return {0, T};
+    case RunOptions::Predict::Row: {
+      const int row = options.predict_row >= 0 && options.predict_row < T ? options.predict_row
+                                                                            : default_predicted_row(model, tokens);
+      return {row, row + 1};
+    }
+    default: return {T - 1, T};
+  }
+}
+
 // Logits and top-k for the rows that need them. Reused rows keep the earlier
 // snapshot's top-k where it has them (the same hidden state gives the same
 // logits); the rest are computed from final_hidden.
@@ -305,27 +334,18 @@ void output_head(const Model& model, const RunOptions& options, const Reused& re
   snap.top.resize(static_cast<size_t>(T));
   if (!c.has_lm_head) return;
   const bool wants_top = options.predict != RunOptions::Predict::None && options.top_k > 0;
-  int first = options.predict == RunOptions::Predict::All ? 0 : T - 1;
+  auto [first, end] = predicted_rows(model, options, snap.tokens);
   const size_t k = static_cast<size_t>(std::min(options.top_k, c.vocab_size));
   if (wants_top && reused.prev)
-    for (; first < P && reused.prev->top[static_cast<size_t>(first)].size() == k; ++first)
+    for (; first < std::min(P, end) && reused.prev->top[static_cast<size_t>(first)].size() == k; ++first)
       snap.top[static_cast<size_t>(first)] = reused.prev->top[static_cast<size_t>(first)];
   if (options.keep_logits) {
     const MatrixRM fresh = output_logits(model, snap.final_hidden.bottomRows(T - P));  // [Tn, V]
     stack_rows(snap.logits, reused.prev ? &reused.prev->logits : nullptr, P, fresh);
-    if (wants_top) predict(model, snap.logits.middleRows(first, T - first), first, options.top_k, snap.top);
+    if (wants_top && first < end) predict(model, snap.logits.middleRows(first, end - first), first, options.top_k, snap.top);
     return;
   }
-  if (!wants_top) return;
-  // Row blocks keep the [rows, V] logits small: a full [T, V] at T = 1024 and
-  // V = 50257 would be 200 MB that nobody keeps. 128 rows (26 MB) rather than
-  // 64: the LM-head GEMM at 64 rows runs about 20% slower.
-  constexpr int kRowsPerBlock = 128;
-  for (int r = first; r < T; r += kRowsPerBlock) {
-    check_cancel(options);
-    const int rows = std::min(kRowsPerBlock, T - r);
-    predict(model, output_logits(model, snap.final_hidden.middleRows(r, rows)), r, options.top_k, snap.top);
-  }
+  if (wants_top) predict_hidden_rows(model, snap.final_hidden, first, end, options.top_k, options.cancel, snap.top);
 }
 
 std::shared_ptr<AttentionSnapshot> run(const std::shared_ptr<const Model>& model_ptr, std::vector<Token> tokens,
@@ -408,6 +428,32 @@ std::vector<Token> encode_for_context(const Model& model, std::string_view text,
   }
   if (truncated) *truncated = cut;
   return tokens;
+}
+
+int default_predicted_row(const Model& model, const std::vector<Token>& tokens) {
+  const int mask = model.config.masked_lm && model.tokenizer ? model.tokenizer->mask_id : -1;
+  for (size_t j = 0; j < tokens.size() && mask >= 0; ++j)
+    if (tokens[j].id == mask) return static_cast<int>(j);
+  return static_cast<int>(tokens.size()) - 1;
+}
+
+std::vector<std::vector<Prediction>> complete_predictions(const AttentionSnapshot& snapshot, int top_k,
+                                                          const std::atomic<bool>* cancel) {
+  std::vector<std::vector<Prediction>> top = snapshot.top;  // [T][k]
+  top.resize(static_cast<size_t>(snapshot.n_tokens));
+  if (!snapshot.model || !snapshot.model->config.has_lm_head || snapshot.decoder || top_k <= 0) return top;
+  const size_t k = static_cast<size_t>(std::min(top_k, snapshot.model->config.vocab_size));
+  for (int r = 0; r < snapshot.n_tokens;) {
+    if (top[static_cast<size_t>(r)].size() == k) {
+      ++r;
+      continue;
+    }
+    int end = r + 1;
+    while (end < snapshot.n_tokens && top[static_cast<size_t>(end)].size() != k) ++end;
+    predict_hidden_rows(*snapshot.model, snapshot.final_hidden, r, end, top_k, cancel, top);
+    r = end;
+  }
+  return top;
 }
 
 }  // namespace attnscope

@@ -14,7 +14,11 @@ namespace attnscope {
 struct RunOptions {
   Interventions interventions;
   int top_k = 5;
-  enum class Predict { All, Last, None } predict = Predict::All;  // which positions get top-k
+  // Which positions get top-k: all, the last, the one at predict_row (out of
+  // range: default_predicted_row; reused rows keep theirs), or none.
+  // Encoder-decoder models predict every decoder row for Row.
+  enum class Predict { All, Last, Row, None } predict = Predict::All;
+  int predict_row = -1;
   bool keep_logits = false;                 // fill snapshot.logits [T, V]
   bool time_layers = false;                 // fill snapshot.timing (forward_timing.h); changes no value
   const std::atomic<bool>* cancel = nullptr;  // checked between layers; a cancelled run throws Cancelled
@@ -42,6 +46,16 @@ std::vector<Token> encode_for_context(const Model& model, std::string_view text,
 // otherwise, and for an encoder-decoder model: see seq2seq.h).
 std::shared_ptr<const AttentionSnapshot> run_tokens(const std::shared_ptr<const Model>& model, std::vector<Token> tokens,
                                                     const RunOptions& options);
+
+// The row a reader of predictions looks at first: a masked LM's first mask
+// token, else the last row. -1 for no tokens.
+int default_predicted_row(const Model& model, const std::vector<Token>& tokens);
+
+// Top-k of every row of a snapshot: the rows it has, and the others computed
+// from its final hidden states ([T][k]; rows stay empty without an LM head
+// and for encoder-decoder snapshots). Throws Cancelled when *cancel is set.
+std::vector<std::vector<Prediction>> complete_predictions(const AttentionSnapshot& snapshot, int top_k,
+                                                          const std::atomic<bool>* cancel = nullptr);
 
 // Top-k by logit of each row of `logits` [R, V] (softmax probabilities
 // included), written to top[first_position + r].

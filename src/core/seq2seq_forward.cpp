@@ -354,7 +354,7 @@ void fill_predictions(const Model& model, DecoderCapture& cap, const RunOptions&
   if (options.top_k > 0 && options.predict != RunOptions::Predict::None) {
     MatrixRM shown = logits;  // what generation could choose from
     suppress(model, shown);
-    const int first = options.predict == RunOptions::Predict::All ? 0 : cap.n_tokens - 1;
+    const int first = options.predict == RunOptions::Predict::Last ? cap.n_tokens - 1 : 0;
     predict(model, shown.middleRows(first, cap.n_tokens - first), first, options.top_k, cap.top);
   }
   if (options.keep_logits) cap.logits = std::move(logits);

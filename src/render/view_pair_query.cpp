@@ -111,16 +111,17 @@ const char* position_caption(const AttentionSnapshot& snapshot) {
 }
 
 // One sentence's top guesses at `position` as a column: guess, bar, probability.
-void draw_guess_column(FigurePen& pen, const AttentionSnapshot& snapshot, int position, const char* name, ImU32 color,
+// `top`: the guesses at `position`, null when there are none (yet).
+void draw_guess_column(FigurePen& pen, const std::vector<Prediction>* top, int position, const char* name, ImU32 color,
                        ImVec2 at, float width) {
   const float em = ImGui::GetFontSize(), row_h = ImGui::GetTextLineHeightWithSpacing();
   const ImU32 text = style_color(ImGuiCol_Text), dim = style_color(ImGuiCol_TextDisabled);
   pen.text(at, color, std::string("In ") + name);
-  if (position < 0 || position >= static_cast<int>(snapshot.top.size()) || snapshot.top[static_cast<size_t>(position)].empty()) {
+  if (position < 0 || !top) {
     pen.text(ImVec2(at.x, at.y + row_h), dim, position < 0 ? std::string("no such token in ") + name : "no predictions");
     return;
   }
-  const auto& guesses = snapshot.top[static_cast<size_t>(position)];
+  const auto& guesses = *top;
   const float word_w = em * 6.5f, prob_w = ImGui::CalcTextSize("0.00").x, bar_max = std::max(width - word_w - prob_w - em, em);
   constexpr size_t kShown = 5;
   for (size_t i = 0; i < std::min(kShown, guesses.size()); ++i) {
@@ -148,8 +149,10 @@ void draw_pair_predictions(const AppState& state, const MinimalPairViewState& vi
   const ImVec2 at = ImGui::GetCursorScreenPos();
   const float em = ImGui::GetFontSize();
   const float column = std::min(ImGui::GetContentRegionAvail().x * 0.5f - em, em * 18.0f);
-  draw_guess_column(pen, *state.snapshot, q.a, "A", pair_a_color(), at, column);
-  draw_guess_column(pen, *state.snapshot_b, q.b, "B", pair_b_color(), ImVec2(at.x + column + em * 2.0f, at.y), column);
+  const CompletedPredictions* completed = state.completed_predictions.get();
+  draw_guess_column(pen, predictions_at(*state.snapshot, q.a, completed), q.a, "A", pair_a_color(), at, column);
+  draw_guess_column(pen, predictions_at(*state.snapshot_b, q.b, completed), q.b, "B", pair_b_color(),
+                    ImVec2(at.x + column + em * 2.0f, at.y), column);
   ImGui::Dummy(ImVec2(2 * column + em * 2.0f, ImGui::GetTextLineHeightWithSpacing() * 6));
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/forward.h"
 #include "render/figure_record.h"
 
 namespace attnscope {
@@ -16,9 +17,14 @@ int mask_id(const AttentionSnapshot& snap) {
   return snap.model && snap.model->tokenizer ? snap.model->tokenizer->mask_id : -1;
 }
 
-// The baseline's probability of `id` at `position`, or -1 when it was not among the baseline's top-k.
-float baseline_prob(const AttentionSnapshot& baseline, int position, int id) {
-  for (const Prediction& p : baseline.top[static_cast<size_t>(position)])
+// The top-k of a snapshot of the state at `position`, null while not computed.
+const std::vector<Prediction>* top_at(const AppState& state, const AttentionSnapshot& snapshot, int position) {
+  return predictions_at(snapshot, position, state.completed_predictions.get());
+}
+
+// The baseline's probability of `id`, or -1 when it was not among the baseline's top-k.
+float baseline_prob(const std::vector<Prediction>& baseline_top, int id) {
+  for (const Prediction& p : baseline_top)
     if (p.id == id) return p.prob;
   return -1.0f;
 }
@@ -64,12 +70,7 @@ int prediction_position(const AppState& state) {
   if (!state.snapshot || state.snapshot->n_tokens == 0) return -1;
   const AttentionSnapshot& snap = *state.snapshot;
   if (state.selection.query >= 0 && state.selection.query < snap.n_tokens) return state.selection.query;
-  if (snap.model && snap.model->config.masked_lm) {
-    const int mask = mask_id(snap);
-    for (int j = 0; j < snap.n_tokens; ++j)
-      if (snap.tokens[static_cast<size_t>(j)].id == mask && mask >= 0) return j;
-  }
-  return snap.n_tokens - 1;
+  return snap.model ? default_predicted_row(*snap.model, snap.tokens) : snap.n_tokens - 1;
 }
 
 namespace {
@@ -154,7 +155,7 @@ void draw_change(FigurePen& pen, const GuessColumns& c, float ty, float now, flo
 }
 
 void draw_guess_row(FigurePen& pen, const GuessColumns& c, size_t rank, const Prediction& p, const std::string& label,
-                    const AttentionSnapshot* baseline, int position) {
+                    const std::vector<Prediction>* baseline) {
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(c.change + c.change_w - at.x, c.row_h));
   const float ty = at.y + (c.row_h - ImGui::GetTextLineHeight()) * 0.5f;
@@ -168,11 +169,13 @@ void draw_guess_row(FigurePen& pen, const GuessColumns& c, size_t rank, const Pr
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0f * p.prob);
   pen.text(ImVec2(c.percent, ty), text, buffer);
-  if (baseline) draw_change(pen, c, ty, p.prob, baseline_prob(*baseline, position, p.id));
+  if (baseline) draw_change(pen, c, ty, p.prob, baseline_prob(*baseline, p.id));
 }
 
-void draw_guess_table(const AppState& state, int position, bool compare, const ViewDrawOptions& options) {
-  const auto& top = state.snapshot->top[static_cast<size_t>(position)];
+// `top` and `baseline` (null without a comparison): the guesses at one position.
+void draw_guess_table(const std::vector<Prediction>& top, const std::vector<Prediction>* baseline,
+                      const ViewDrawOptions& options) {
+  const bool compare = baseline != nullptr;
   std::vector<std::string> labels;
   for (size_t r = 0; r < std::min<size_t>(top.size(), 64); ++r) labels.push_back(guess_label(top[r]));
   const GuessColumns c = guess_columns(labels, compare);
@@ -186,17 +189,18 @@ void draw_guess_table(const AppState& state, int position, bool compare, const V
   ImGui::Dummy(ImVec2(c.change + c.change_w - at.x, c.row_h));
   for (size_t r = 0; r < labels.size(); ++r) {
     const Prediction& p = top[r];
-    draw_guess_row(pen, c, r, p, labels[r], compare ? state.baseline.get() : nullptr, position);
+    draw_guess_row(pen, c, r, p, labels[r], baseline);
     if (!options.exporting && ImGui::IsItemHovered())
       ImGui::SetTooltip("id %d, logit %.3f, probability %.4f", p.id, p.logit, p.prob);
   }
 }
 
-void draw_comparison_note(const AppState& state, int position, bool compare, const ViewDrawOptions& options) {
+void draw_comparison_note(const std::vector<Prediction>& top, const std::vector<Prediction>* baseline,
+                          const ViewDrawOptions& options) {
   const ImU32 dim = style_color(ImGuiCol_TextDisabled);
-  if (compare) {
-    const Prediction& before = state.baseline->top[static_cast<size_t>(position)][0];
-    if (before.id != state.snapshot->top[static_cast<size_t>(position)][0].id) {
+  if (baseline) {
+    const Prediction& before = baseline->front();
+    if (before.id != top.front().id) {
       char line[200];
       std::snprintf(line, sizeof line, "With every head on, the top guess was \"%s\" (%.1f%%).", before.text.c_str(),
                     100.0f * before.prob);
@@ -219,17 +223,18 @@ void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&,
     return;
   }
   const int position = prediction_position(state);
-  if (position < 0 || position >= static_cast<int>(snap.top.size()) || snap.top[static_cast<size_t>(position)].empty()) {
-    figure_text("No predictions were computed for this position.", style_color(ImGuiCol_TextDisabled), options);
+  const std::vector<Prediction>* top = top_at(state, snap, position);
+  if (!top) {
+    const bool pending = position >= 0 && position < snap.n_tokens && predictions_missing(&snap);
+    figure_text(pending ? "Computing the predictions for this position..." : "No predictions were computed for this position.",
+                style_color(ImGuiCol_TextDisabled), options);
     return;
   }
-  const bool compare = state.baseline && switched_off(state).total > 0 &&
-                       state.baseline->text == snap.text &&
-                       static_cast<int>(state.baseline->top.size()) > position &&
-                       !state.baseline->top[static_cast<size_t>(position)].empty();
+  const bool compare = state.baseline && switched_off(state).total > 0 && state.baseline->text == snap.text;
+  const std::vector<Prediction>* baseline = compare ? top_at(state, *state.baseline, position) : nullptr;
   draw_position_caption(state, position, options);
-  draw_guess_table(state, position, compare, options);
-  draw_comparison_note(state, position, compare, options);
+  draw_guess_table(*top, baseline, options);
+  draw_comparison_note(*top, baseline, options);
 }
 
 }  // namespace attnscope

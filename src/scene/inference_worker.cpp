@@ -28,7 +28,7 @@ InferenceResult InferenceWorker::run(const InferenceRequest& request, const std:
       result.run = last_run_;
     } else {
       result.run = run_scene(request.model, request.text, request.interventions, &cancel, cached_baseline_, previous_,
-                             request.target);
+                             request.target, request.predict_row);
       if (result.run.baseline) cached_baseline_ = result.run.baseline;
       previous_ = result.run.snapshot;
       last_request_ = request;

@@ -25,6 +25,9 @@ struct InferenceRequest {
   Interventions interventions;
   std::optional<std::string> target;  // encoder-decoder models: the forced target; none = greedy translation
   DisplayMode display_mode = DisplayMode::Raw;  // derived weights to have ready when the snapshot arrives
+  // Set: top-k for this row only (the last when out of range), so the views
+  // update sooner; PredictionsWorker completes the others. None: every row.
+  std::optional<int> predict_row;
 };
 
 // Whether two requests ask for the same forward pass (display modes aside).

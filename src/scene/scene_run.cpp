@@ -47,11 +47,13 @@ std::shared_ptr<const AttentionSnapshot> seq2seq_baseline(const std::shared_ptr<
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel,
                    const std::shared_ptr<const AttentionSnapshot>& reuse,
-                   const std::shared_ptr<const AttentionSnapshot>& previous, const std::optional<std::string>& target) {
+                   const std::shared_ptr<const AttentionSnapshot>& previous, const std::optional<std::string>& target,
+                   std::optional<int> predict_row) {
   RunOptions options;
   options.interventions = interventions;
   options.top_k = kSceneTopK;
-  options.predict = RunOptions::Predict::All;
+  options.predict = predict_row ? RunOptions::Predict::Row : RunOptions::Predict::All;
+  options.predict_row = predict_row.value_or(-1);
   options.cancel = cancel;
   options.reuse = previous;
   options.time_layers = true;  // the cost panel reads snapshot->timing

@@ -31,12 +31,15 @@ struct SceneRun {
 // (forced decoding) or, without one, writes the greedy translation. With
 // heads switched off (of any kind) their baseline reads the same source and
 // decoder tokens with every head on, so the decoder's predictions compare
-// position by position.
+// position by position. `predict_row`: top-k only for that row (the last when
+// out of range) in both runs, for an app that completes the others later
+// (complete_predictions); none: every row.
 SceneRun run_scene(const std::shared_ptr<const Model>& model, const std::string& text,
                    const Interventions& interventions, const std::atomic<bool>* cancel = nullptr,
                    const std::shared_ptr<const AttentionSnapshot>& reuse = nullptr,
                    const std::shared_ptr<const AttentionSnapshot>& previous = nullptr,
-                   const std::optional<std::string>& target = std::nullopt);
+                   const std::optional<std::string>& target = std::nullopt,
+                   std::optional<int> predict_row = std::nullopt);
 
 // The longest greedy translation the app and figures decode, in tokens.
 constexpr int kSceneMaxTranslationTokens = 64;

@@ -15,6 +15,7 @@
 #include "core/interventions.h"
 #include "core/model.h"
 #include "core/snapshot.h"
+#include "scene/completed_predictions.h"
 #include "scene/head_roles.h"
 #include "scene/names.h"
 
@@ -106,6 +107,9 @@ struct AppState : Scene {
   // predictions are the next target token; null otherwise.
   std::shared_ptr<const AttentionSnapshot> decoder_snapshot;
   std::shared_ptr<const AttentionSnapshot> baseline;   // same text without ablations (prediction deltas); may be null
+  // The rows of `run` and `baseline` the run left without top-k (the app's
+  // runs predict only the selected row first); null or older until ready.
+  std::shared_ptr<const CompletedPredictions> completed_predictions;
   std::shared_ptr<const HeadRoleScores> head_roles;    // the head roles window's scores (role borders); may be null
   bool truncated = false;                              // the text was cut to the model's context
   bool run_requested = true;                           // set by any change that needs a new forward pass
