@@ -225,7 +225,9 @@ void draw_predictions_view(AppState& state, PredictionsViewState&, GlResources&,
   const int position = prediction_position(state);
   const std::vector<Prediction>* top = top_at(state, snap, position);
   if (!top) {
-    const bool pending = position >= 0 && position < snap.n_tokens && predictions_missing(&snap);
+    const CompletedPredictions* completed = state.completed_predictions.get();
+    const bool pending = position >= 0 && position < snap.n_tokens && predictions_missing(&snap) &&
+                         !(completed && completed->snapshot.get() == &snap);
     figure_text(pending ? "Computing the predictions for this position..." : "No predictions were computed for this position.",
                 style_color(ImGuiCol_TextDisabled), options);
     return;

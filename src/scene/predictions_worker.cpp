@@ -1,5 +1,7 @@
 #include "scene/predictions_worker.h"
 
+#include <exception>
+
 #include "core/forward.h"
 #include "scene/scene_run.h"
 
@@ -30,6 +32,11 @@ CompletedPredictions PredictionsWorker::complete(const Request& request, const s
     if (request.baseline) out.baseline_top = complete_predictions(*request.baseline, kSceneTopK, &cancel);
   } catch (const Cancelled&) {
     out.snapshot.reset();  // a newer run replaced this one; nothing to deliver
+  } catch (const std::exception&) {
+    // Out of memory, say: the rows stay as the run left them, and the view
+    // says they were not computed instead of waiting for them.
+    out.top = request.snapshot->top;
+    out.baseline_top = request.baseline ? request.baseline->top : std::vector<std::vector<Prediction>>{};
   }
   return out;
 }
