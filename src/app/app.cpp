@@ -5,6 +5,7 @@
 
 #include "app/memory.h"
 #include "render/fonts.h"
+#include "render/views.h"
 #include "core/default_model.h"
 #include "core/model.h"
 #include "core/unicode.h"
@@ -150,7 +151,7 @@ bool app_idle(const App& app) {
   const bool run_pending = app.state.run_requested && app.state.model;
   return !app.loader.busy() && !app.inference.busy() && !run_pending &&
          app.runs.last_applied >= app.runs.last_submitted && app.pair.idle(app.state) &&
-         app.predictions.idle(app.state) && !head_roles_pending(app);
+         app.predictions.idle(app.state) && (!app.views || app.views->settled()) && !head_roles_pending(app);
 }
 
 void reset_all(AppState& state) {

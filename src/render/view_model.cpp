@@ -15,45 +15,70 @@ namespace attnscope {
 
 namespace {
 
-void build_thumbnail(const AttentionSnapshot& snap, const DisplaySettings& display, int layer, int head,
-                     HeadThumbnail& thumb) {
-  const DisplayMatrix m = build_display_matrix(snap, layer, head, HeadMode::Single, display, false);
-  thumb.entropy = mean_row_entropy(m.weights);
-  thumb.previous = mean_previous_token_weight(m.weights);
-  // Linear and log scales are monotonic per cell, so shrinking first and
-  // scaling the small copy gives the same picture for a fraction of the work.
-  thumb.values = display.scale == ColorScale::PerRow  // [<= 128, <= 128]
-                     ? downsample_max(apply_color_scale(m.weights, display.scale), kThumbnailSide)
-                     : apply_color_scale(downsample_max(m.weights, kThumbnailSide), display.scale);
+void show_summary(HeadSummary&& summary, HeadThumbnail& thumb) {
+  thumb.entropy = summary.entropy;
+  thumb.previous = summary.previous;
+  thumb.values = std::move(summary.values);
   thumb.texture.upload(thumb.values.data(), static_cast<int>(thumb.values.rows()), static_cast<int>(thumb.values.cols()));
   thumb.ready = true;
 }
 
-// Starts over when what the thumbnails show has changed, then builds as many
-// as fit in `budget_ms` (all of them when budget_ms < 0).
-void update_thumbnails(const AppState& state, const std::shared_ptr<const AttentionSnapshot>& shown, ModelGrid& view,
-                       double budget_ms) {
-  const AttentionSnapshot& snap = *shown;
-  const size_t count = static_cast<size_t>(snap.n_layers) * static_cast<size_t>(snap.n_heads);
-  if (view.shown != shown || view.shown_scale != state.display.scale ||
-      view.shown_hide_special != state.display.hide_special || view.shown_display_mode != state.display.mode) {
-    if (view.thumbnails.size() != count) {
-      view.thumbnails.clear();  // another model: the old pictures mean nothing
-      view.thumbnails.resize(count);
-    }
-    view.next_to_build = 0;
-    view.shown = shown;
-    view.shown_scale = state.display.scale;
-    view.shown_hide_special = state.display.hide_special;
-    view.shown_display_mode = state.display.mode;
+// A figure export needs every thumbnail now: built on this thread.
+void build_all_thumbnails(const HeadSummaryKey& want, ModelGrid& view) {
+  const AttentionSnapshot& snap = *want.snapshot;
+  for (int l = 0; l < snap.n_layers; ++l)
+    for (int h = 0; h < snap.n_heads; ++h)
+      show_summary(summarize_head(want, l, h), view.thumbnails[static_cast<size_t>(l * snap.n_heads + h)]);
+  view.shown = view.requested = want;
+  view.arrived.reset();
+}
+
+// Uploads arrived summaries until `budget_ms` is spent; true when all are.
+bool upload_arrived(ModelGrid& view, double budget_ms) {
+  HeadSummaries& arrived = *view.arrived;
+  if (view.thumbnails.size() != arrived.heads.size()) {  // summaries of a model since replaced
+    view.arrived.reset();
+    return false;
   }
   const auto start = std::chrono::steady_clock::now();
-  while (view.next_to_build < static_cast<int>(count)) {
-    const int index = view.next_to_build++;
-    build_thumbnail(snap, state.display, index / snap.n_heads, index % snap.n_heads,
-                    view.thumbnails[static_cast<size_t>(index)]);
-    const double spent = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (budget_ms >= 0 && spent >= budget_ms) break;
+  while (view.next_to_upload < static_cast<int>(arrived.heads.size())) {
+    const size_t index = static_cast<size_t>(view.next_to_upload++);
+    show_summary(std::move(arrived.heads[index]), view.thumbnails[index]);
+    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >= budget_ms) break;
+  }
+  return view.next_to_upload == static_cast<int>(arrived.heads.size());
+}
+
+// Asks the worker for what the thumbnails should show when they do not show
+// it yet, and uploads what it delivered (even for a snapshot since replaced,
+// which is closer than the old pictures), within `budget_ms` of this frame.
+// budget_ms < 0 (a figure export): everything now.
+void update_thumbnails(const AppState& state, const std::shared_ptr<const AttentionSnapshot>& shown, ModelGrid& view,
+                       double budget_ms) {
+  const HeadSummaryKey want = head_summary_key(shown, state.display);
+  const size_t count = static_cast<size_t>(shown->n_layers) * static_cast<size_t>(shown->n_heads);
+  if (view.thumbnails.size() != count) {
+    view.thumbnails.clear();  // another model: the old pictures mean nothing
+    view.thumbnails.resize(count);
+    view.shown.reset();
+  }
+  if (budget_ms < 0) {
+    if (view.shown != want) build_all_thumbnails(want, view);
+    return;
+  }
+  if (view.shown != want && view.requested != want) {
+    if (!view.worker) view.worker = std::make_unique<HeadSummaryWorker>();
+    view.worker->submit(want);
+    view.requested = want;
+  }
+  if (view.worker)
+    if (auto done = view.worker->poll(); done && (done->key == view.requested || view.shown != view.requested)) {
+      view.arrived = std::move(*done);
+      view.next_to_upload = 0;
+    }
+  if (view.arrived && upload_arrived(view, budget_ms)) {
+    view.shown = view.arrived->key;
+    view.arrived.reset();
   }
 }
 
@@ -307,6 +332,7 @@ void draw_section(FigurePen& pen, AppState& state, const GridSection& section, G
 }  // namespace
 
 void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, const ViewDrawOptions& options) {
+  if (!options.exporting) view.drawn_frame = ImGui::GetFrameCount();
   if (draw_view_placeholder(state)) return;
   // Held here: a click on another kind's thumbnail replaces state.snapshot mid-draw.
   const std::shared_ptr<const AttentionSnapshot> shown = state.snapshot;
@@ -330,6 +356,13 @@ void draw_model_view(AppState& state, ModelViewState& view, GlResources& gl, con
   }
   pen.group("legend");
   draw_legend(state, view, gl, g, at.y, options);
+}
+
+bool model_view_settled(const ModelViewState& view) {
+  if (view.drawn_frame < ImGui::GetFrameCount() - 1) return true;
+  for (const ModelGrid& grid : view.grids)
+    if (grid.requested && grid.shown != grid.requested) return false;
+  return true;
 }
 
 }  // namespace attnscope

@@ -67,6 +67,8 @@ const HeatmapLayout& Views::heatmap_layout() const { return impl_->heatmap.layou
 const HeatmapLayout& Views::alignment_layout() const { return impl_->alignment.layout; }
 const HeatmapLayout& Views::pair_diff_layout() const { return impl_->pair.diff_layout; }
 
+bool Views::settled() const { return model_view_settled(impl_->model); }
+
 void Views::draw_content(ViewId view, AppState& state, const ViewDrawOptions& options) {
   if (view == ViewId::Predictions && state.decoder_snapshot) return draw_decoder_predictions(state, impl_->predictions, impl_->baseline, impl_->gl, options);
   switch (view) {

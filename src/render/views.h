@@ -21,6 +21,8 @@ class Views {
 
   // One view's content into the current ImGui window.
   void draw_content(ViewId view, AppState& state, const ViewDrawOptions& options);
+  // False while the model view waits for its thumbnails (view_model.h).
+  bool settled() const;
   // Where the heatmap's cells were drawn by the last draw_content call.
   const HeatmapLayout& heatmap_layout() const;
   // Where the alignment view's cells were drawn by the last draw_content call.
