@@ -336,9 +336,10 @@ void output_head(const Model& model, const RunOptions& options, const Reused& re
   const bool wants_top = options.predict != RunOptions::Predict::None && options.top_k > 0;
   auto [first, end] = predicted_rows(model, options, snap.tokens);
   const size_t k = static_cast<size_t>(std::min(options.top_k, c.vocab_size));
-  if (wants_top && reused.prev)
-    for (; first < std::min(P, end) && reused.prev->top[static_cast<size_t>(first)].size() == k; ++first)
-      snap.top[static_cast<size_t>(first)] = reused.prev->top[static_cast<size_t>(first)];
+  if (wants_top && reused.prev)  // every reused row keeps its guesses, asked for or not: they cost a copy
+    for (int r = 0; r < P; ++r)
+      if (reused.prev->top[static_cast<size_t>(r)].size() == k) snap.top[static_cast<size_t>(r)] = reused.prev->top[static_cast<size_t>(r)];
+  while (first < end && snap.top[static_cast<size_t>(first)].size() == k) ++first;
   if (options.keep_logits) {
     const MatrixRM fresh = output_logits(model, snap.final_hidden.bottomRows(T - P));  // [Tn, V]
     stack_rows(snap.logits, reused.prev ? &reused.prev->logits : nullptr, P, fresh);

@@ -44,7 +44,8 @@ CompletedPredictions PredictionsWorker::complete(const Request& request, const s
 void PredictionsWorker::update(AppState& state) {
   if (auto done = mailbox_.poll(); done && done->result.snapshot)
     state.completed_predictions = std::make_shared<const CompletedPredictions>(std::move(done->result));
-  if (!state.run || !needs_completion(state) || completed_for(state) || submitted_ == state.run) return;
+  if (state.completed_predictions && state.completed_predictions->snapshot != state.run) state.completed_predictions.reset();
+  if (!state.run || !needs_completion(state) || completed_for(state) || submitted_.lock() == state.run) return;
   submitted_ = state.run;
   mailbox_.submit({state.run, state.baseline});
 }

@@ -15,9 +15,10 @@ namespace attnscope {
 class PredictionsWorker {
  public:
   PredictionsWorker();
-  // Takes finished predictions into state.completed_predictions, then submits
-  // the state's run when rows of it or of its baseline are missing and not yet
-  // asked for. Call once per frame, before drawing.
+  // Takes finished predictions into state.completed_predictions (dropping
+  // those of a run no longer shown, which would keep its snapshot alive), then
+  // submits the state's run when rows of it or of its baseline are missing and
+  // not yet asked for. Call once per frame, before drawing.
   void update(AppState& state);
   // True when the state's run and baseline have every row, here or in the run.
   bool idle(const AppState& state) const;
@@ -28,7 +29,7 @@ class PredictionsWorker {
   };
   static CompletedPredictions complete(const Request& request, const std::atomic<bool>& cancel);
 
-  std::shared_ptr<const AttentionSnapshot> submitted_;  // the run last asked for
+  std::weak_ptr<const AttentionSnapshot> submitted_;  // the run last asked for, not kept alive here
   LatestWins<Request, CompletedPredictions> mailbox_;  // last: its thread stops before the members above go
 };
 

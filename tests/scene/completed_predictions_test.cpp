@@ -45,6 +45,33 @@ TEST(CompletedPredictions, ARowRunPredictsOnlyThatRow) {
   for (int t = 0; t < T; ++t) EXPECT_EQ(first.snapshot->top[static_cast<size_t>(t)].empty(), t != mask) << t;
 }
 
+// Typing at the end of a causal model's text: the rows it reuses keep their
+// guesses, so completing the run computes only the new rows.
+TEST(CompletedPredictions, ReusedRowsKeepTheirGuesses) {
+  const auto gpt = load_model(default_model_path()->parent_path() / "attnscope-tiny-gpt");
+  const SceneRun before = run_scene(gpt, "The little dog ran to the park", {});
+  const SceneRun typed = run_scene(gpt, "The little dog ran to the park and", {}, nullptr, nullptr, before.snapshot,
+                                   std::nullopt, -1);
+  const SceneRun full = run_scene(gpt, "The little dog ran to the park and", {});
+  const int P = before.snapshot->n_tokens, T = typed.snapshot->n_tokens;
+  ASSERT_GT(T, P);
+  for (int t = 0; t < T; ++t) EXPECT_EQ(typed.snapshot->top[static_cast<size_t>(t)].empty(), t >= P && t != T - 1) << t;
+  // The reused rows are the earlier run's, copied.
+  for (int t = 0; t < P; ++t) {
+    const auto &got = typed.snapshot->top[static_cast<size_t>(t)], &want = before.snapshot->top[static_cast<size_t>(t)];
+    ASSERT_EQ(got.size(), want.size()) << t;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ(got[k].id, want[k].id) << t;
+      EXPECT_EQ(got[k].prob, want[k].prob) << t;
+    }
+  }
+  // The new row is computed against the reused keys and values, which agree
+  // with a full run to float rounding, not bit for bit (incremental_test.cpp).
+  const auto &last = typed.snapshot->top.back(), &want_last = full.snapshot->top.back();
+  ASSERT_EQ(last.size(), want_last.size());
+  for (size_t k = 0; k < last.size(); ++k) EXPECT_EQ(last[k].id, want_last[k].id) << k;
+}
+
 TEST(CompletedPredictions, CompletingGivesTheFullRunsGuesses) {
   const SceneRun full = run_scene(tiny_bert(), kText, {});
   const SceneRun one = run_scene(tiny_bert(), kText, {}, nullptr, nullptr, nullptr, std::nullopt, 5);
