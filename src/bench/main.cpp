@@ -175,11 +175,15 @@ std::pair<std::vector<double>, std::vector<double>> time_alternating(int runs, A
 // first so that two never coexist; the peak RSS window covers only these runs.
 void time_forward(const std::shared_ptr<const Model>& model, const std::vector<Token>& tokens, const Options& o, Row& row) {
   std::shared_ptr<const AttentionSnapshot> snap;
-  const RunOptions options;
+  RunOptions timed;
+  timed.time_layers = true;  // reads the clock a few times per layer; changes no value
+  std::vector<PartTimes> parts;
   const auto ours = [&] {
     snap.reset();
-    snap = run_tokens(model, tokens, options);
+    snap = run_tokens(model, tokens, timed);
+    parts.push_back(part_times(snap->timing));
   };
+  const RunOptions options;
   const GemmBackend chosen = gemm_backend();
   const auto eigen = [&] {
     snap.reset();
@@ -200,6 +204,8 @@ void time_forward(const std::shared_ptr<const Model>& model, const std::vector<T
   row.ms = median(times) * 1e3;
   row.min_ms = minimum(times) * 1e3;
   row.baseline_ms = median(baseline) * 1e3;
+  parts.erase(parts.begin());  // the warm-up pass
+  row.parts = median_part_times(parts);
   if (!windowed) std::printf("  (peak RSS is the process peak so far: the kernel refused a new window)\n");
 }
 
@@ -259,6 +265,7 @@ Row bench_size(const std::shared_ptr<const Model>& model, int T, const Options& 
   if (row.baseline_ms > 0)
     std::printf("  same pass, Eigen GEMM  median %9.1f ms (alternating runs)   Eigen/%s %.2f\n", row.baseline_ms,
                 gemm_backend_name(gemm_backend()), row.baseline_ms / row.ms);
+  print_parts(row.parts, part_work(*model, T), bw.best(), peak_gflops);
   std::printf("                   cores busy %.2f of %d (CPU time / wall time; well below %d means other load or idle threads)\n",
               row.cores_busy, parallel_threads(), parallel_threads());
   std::fflush(stdout);

@@ -70,6 +70,7 @@ void write_json_lines(const std::string& path, const std::vector<Row>& rows, con
                         {"edit_median_ms", r2(r.edit_ms)},
                         {"cores_busy", r2(r.cores_busy)},
                         {"load_average", r.load}};
+    for (int p = 0; p < kParts; ++p) j["parts"][part_json_key(static_cast<Part>(p))] = r2(r.parts.ms[p]);
     out << j.dump() << "\n";
   }
   if (!out.flush()) throw Error("cannot write " + path);

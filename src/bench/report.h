@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/parts.h"
+
 namespace attnscope::bench {
 
 struct Row {
@@ -19,6 +21,7 @@ struct Row {
   double peak_rss = 0, snapshot_bytes = 0;
   double cores_busy = 0;                  // process CPU time / wall time over the forward runs
   std::string load;                       // /proc/loadavg when this T started
+  PartTimes parts;                        // median ms per part of the timed passes (parts.h)
 };
 
 void print_summary(const std::vector<Row>& rows, int cores, const char* backend);
