@@ -7,18 +7,31 @@
 #include <cblas.h>
 
 #include "parallel.h"
+#include "stream_gemm.h"
 
 namespace attnscope {
 namespace {
 
-std::atomic<GemmBackend> g_backend{GemmBackend::Blas};
+std::atomic<GemmBackend> g_backend{GemmBackend::Fastest};
 
-// Below this many rows a product is bandwidth-bound: OpenBLAS packs every
-// weight panel before using it once, and Eigen's narrow panels measured
-// 10-20% faster at T = 8 on the GPT-2 shapes (attnscope-bench, same run).
+// Which code computes a product of `rows` input rows:
+//   Stream  2 rows or more on a CPU with AVX-512 (stream_gemm.h): each
+//           weight is read once, straight into registers, and reused from L2
+//           for the next 8 rows. On GPT-2 small's products it measured
+//           faster than OpenBLAS at every T from 2 to 1024 (attnscope-bench,
+//           docs/performance.md).
+//   Blas    16 rows or more on other CPUs: OpenBLAS's kernels for that CPU
+//           (this build compiles Eigen for AVX2 only).
+//   Eigen   everything else, and every product under the Eigen backend.
+enum class Path { Eigen, Stream, Blas };
+
 constexpr int kBlasMinRows = 16;
 
-bool use_blas(int rows) { return g_backend == GemmBackend::Blas && rows >= kBlasMinRows; }
+Path path_for(int rows) {
+  if (g_backend == GemmBackend::Eigen) return Path::Eigen;
+  if (rows >= kStreamMinRows && stream_gemm_available()) return Path::Stream;
+  return rows >= kBlasMinRows ? Path::Blas : Path::Eigen;
+}
 
 using Strided = Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>>;
 
@@ -55,25 +68,35 @@ void blas_columns(const MatrixRM& x, const Linear& l, int begin, int end, Matrix
 
 void set_gemm_backend(GemmBackend backend) { g_backend = backend; }
 GemmBackend gemm_backend() { return g_backend; }
-const char* gemm_backend_name(GemmBackend backend) { return backend == GemmBackend::Blas ? "OpenBLAS" : "Eigen"; }
+const char* gemm_backend_name(GemmBackend backend) {
+  if (backend == GemmBackend::Eigen) return "Eigen";
+  return stream_gemm_available() ? "AVX-512 tiles" : "OpenBLAS";
+}
 
 void linear_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y) {
   if (end <= begin) return;
   if (x.rows() == 0) return;
-  if (use_blas(static_cast<int>(x.rows())))
-    blas_columns(x, l, begin, end, y);
-  else
-    eigen_columns(x, l, begin, end, y);
+  switch (path_for(static_cast<int>(x.rows()))) {
+    case Path::Stream: stream_columns(x, l, begin, end, y, eigen_columns); break;
+    case Path::Blas: blas_columns(x, l, begin, end, y); break;
+    case Path::Eigen: eigen_columns(x, l, begin, end, y); break;
+  }
   if (l.b) y.middleCols(begin, end - begin).rowwise() += Eigen::Map<const Eigen::RowVectorXf>(l.b + begin, end - begin);
 }
 
 int linear_chunks(int out, int rows) {
   const int threads = parallel_threads();
   if (threads == 1 || out < 64) return 1;
-  // Eigen blocks a wide panel for the L3 cache; a narrow one keeps its packed
-  // weights in L2, which is up to 1.6x faster for the 50257-wide LM head at small T.
-  if (!use_blas(rows)) return std::max(threads, (out + 256) / 512);
-  return threads;
+  switch (path_for(rows)) {
+    // Two panels per core let a core that finishes early take over work; for
+    // GPT-2's and BERT's widths each panel is a whole number of 48-column tiles.
+    case Path::Stream: return 2 * threads;
+    case Path::Blas: return threads;
+    // Eigen blocks a wide panel for the L3 cache; a narrow one keeps its packed
+    // weights in L2, which is up to 1.6x faster for the 50257-wide LM head at small T.
+    case Path::Eigen: break;
+  }
+  return std::max(threads, (out + 256) / 512);
 }
 
 }  // namespace attnscope
