@@ -63,7 +63,8 @@ ATTNSCOPE_AVX512 float lane_sum(__m512 v) {
 
 // y[R, O] = x[R, :in] · W[O, :in]ᵀ, W row-major [out, in] with row stride ldw.
 template <int R, int O>
-ATTNSCOPE_AVX512 void dot_out_in(const float* x, long ldx, int in, const float* w, long ldw, float* y, long ldy) {
+ATTNSCOPE_AVX512 void dot_out_in(const float* x, long ldx, int in, const float* w, long ldw, float* y, long ldy,
+                                 bool prefetch_next) {
   __m512 acc[R][O];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r)
@@ -73,7 +74,11 @@ ATTNSCOPE_AVX512 void dot_out_in(const float* x, long ldx, int in, const float* 
     const __mmask16 mask = in - k >= kLane ? __mmask16(0xffff) : __mmask16((1u << (in - k)) - 1);
     __m512 wv[O];
 #pragma GCC unroll 4
-    for (int o = 0; o < O; ++o) wv[o] = _mm512_maskz_loadu_ps(mask, w + o * ldw + k);
+    for (int o = 0; o < O; ++o) {
+      // The same place in the next outputs' rows: a whole dot product ahead.
+      if (prefetch_next) _mm_prefetch(reinterpret_cast<const char*>(w + (O + o) * ldw + k), _MM_HINT_T0);
+      wv[o] = _mm512_maskz_loadu_ps(mask, w + o * ldw + k);
+    }
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       const __m512 xv = _mm512_maskz_loadu_ps(mask, x + r * ldx + k);
@@ -111,10 +116,10 @@ struct InOutTile {
 
 template <int R>
 struct OutInDots {
-  static void run(const float* x, long ldx, int in, const float* w, long ldw, float* y, long ldy, int outputs) {
-    if (outputs == kDotOutputs) dot_out_in<R, kDotOutputs>(x, ldx, in, w, ldw, y, ldy);
-    else if (outputs == 2) dot_out_in<R, 2>(x, ldx, in, w, ldw, y, ldy);
-    else dot_out_in<R, 1>(x, ldx, in, w, ldw, y, ldy);
+  static void run(const float* x, long ldx, int in, const float* w, long ldw, float* y, long ldy, int outputs, bool more) {
+    if (outputs == kDotOutputs) dot_out_in<R, kDotOutputs>(x, ldx, in, w, ldw, y, ldy, more);
+    else if (outputs == 2) dot_out_in<R, 2>(x, ldx, in, w, ldw, y, ldy, false);
+    else dot_out_in<R, 1>(x, ldx, in, w, ldw, y, ldy, false);
   }
 };
 
@@ -136,7 +141,7 @@ void out_in_columns(const MatrixRM& x, const Linear& l, int begin, int end, Matr
     for (int t = 0; t < T; t += kTileRows)
       for_rows<OutInDots>(std::min(kTileRows, T - t), x.row(t).data(), static_cast<long>(x.cols()), l.in,
                           l.w + static_cast<std::int64_t>(n) * l.stride, static_cast<long>(l.stride), y.row(t).data() + n,
-                          static_cast<long>(y.cols()), std::min(kDotOutputs, end - n));
+                          static_cast<long>(y.cols()), std::min(kDotOutputs, end - n), t == 0 && n + 2 * kDotOutputs <= end);
 }
 
 }  // namespace
