@@ -23,6 +23,7 @@
 #include "core/forward.h"
 #include "core/gemm.h"
 #include "core/parallel.h"
+#include "core/pass_memory.h"
 
 namespace attnscope::bench {
 namespace {
@@ -299,6 +300,7 @@ struct RemoveOnExit {
 };
 
 int bench_main(int argc, char** argv) {
+  reuse_freed_pass_memory();  // as the app and the command line do
   const Options o = parse_args(argc, argv);
   if (o.write_model) {
     if (o.shape == "bert-base") write_synthetic_bert(*o.write_model, BertShape{}, o.seed);

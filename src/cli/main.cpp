@@ -7,6 +7,7 @@
 #include "core/default_model.h"
 #include "core/error.h"
 #include "core/forward.h"
+#include "core/pass_memory.h"
 
 namespace attnscope::cli {
 
@@ -74,6 +75,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  attnscope::reuse_freed_pass_memory();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::cout << kUsage;
