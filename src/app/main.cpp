@@ -25,6 +25,7 @@
 #include "render/views.h"
 #include "core/default_model.h"
 #include "core/error.h"
+#include "core/pass_memory.h"
 
 using namespace attnscope;
 using namespace attnscope::app;
@@ -190,7 +191,7 @@ ImVec2 draw_frame(App& app, GLFWwindow* window, const AppArgs& args, SoakDriver*
 }  // namespace
 
 int main(int argc, char** argv) {
-  keep_large_buffers_returnable();
+  reuse_freed_pass_memory();
   AppArgs args;
   try {
     args = parse_app_args(argc, argv);
@@ -231,6 +232,7 @@ int main(int argc, char** argv) {
   // ---------------------------------------------------------------- loop
   set_ui_wake_hook(glfwPostEmptyEvent);
   FramePacer pacer;
+  IdleTrimmer trimmer;
   while (exit_code == 0 && !glfwWindowShouldClose(window) && !app->ui.quit) {
     // Scripts need every frame; the benchmark waits like a person for a keystroke's result.
     const bool bench_waits = automation.bench && automation.bench->waiting_for_result();
@@ -249,6 +251,7 @@ int main(int argc, char** argv) {
       break;
     }
     glfwSwapBuffers(window);
+    trimmer.after_frame(app_idle(*app));
     if (automation.bench && automation.bench->after_swap(*app)) break;
   }
 
