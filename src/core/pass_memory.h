@@ -3,9 +3,10 @@
 // A pass allocates its captures afresh (at T = 512 on GPT-2 small: 151 MB
 // of probabilities, 75 MB of q, k, v and head outputs), and the previous
 // snapshot frees about as much. Returned to the kernel and taken again, those
-// pages cost a page fault each: a quarter of a T = 512 pass on this machine's
-// virtual CPUs, and most of an edit at the end of a T = 512 text. Kept in the
-// heap, the next pass reuses them.
+// pages cost a page fault each, which is slow on virtual CPUs. Kept in the
+// heap, the next pass reuses them: on GPT-2 small at T = 512 a pass went
+// from 1058-1174 ms to 703-812 ms, and an edit at the end from 394-423 ms to
+// 82-99 ms (attnscope-bench, docs/performance.md).
 #pragma once
 
 namespace attnscope {
