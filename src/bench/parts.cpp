@@ -4,15 +4,9 @@
 #include <cstdio>
 
 #include "bench/machine.h"
+#include "bench/workload.h"
 
 namespace attnscope::bench {
-namespace {
-
-double linear_floats(const Linear& l) { return l.w ? static_cast<double>(l.in) * l.out : 0.0; }
-
-double linear_flops(const Linear& l, int T) { return 2.0 * T * linear_floats(l); }
-
-}  // namespace
 
 const char* part_name(Part part) {
   switch (part) {
@@ -64,21 +58,21 @@ PartTimes median_part_times(const std::vector<PartTimes>& runs) {
 
 PartWork part_work(const Model& model, int T) {
   const ModelConfig& c = model.config;
+  const Flops flops = forward_flops(c, T);
   PartWork w;
   const auto add = [&](Part part, const Linear& l) {
-    w.flops[static_cast<int>(part)] += linear_flops(l, T);
+    if (!l.w) return;  // no gate outside SwiGLU
+    w.flops[static_cast<int>(part)] += 2.0 * T * l.in * l.out;
     w.weight_bytes[static_cast<int>(part)] += 4.0 * linear_floats(l);
   };
   for (const LayerWeights& lw : model.weights.layers) {
     for (const Linear* l : {&lw.wq, &lw.wk, &lw.wv, &lw.wo}) add(Part::Projections, *l);
     for (const Linear* l : {&lw.ffn_up, &lw.ffn_gate, &lw.ffn_down}) add(Part::Mlp, *l);
   }
-  w.flops[static_cast<int>(Part::Mixing)] = 2.0 * 2.0 * T * T * c.head_dim * c.n_heads * c.n_layers;
-  if (c.has_lm_head) {
-    add(Part::Outside, model.weights.mlm_transform);
-    w.flops[static_cast<int>(Part::Outside)] += 2.0 * T * c.dim * c.vocab_size;
-    w.weight_bytes[static_cast<int>(Part::Outside)] += 4.0 * c.dim * c.vocab_size;
-  }
+  w.flops[static_cast<int>(Part::Mixing)] = flops.attention;
+  w.flops[static_cast<int>(Part::Outside)] = flops.lm_head;  // the masked-LM transform included
+  if (c.has_lm_head)
+    w.weight_bytes[static_cast<int>(Part::Outside)] = 4.0 * (linear_floats(model.weights.mlm_transform) + double(c.dim) * c.vocab_size);
   return w;
 }
 

@@ -9,12 +9,12 @@ double linear_flops(double T, double in, double out) { return 2.0 * T * in * out
 
 double norm_floats(const Norm& n, int dim) { return n.weight ? (n.bias ? 2.0 * dim : 1.0 * dim) : 0.0; }
 
+}  // namespace
+
 double linear_floats(const Linear& l) {
   if (!l.w) return 0;
   return static_cast<double>(l.in) * l.out + (l.b ? l.out : 0);
 }
-
-}  // namespace
 
 Flops forward_flops(const ModelConfig& c, int n_tokens) {
   const double T = n_tokens, D = c.dim, F = c.ffn_dim, Dh = c.head_dim;

@@ -21,6 +21,9 @@ struct Flops {
 
 Flops forward_flops(const ModelConfig& config, int n_tokens);
 
+// Floats one dense layer stores: its weights and bias (0 for an absent layer).
+double linear_floats(const Linear& layer);
+
 // Bytes of float32 weights one pass reads: every layer, the norms, the output
 // head (read in full even when tied to the embeddings), and T embedding rows.
 double weight_bytes_read(const Model& model, int n_tokens);

@@ -18,8 +18,8 @@ std::atomic<GemmBackend> g_backend{GemmBackend::Fastest};
 //   Stream  2 rows or more on a CPU with AVX-512 (stream_gemm.h): each
 //           weight is read once, straight into registers, and reused from L2
 //           for the next 8 rows. On GPT-2 small's products it measured
-//           faster than OpenBLAS at every T from 2 to 1024 (attnscope-bench,
-//           docs/performance.md).
+//           faster than the path it replaced (Eigen below 16 rows, OpenBLAS
+//           from 16) at every T from 2 to 1024 (docs/performance.md).
 //   Blas    16 rows or more on other CPUs: OpenBLAS's kernels for that CPU
 //           (this build compiles Eigen for AVX2 only).
 //   Eigen   everything else, and every product under the Eigen backend.

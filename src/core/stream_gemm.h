@@ -6,9 +6,10 @@
 // GEMM that packs each weight panel before using it reads every weight twice
 // and writes it once. Here a tile of 8 rows × 48 columns keeps its partial
 // sums in 24 registers for the whole inner dimension; the next 8 rows reuse
-// the same weight tile from L2. At large T the same tiles keep both FMA units
-// busy: on GPT-2 small they measured faster than single-threaded OpenBLAS
-// panels at every T from 2 to 1024 (docs/performance.md).
+// the same weight tile from L2. At large T the same tiles are compute-bound:
+// on GPT-2 small they measured faster than the path they replaced (Eigen
+// below 16 rows, single-threaded OpenBLAS panels from 16) at every T from 2
+// to 1024 (docs/performance.md).
 //
 // Shape legend: T tokens (rows of x, at least kStreamMinRows), in/out the
 // layer's widths.
