@@ -1,5 +1,7 @@
 #include "bench/workload.h"
 
+#include "core/weight_panels.h"
+
 namespace attnscope::bench {
 namespace {
 
@@ -70,7 +72,10 @@ GemmReference::GemmReference(const Model& model, int T) : model_(model) {
 // nn.Linear [out, in] becomes Wᵀ [in, out] (y = x·that), Conv1D [in, out]
 // becomes W [out, in] (y = x·thatᵀ). Eigen's GEMM packs either without a copy.
 void GemmReference::linear(const Linear& l, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
-  if (l.in_out) {
+  if (l.panels) {  // one plain product per panel of the repacked weights
+    y.resize(x.rows(), l.out);
+    for (int p = 0; p * kPanelColumns < l.out; ++p) y.middleCols(p * kPanelColumns, panel_width(l, p)).noalias() = x * panel(l, p);
+  } else if (l.in_out) {
     ColMap w(l.w, l.out, l.in, Eigen::OuterStride<>(l.stride));
     y.noalias() = x * w.transpose();
   } else {

@@ -8,6 +8,7 @@
 
 #include "parallel.h"
 #include "stream_gemm.h"
+#include "weight_panels.h"
 
 namespace attnscope {
 namespace {
@@ -43,7 +44,17 @@ void pin_blas_to_one_thread() {
   std::call_once(once, [] { openblas_set_num_threads(1); });
 }
 
+// Columns [begin, end) of a panel-packed layer start on a panel (ops.cpp's
+// linear() splits them so) and end on one or at the layer's last column.
+void eigen_panel_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y) {
+  for (int n = begin; n < end; n += kPanelColumns) {
+    const int p = n / kPanelColumns;
+    y.middleCols(n, panel_width(l, p)).noalias() = x * panel(l, p);
+  }
+}
+
 void eigen_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y) {
+  if (l.panels) return eigen_panel_columns(x, l, begin, end, y);
   const int rows = l.in_out ? l.in : l.out;
   const int cols = l.in_out ? l.out : l.in;
   Strided w(l.w, rows, cols, Eigen::OuterStride<>(l.stride));
@@ -57,6 +68,7 @@ void eigen_columns(const MatrixRM& x, const Linear& l, int begin, int end, Matri
 // Row-major SGEMM straight on the mapped weights: W [in, out] (Conv1D,
 // llama2.c) is read as is, nn.Linear's W [out, in] as its transpose.
 void blas_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y) {
+  if (l.panels) return eigen_panel_columns(x, l, begin, end, y);  // packed only where the tiles run
   pin_blas_to_one_thread();
   const int T = static_cast<int>(x.rows()), n = end - begin;
   const float* b = l.in_out ? l.w + begin : l.w + static_cast<std::int64_t>(begin) * l.stride;

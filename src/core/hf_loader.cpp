@@ -208,7 +208,7 @@ std::unique_ptr<Tokenizer> load_hf_tokenizer(const fs::path& folder, Family fami
 
 }  // namespace
 
-std::shared_ptr<const Model> load_hf_folder(const fs::path& folder) {
+std::shared_ptr<Model> load_hf_folder(const fs::path& folder) {
   auto model = std::make_shared<Model>();
   model->source = folder;
   const json config = read_config(folder);

@@ -8,6 +8,6 @@
 
 namespace attnscope {
 
-std::shared_ptr<const Model> load_hf_folder(const std::filesystem::path& folder);
+std::shared_ptr<Model> load_hf_folder(const std::filesystem::path& folder);
 
 }  // namespace attnscope

@@ -137,7 +137,7 @@ std::uint64_t llama2c_file_size(const Llama2cHeader& header, const std::string& 
   return offset;
 }
 
-std::shared_ptr<const Model> load_llama2c(const fs::path& checkpoint) {
+std::shared_ptr<Model> load_llama2c(const fs::path& checkpoint) {
   const std::string source = checkpoint.string();
   auto file = std::make_shared<MappedFile>(MappedFile::open(checkpoint));
   const std::span<const std::uint8_t> bytes = file->bytes();

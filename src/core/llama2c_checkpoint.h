@@ -40,7 +40,7 @@ std::uint64_t llama2c_file_size(const Llama2cHeader& header, const std::string& 
 // Maps the checkpoint, checks that it is exactly as long as the header says
 // (naming the first tensor that runs past the end), and finds its tokenizer
 // next to it: tok<V>.bin, tokenizer.bin, or the only tok*.bin.
-std::shared_ptr<const Model> load_llama2c(const std::filesystem::path& checkpoint);
+std::shared_ptr<Model> load_llama2c(const std::filesystem::path& checkpoint);
 
 // The one *.bin in `folder` that is not a tokenizer (tok*.bin); nullopt when
 // there is none or more than one. Does not look for config.json: callers

@@ -56,6 +56,8 @@ struct ModelConfig {
 // nn.Linear stores W as [out, in]; GPT-2's Conv1D stores [in, out] (in_out = true).
 // `stride` is the distance between stored rows, so that a slice of a fused
 // matrix (GPT-2 c_attn's q | k | v) is a view, not a copy.
+// `panels`: W was repacked at load time into column panels, each [in, width]
+// and contiguous (weight_panels.h); `in_out` and `stride` no longer apply.
 struct Linear {
   const float* w = nullptr;
   const float* b = nullptr;  // [out] or nullptr
@@ -63,6 +65,7 @@ struct Linear {
   int out = 0;
   std::int64_t stride = 0;
   bool in_out = false;
+  bool panels = false;
 };
 
 struct Norm {

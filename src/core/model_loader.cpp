@@ -1,5 +1,5 @@
 // load_model: decides what kind of model a path holds and hands it to the
-// matching loader.
+// matching loader, then repacks the dense weights for the kernels that read them.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -10,12 +10,15 @@
 #include "llama2c_checkpoint.h"
 #include "model.h"
 #include "regular_file.h"
+#include "weight_panels.h"
 
 namespace attnscope {
 
 namespace fs = std::filesystem;
 
-std::shared_ptr<const Model> load_model(const fs::path& path) {
+namespace {
+
+std::shared_ptr<Model> load_by_kind(const fs::path& path) {
   std::error_code ec;
   if (!entry_exists(path)) throw Error(ErrorKind::NotFound, path.string() + ": no such file or folder");
   struct stat st {};
@@ -30,6 +33,14 @@ std::shared_ptr<const Model> load_model(const fs::path& path) {
   if (path.extension() == ".bin") return load_llama2c(path);
   if (path.extension() == ".safetensors" || path.filename() == "config.json") return load_hf_folder(path.parent_path());
   throw Error(path.string() + ": unrecognised model file (expected a folder, a llama2.c .bin or a .safetensors file)");
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> load_model(const fs::path& path) {
+  std::shared_ptr<Model> model = load_by_kind(path);
+  repack_layers_into_panels(*model);
+  return model;
 }
 
 }  // namespace attnscope

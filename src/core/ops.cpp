@@ -9,6 +9,7 @@
 
 #include "gemm.h"
 #include "parallel.h"
+#include "weight_panels.h"
 
 namespace attnscope {
 namespace {
@@ -27,10 +28,13 @@ void for_row_blocks(MatrixRM& x, const std::function<void(Eigen::Ref<MatrixRM>)>
 
 MatrixRM linear(const MatrixRM& x, const Linear& layer) {
   MatrixRM y(x.rows(), layer.out);  // [T, out]
-  const int chunks = linear_chunks(layer.out, static_cast<int>(x.rows()));
+  // A panel-packed layer is split between panels, never inside one.
+  const int unit = layer.panels ? kPanelColumns : 1;
+  const long units = (layer.out + unit - 1) / unit;
+  const int chunks = static_cast<int>(std::min<long>(units, linear_chunks(layer.out, static_cast<int>(x.rows()))));
   parallel_for(chunks, [&](int c) {
-    const int begin = static_cast<int>(static_cast<long>(layer.out) * c / chunks);
-    const int end = static_cast<int>(static_cast<long>(layer.out) * (c + 1) / chunks);
+    const int begin = static_cast<int>(units * c / chunks * unit);
+    const int end = static_cast<int>(std::min<long>(layer.out, units * (c + 1) / chunks * unit));
     linear_columns(x, layer, begin, end, y);
   });
   return y;

@@ -142,7 +142,7 @@ void load_tokenizers(const fs::path& folder, Model& model, EncoderDecoder& ed) {
 
 bool is_seq2seq_model_type(const std::string& model_type) { return seq2seq_names(model_type) != nullptr; }
 
-std::shared_ptr<const Model> load_seq2seq_folder(const fs::path& folder, const nlohmann::json& config) {
+std::shared_ptr<Model> load_seq2seq_folder(const fs::path& folder, const nlohmann::json& config) {
   auto model = std::make_shared<Model>();
   auto ed = std::make_shared<EncoderDecoder>();
   model->source = folder;

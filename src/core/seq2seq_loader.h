@@ -14,6 +14,6 @@ bool is_seq2seq_model_type(const std::string& model_type);  // "marian", "t5"
 
 // `config` is the folder's parsed config.json. Throws Error naming the file,
 // tensor or field at fault.
-std::shared_ptr<const Model> load_seq2seq_folder(const std::filesystem::path& folder, const nlohmann::json& config);
+std::shared_ptr<Model> load_seq2seq_folder(const std::filesystem::path& folder, const nlohmann::json& config);
 
 }  // namespace attnscope

@@ -6,6 +6,7 @@
 #include "attention_kind.h"
 #include "decoder_capture.h"
 #include "encoder_decoder.h"
+#include "weight_panels.h"
 
 namespace attnscope {
 
@@ -60,6 +61,12 @@ const Linear& output_projection(const Model& model, AttentionKind kind, int laye
 // x · Wo[:, head slice]ᵀ: rows of one head's Dh-wide values through its part
 // of the output projection.                       x [R, Dh] -> [R, D]
 MatrixRM through_output_projection(const MatrixRM& x, const Linear& wo, int h, int head_dim) {
+  if (wo.panels) {
+    MatrixRM y(x.rows(), wo.out);  // [R, D]
+    for (int p = 0; p * kPanelColumns < wo.out; ++p)
+      y.middleCols(p * kPanelColumns, panel_width(wo, p)).noalias() = x * panel(wo, p).middleRows(h * head_dim, head_dim);
+    return y;
+  }
   const int rows = wo.in_out ? wo.in : wo.out;
   const int cols = wo.in_out ? wo.out : wo.in;
   Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>> w(wo.w, rows, cols, Eigen::OuterStride<>(wo.stride));

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "weight_panels.h"
+
 namespace attnscope {
 namespace {
 
@@ -128,10 +130,13 @@ int in_out_columns(const MatrixRM& x, const Linear& l, int begin, int end, Matri
   constexpr int width = kLane * kTileRegs;
   const int T = static_cast<int>(x.rows());
   int n = begin;
-  for (; n + width <= end; n += width)
+  for (; n + width <= end; n += width) {
+    // A panel is this tile's [in, 48] block, stored on its own (weight_panels.h).
+    const float* w = l.panels ? l.w + static_cast<std::int64_t>(n) * l.in : l.w + n;
     for (int t = 0; t < T; t += kTileRows)
-      for_rows<InOutTile>(std::min(kTileRows, T - t), x.row(t).data(), static_cast<long>(x.cols()), l.in, l.w + n,
+      for_rows<InOutTile>(std::min(kTileRows, T - t), x.row(t).data(), static_cast<long>(x.cols()), l.in, w,
                           static_cast<long>(l.stride), y.row(t).data() + n, static_cast<long>(y.cols()));
+  }
   return n;
 }
 
@@ -152,6 +157,7 @@ bool stream_gemm_available() {
 }
 
 void stream_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y, ColumnsFn rest) {
+  static_assert(kLane * kTileRegs == kPanelColumns, "a tile reads one whole panel");
   if (!l.in_out) {
     out_in_columns(x, l, begin, end, y);
     return;

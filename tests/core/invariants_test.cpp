@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/forward.h"
 #include "core/model.h"
+#include "core/weight_panels.h"
 #include "test_support.h"
 
 namespace attnscope {
@@ -115,7 +116,7 @@ TEST_P(InvariantsTest, HeadContributionsAddUpToTheOutputProjection) {
     for (int d = 0; d < snap->dim; ++d) {
       double acc = 0;
       for (int k = 0; k < wo.in; ++k)
-        acc += static_cast<double>(context(t, k)) * (wo.in_out ? wo.w[k * wo.stride + d] : wo.w[d * wo.stride + k]);
+        acc += static_cast<double>(context(t, k)) * linear_weight(wo, k, d);
       expected(t, d) = static_cast<float>(acc);
     }
   EXPECT_LT((sum - expected).cwiseAbs().maxCoeff(), 1e-4f);
