@@ -104,8 +104,7 @@ void GemmReference::run() {
   if (!c.has_lm_head) return;
   const ModelWeights& w = model_.weights;
   if (c.masked_lm) linear(w.mlm_transform, x_, d_out_);
-  Eigen::Map<const Eigen::MatrixXf> head(w.lm_head, c.dim, c.vocab_size);  // [V, D] row-major = Eᵀ
-  logits_.noalias() = x_ * head;
+  linear(output_head(model_), x_, logits_);
 }
 
 }  // namespace attnscope::bench

@@ -20,6 +20,7 @@
 #include "ops.h"
 #include "parallel.h"
 #include "seq2seq.h"
+#include "weight_panels.h"
 
 namespace attnscope {
 namespace {
@@ -53,7 +54,7 @@ MatrixRM embed(const Model& model, const std::vector<Token>& tokens, bool positi
   MatrixRM x(T, c.dim);  // [T, D]
   int real_tokens = 0;  // RoBERTa: non-pad tokens so far
   for (int t = 0; t < T; ++t) {
-    x.row(t) = Eigen::Map<const Eigen::RowVectorXf>(w.token_embedding + static_cast<std::int64_t>(tokens[t].id) * c.dim, c.dim);
+    x.row(t) = token_embedding_row(model, tokens[t].id);
     int position = t;
     if (c.positions_after_pad)  // create_position_ids_from_input_ids: cumsum(id != pad) * (id != pad) + pad
       position = tokens[t].id == c.pad_token_id ? c.pad_token_id : c.pad_token_id + ++real_tokens;
@@ -241,7 +242,7 @@ MatrixRM output_logits(const Model& model, MatrixRM hidden) {
     apply_activation(hidden, c.family == Family::Roberta ? Activation::GeluErf : c.activation);
     layer_norm(hidden, w.mlm_norm, c.norm_eps);
   }
-  return matmul_transposed(hidden, w.lm_head, c.vocab_size, w.lm_head_bias);
+  return linear(hidden, output_head(model));
 }
 
 // Every block on the new rows of the residual stream x [Tn, D], in place,

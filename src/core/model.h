@@ -97,6 +97,10 @@ struct ModelWeights {
   Norm mlm_norm;
   const float* lm_head = nullptr;             // [V, D]; == token_embedding when tied
   const float* lm_head_bias = nullptr;        // [V] or nullptr
+  // lm_head repacked into panels at load time (weight_panels.h). Once set,
+  // lm_head is nullptr, and so is a tied token_embedding: read both through
+  // output_head() and token_embedding_row().
+  Linear lm_head_panels;                      // D -> V
 };
 
 struct EncoderDecoder;  // encoder_decoder.h

@@ -39,7 +39,7 @@ std::shared_ptr<Model> load_by_kind(const fs::path& path) {
 
 std::shared_ptr<const Model> load_model(const fs::path& path) {
   std::shared_ptr<Model> model = load_by_kind(path);
-  repack_layers_into_panels(*model);
+  repack_into_panels(*model);
   return model;
 }
 

@@ -72,16 +72,46 @@ float linear_weight(const Linear& l, int in_index, int out_index) {
   return l.w[panel_offset(l, p) + static_cast<std::int64_t>(in_index) * panel_width(l, p) + out_index % kPanelColumns];
 }
 
-void repack_layers_into_panels(Model& model) {
+Linear output_head(const Model& model) {
+  const ModelWeights& w = model.weights;
+  if (w.lm_head_panels.panels) return w.lm_head_panels;
+  Linear head;
+  head.w = w.lm_head;
+  head.b = w.lm_head_bias;
+  head.in = model.config.dim;
+  head.out = model.config.vocab_size;
+  head.stride = model.config.dim;
+  return head;
+}
+
+Eigen::RowVectorXf token_embedding_row(const Model& model, int id) {
+  const int D = model.config.dim;
+  if (const float* e = model.weights.token_embedding) return Eigen::Map<const Eigen::RowVectorXf>(e + static_cast<std::int64_t>(id) * D, D);
+  Eigen::RowVectorXf row(D);  // the tied head's column `id`
+  for (int d = 0; d < D; ++d) row[d] = linear_weight(model.weights.lm_head_panels, d, id);
+  return row;
+}
+
+void repack_into_panels(Model& model) {
   if (!stream_gemm_available()) return;
+  ModelWeights& w = model.weights;
   std::vector<std::pair<const float*, const float*>> sources;
-  for (LayerWeights& lw : model.weights.layers)
-    for (Linear* l : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffn_up, &lw.ffn_gate, &lw.ffn_down}) {
-      if (!l->w || l->panels) continue;
-      sources.push_back(stored_span(*l));
-      *l = packed(*l, model.storage);
-    }
-  // After every layer is packed: GPT-2's q, k and v share one stored matrix.
+  auto repack = [&](Linear& l) {
+    if (!l.w || l.panels) return;
+    sources.push_back(stored_span(l));
+    l = packed(l, model.storage);
+  };
+  for (LayerWeights& lw : w.layers)
+    for (Linear* l : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffn_up, &lw.ffn_gate, &lw.ffn_down}) repack(*l);
+  repack(w.mlm_transform);
+  // An encoder-decoder's head belongs to its decoder, which reads it in place.
+  if (model.config.has_lm_head && w.lm_head && !model.encoder_decoder) {
+    w.lm_head_panels = output_head(model);
+    repack(w.lm_head_panels);
+    if (w.token_embedding == w.lm_head) w.token_embedding = nullptr;
+    w.lm_head = nullptr;
+  }
+  // Only now: GPT-2's q, k and v share one stored matrix.
   for (const auto& [begin, end] : sources) release_pages(begin, end);
 }
 

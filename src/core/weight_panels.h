@@ -30,9 +30,17 @@ PanelMap panel(const Linear& l, int panel);  // [in, width_p]
 // W[in_index, out_index] in the math's [in, out] orientation, for any layout.
 float linear_weight(const Linear& l, int in_index, int out_index);
 
-// Repacks every layer's Linear of a decoder-only or encoder-only model into
-// panels when the dense kernels can use them (a CPU with AVX-512), and lets
-// the checkpoint's pages go, so the weights stay in memory once.
-void repack_layers_into_panels(Model& model);
+// Repacks every dense weight of a decoder-only or encoder-only model (each
+// layer's Linear, the masked-LM transform and the output head; the encoder's
+// layers of an encoder-decoder model) into panels when the dense kernels can
+// use them (a CPU with AVX-512), and lets the checkpoint's pages go, so the
+// weights stay in memory once.
+void repack_into_panels(Model& model);
+
+// The output head with its bias as a Linear, repacked or in place.   D -> V
+Linear output_head(const Model& model);
+
+// Row `id` of the token embedding, also when a tied head's panels hold it.   [D]
+Eigen::RowVectorXf token_embedding_row(const Model& model, int id);
 
 }  // namespace attnscope

@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "core/gemm.h"
+#include "core/model.h"
+#include "core/safetensors.h"
 #include "core/ops.h"
 #include "core/stream_gemm.h"
 #include "core/weight_panels.h"
+#include "test_support.h"
 
 namespace attnscope {
 namespace {
@@ -45,7 +48,7 @@ Linear repacked(const Stored& source, std::vector<float>& copy_kept_by_model, Mo
   l.w = copy_kept_by_model.data();
   model.weights.layers.resize(1);
   model.weights.layers[0].wo = l;
-  repack_layers_into_panels(model);
+  repack_into_panels(model);
   return model.weights.layers[0].wo;
 }
 
@@ -94,6 +97,29 @@ TEST_P(WeightPanelsTest, LinearMatchesTheOriginalOnEveryPath) {
     set_gemm_backend(GemmBackend::Eigen);
     expect_linear_matches(s, packed, 9);
     set_gemm_backend(GemmBackend::Fastest);
+  }
+}
+
+// GPT-2 ties its head to the token embedding: after loading, both are read
+// from one repacked copy, and each of its values is the file's.
+TEST(WeightPanels, TiedHeadAndEmbeddingReadTheFilesValues) {
+  if (!stream_gemm_available()) GTEST_SKIP() << "weights are repacked only where the AVX-512 tiles run";
+  const auto folder = testing::fixture("gpt2");
+  const auto model = load_model(folder);
+  const ModelConfig& c = model->config;
+  EXPECT_TRUE(model->weights.layers.at(0).wq.panels);
+  ASSERT_TRUE(model->weights.lm_head_panels.panels);
+  EXPECT_EQ(model->weights.token_embedding, nullptr);
+  EXPECT_EQ(model->weights.lm_head, nullptr);
+  const FloatTensor wte = TensorStore::open_folder(folder).load("wte.weight", {c.vocab_size, c.dim});  // [V, D]
+  const Linear head = output_head(*model);
+  for (int id = 0; id < c.vocab_size; ++id) {
+    const Eigen::RowVectorXf row = token_embedding_row(*model, id);
+    for (int d = 0; d < c.dim; ++d) {
+      const float stored = wte.data[static_cast<std::int64_t>(id) * c.dim + d];
+      ASSERT_EQ(row[d], stored) << "embedding row " << id;
+      ASSERT_EQ(linear_weight(head, d, id), stored) << "head column " << id;
+    }
   }
 }
 
