@@ -6,7 +6,8 @@
 // GEMM that packs each weight panel before using it reads every weight twice
 // and writes it once. Here a tile of 8 rows × 48 columns keeps its partial
 // sums in 24 registers for the whole inner dimension; the next 8 rows reuse
-// the same weight tile from L2. At large T the same tiles are compute-bound:
+// the same weight tile from L2. Loading already laid the weights out as
+// such tiles, one after another (weight_panels.h). At large T the same tiles are compute-bound:
 // on GPT-2 small they measured faster than the path they replaced (Eigen
 // below 16 rows, single-threaded OpenBLAS panels from 16) at every T from 2
 // to 1024 (docs/performance.md).
