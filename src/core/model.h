@@ -57,7 +57,8 @@ struct ModelConfig {
 // `stride` is the distance between stored rows, so that a slice of a fused
 // matrix (GPT-2 c_attn's q | k | v) is a view, not a copy.
 // `panels`: W was repacked at load time into column panels, each [in, width]
-// and contiguous (weight_panels.h); `in_out` and `stride` no longer apply.
+// and contiguous (weight_panels.h); `in_out` is then true and `stride` is a
+// full panel's row length.
 struct Linear {
   const float* w = nullptr;
   const float* b = nullptr;  // [out] or nullptr
