@@ -271,7 +271,7 @@ Document subject_items(Rng& rng, const Lexicon& lex) {
   Document doc;
   const int count = 3 + rng.index(4);
   for (int i = 0; i < count; ++i) {
-    const Item item = make_subject_item(rng, lex, false);
+    const Item item = make_subject_item(rng, lex);
     if (!doc.text.empty()) doc.text += " ";
     doc.links.push_back(link_at(item, doc.text.size()));
     doc.text += item.text;

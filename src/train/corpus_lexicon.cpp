@@ -136,6 +136,22 @@ const std::vector<SchemaSpec>& schema_specs() {
   return specs;
 }
 
+// Intransitive verbs any person or animal can be the subject of.
+std::vector<Verb> subject_verbs(bool probe) {
+  if (probe)
+    return {{"yawned", "yawns", "yawn", ""}, {"wept", "weeps", "weep", ""}, {"giggled", "giggles", "giggle", ""},
+            {"shivered", "shivers", "shiver", ""}, {"knelt", "kneels", "kneel", " down"}, {"napped", "naps", "nap", ""},
+            {"wandered", "wanders", "wander", " off"}, {"paused", "pauses", "pause", ""}};
+  return {{"sat", "sits", "sit", " down"}, {"slept", "sleeps", "sleep", ""}, {"ran", "runs", "run", " home"},
+          {"cried", "cries", "cry", ""}, {"laughed", "laughs", "laugh", ""}, {"jumped", "jumps", "jump", ""},
+          {"smiled", "smiles", "smile", ""}, {"waited", "waits", "wait", " outside"}, {"sang", "sings", "sing", ""},
+          {"danced", "dances", "dance", ""}, {"fell", "falls", "fall", " asleep"}, {"stopped", "stops", "stop", ""},
+          {"walked", "walks", "walk", " away"}, {"played", "plays", "play", ""}, {"rested", "rests", "rest", ""},
+          {"shouted", "shouts", "shout", ""}, {"hid", "hides", "hide", ""}, {"swam", "swims", "swim", ""},
+          {"left", "leaves", "leave", " early"}, {"stood", "stands", "stand", " still"}, {"arrived", "arrives", "arrive", " late"},
+          {"moved", "moves", "move", ""}, {"stayed", "stays", "stay", " inside"}, {"came", "comes", "come", " back"}};
+}
+
 Lexicon build(int half) {
   Lexicon lex;
   const bool probe = half == 1;
@@ -190,6 +206,7 @@ Lexicon build(int half) {
                                             : std::vector<std::string>{"that was in the garage", "from the shop", "that grandma gave us", "near the door", "that we bought last year"};
   lex.places = probe ? std::vector<std::string>{"harbour", "museum", "orchard"}
                      : std::vector<std::string>{"park", "beach", "forest", "school", "market", "farm", "garden", "zoo", "library", "river"};
+  lex.subject_verbs = subject_verbs(probe);
   return lex;
 }
 

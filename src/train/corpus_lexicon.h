@@ -25,6 +25,12 @@ struct Noun {
   bool name = false;             // a proper name: no article
 };
 
+// An intransitive verb a person or an animal can be the subject of.
+struct Verb {
+  std::string past, singular, plural;  // "sat", "sits", "sit"
+  std::string tail;                    // what may follow: " down", "" ...
+};
+
 // A relation between two candidates (Winograd-style): which one a reason
 // clause is about is decided by its meaning.
 struct Schema {
@@ -43,6 +49,7 @@ struct Lexicon {
   std::vector<std::string> openers;            // "Yesterday,", "One morning," ...
   std::map<Kind, std::vector<std::string>> relative_clauses;  // "that lived on the farm"
   std::vector<std::string> places;             // story settings: "park", "beach" ...
+  std::vector<Verb> subject_verbs;             // the verbs of verb -> subject sentences
 };
 
 // held_out = false: the training half; true: the probe half.

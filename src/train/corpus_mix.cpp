@@ -10,12 +10,14 @@
 #include "train/corpus_generator.h"
 #include "train/rng.h"
 #include "train/subject_items.h"
+#include "train/wordnet_glosses.h"
 #include "train/wordnet_lexicon.h"
+#include "train/wordnet_verbs.h"
 
 namespace attnscope::train::corpus {
 namespace {
 
-const char* const kSources[] = {"generated", "tinystories", "brown", "kjv", "shakespeare"};
+const char* const kSources[] = {"generated", "tinystories", "brown", "glosses", "kjv", "shakespeare"};
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,6 +56,13 @@ std::vector<std::string> paragraphs(const std::vector<std::string>& lines, int p
   return docs;
 }
 
+// Words real text uses three times or more: what a model can learn the
+// meaning of. WordNet words outside it join only if its sense-tagged corpora
+// saw them.
+std::set<std::string> known_words(const std::filesystem::path& corpora_dir) {
+  return common_words(read_all(corpora_dir / "tinystories.txt") + read_all(corpora_dir / "brown.txt"), 3);
+}
+
 }  // namespace
 
 CorpusMix parse_mix(const std::string& spec, std::size_t total_bytes) {
@@ -67,7 +76,7 @@ CorpusMix parse_mix(const std::string& spec, std::size_t total_bytes) {
     const auto eq = part.find('=');
     const std::string name = part.substr(0, eq);
     if (eq == std::string::npos || std::find(std::begin(kSources), std::end(kSources), name) == std::end(kSources))
-      throw Error("--mix: expected name=share with name in generated, tinystories, brown, kjv, shakespeare; got '" + part + "'");
+      throw Error("--mix: expected name=share with name in generated, tinystories, brown, glosses, kjv, shakespeare; got '" + part + "'");
     double share = 0;
     try {
       share = std::stod(part.substr(eq + 1));
@@ -143,6 +152,7 @@ std::vector<std::string> read_source(const std::filesystem::path& dir, const std
     for (std::string& line : lines) line = detokenize(line);
     return paragraphs(lines, 6);
   }
+  if (name == "glosses") return gloss_documents(known_words(dir));
   if (name == "kjv") return paragraphs(lines_of(read_all(dir / "kjv.txt")), 4);
   if (name == "shakespeare") return paragraphs(lines_of(read_all(dir / "tinyshakespeare.txt")), 8);
   throw Error("unknown corpus source '" + name + "'");
@@ -154,10 +164,11 @@ const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) 
   static std::map<std::filesystem::path, WordNetSplit> cache;
   const auto it = cache.find(corpora_dir);
   if (it != cache.end()) return it->second;
-  std::string real_text = read_all(corpora_dir / "tinystories.txt");
-  real_text += read_all(corpora_dir / "brown.txt");
+  const std::set<std::string> known = known_words(corpora_dir);
   const WordNet nouns = WordNet::read(kWordNetDir, "noun"), adjectives = WordNet::read(kWordNetDir, "adj");
-  return cache.emplace(corpora_dir, wordnet_split(nouns, adjectives, common_words(real_text, 3))).first->second;
+  WordNetSplit split = wordnet_split(nouns, adjectives, known);
+  add_wordnet_verbs(WordNet::read(kWordNetDir, "verb"), known, split);
+  return cache.emplace(corpora_dir, std::move(split)).first->second;
 }
 
 GeneratorOptions generator_options(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
@@ -219,7 +230,7 @@ std::string probe_set_jsonl(std::uint64_t seed, int count, const ProbeOptions& o
   for (int n = 0, kept = 0; kept < count; ++n) {
     if (n >= 100 * count + 1000) throw Error("probe set: too few items pass the unseen-text check");
     Rng rng(seed, 0x9806E000ull + static_cast<std::uint64_t>(n));
-    const Item item = options.task == "subject" ? make_subject_item(rng, lex, options.held_out) : make_item(rng, lex);
+    const Item item = options.task == "subject" ? make_subject_item(rng, lex) : make_item(rng, lex);
     if (unseen && !unseen(item.text)) continue;
     ++kept;
     const std::vector<Span> words = probe_words(item.text);

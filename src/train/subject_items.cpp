@@ -5,29 +5,6 @@
 namespace attnscope::train::corpus {
 namespace {
 
-struct Verb {
-  std::string past, singular, plural;  // "sat", "sits", "sit"
-  std::string tail;                    // what may follow: " at home", "" ...
-};
-
-// Intransitive verbs any person or animal can be the subject of.
-const std::vector<Verb>& verbs(bool held_out) {
-  static const std::vector<Verb> training = {
-      {"sat", "sits", "sit", " down"}, {"slept", "sleeps", "sleep", ""}, {"ran", "runs", "run", " home"},
-      {"cried", "cries", "cry", ""}, {"laughed", "laughs", "laugh", ""}, {"jumped", "jumps", "jump", ""},
-      {"smiled", "smiles", "smile", ""}, {"waited", "waits", "wait", " outside"}, {"sang", "sings", "sing", ""},
-      {"danced", "dances", "dance", ""}, {"fell", "falls", "fall", " asleep"}, {"stopped", "stops", "stop", ""},
-      {"walked", "walks", "walk", " away"}, {"played", "plays", "play", ""}, {"rested", "rests", "rest", ""},
-      {"shouted", "shouts", "shout", ""}, {"hid", "hides", "hide", ""}, {"swam", "swims", "swim", ""},
-      {"left", "leaves", "leave", " early"}, {"stood", "stands", "stand", " still"}, {"arrived", "arrives", "arrive", " late"},
-      {"moved", "moves", "move", ""}, {"stayed", "stays", "stay", " inside"}, {"came", "comes", "come", " back"}};
-  static const std::vector<Verb> held = {
-      {"yawned", "yawns", "yawn", ""}, {"wept", "weeps", "weep", ""}, {"giggled", "giggles", "giggle", ""},
-      {"shivered", "shivers", "shiver", ""}, {"knelt", "kneels", "kneel", " down"}, {"napped", "naps", "nap", ""},
-      {"wandered", "wanders", "wander", " off"}, {"paused", "pauses", "pause", ""}};
-  return held_out ? held : training;
-}
-
 const std::vector<std::string> kPrepositions = {"near", "next to", "behind", "beside", "with", "by"};
 const std::vector<std::string> kSubjectRelatives = {"who saw", "who liked", "that found", "that followed", "who met"};
 const std::vector<std::string> kObjectRelatives = {"chased", "saw", "helped", "found", "liked", "called"};
@@ -63,17 +40,31 @@ struct Writer {
   }
 };
 
+// Layouts whose distractor may be a thing as well as a person or an animal:
+// after a preposition ("The dog near the trees barked"), as the object of a
+// subject relative ("The man who saw the box ran"), and in front ("Near the
+// box, the dog barked"). The last layout is the seed's "sat on the mat".
+bool thing_may_distract(int layout) { return layout == 0 || layout == 1 || layout == 3; }
+
+const std::vector<std::string> kThingClasses = {"heavy_object", "small_object", "container", "barrier", "surface", "far_thing"};
+
+const Noun& distractor(Rng& rng, const Lexicon& lex, int layout, const Noun& subject) {
+  if (layout == 6) return rng.pick(lex.classes.at(rng.chance(0.5) ? "surface" : "heavy_object"));
+  if (thing_may_distract(layout) && rng.chance(0.5)) return rng.pick(lex.classes.at(rng.pick(kThingClasses)));
+  const auto& animate = lex.classes.at("animal+person");
+  const Noun* x = &rng.pick(animate);
+  for (int tries = 0; x->singular == subject.singular && tries < 20; ++tries) x = &rng.pick(animate);
+  return *x;
+}
+
 }  // namespace
 
-Item make_subject_item(Rng& rng, const Lexicon& lex, bool held_out_verbs) {
-  const auto& animate = lex.classes.at("animal+person");
-  const Noun& s_noun = rng.pick(animate);
-  const Noun* x_noun = &rng.pick(animate);
-  for (int tries = 0; x_noun->singular == s_noun.singular && tries < 20; ++tries) x_noun = &rng.pick(animate);
+Item make_subject_item(Rng& rng, const Lexicon& lex) {
+  const Noun& s_noun = rng.pick(lex.classes.at("animal+person"));
   const int layout = rng.index(7);
-  if (layout == 6) x_noun = &rng.pick(lex.classes.at(rng.chance(0.5) ? "surface" : "heavy_object"));  // "sat on the mat"
-  const Phrase s = phrase(rng, s_noun, true), x = phrase(rng, *x_noun, true);
-  const Verb& verb = rng.pick(verbs(held_out_verbs));
+  const Noun& x_noun = distractor(rng, lex, layout, s_noun);
+  const Phrase s = phrase(rng, s_noun, true), x = phrase(rng, x_noun, true);
+  const Verb& verb = rng.pick(lex.subject_verbs);
   const bool present = layout != 6 && rng.chance(0.4);  // layout 6 is the seed's "sat on the mat"
   const std::string v = (present ? (s.plural ? verb.plural : verb.singular) : verb.past) + (rng.chance(0.5) ? verb.tail : "");
   Writer w;

@@ -6,7 +6,8 @@
 //   The boy that the dog chased cried.      (object relative clause)
 //   Near the trees, the dog barked.         (distractor first)
 //   The cat sat on the mat.                 (distractor after the verb)
-// In the present tense, when subject and distractor differ in number, the
+// The distractor is a person or an animal, or in some layouts a thing. In
+// the present tense, when subject and distractor differ in number, the
 // verb's agreement is a cue too ("The dogs near the tree bark").
 //
 // An item is a corpus::Item: `pronoun` holds the verb, `candidates` the
@@ -17,7 +18,8 @@
 
 namespace attnscope::train::corpus {
 
-// held_out_verbs: the verbs training never saw; `lex` supplies the nouns.
-Item make_subject_item(Rng& rng, const Lexicon& lex, bool held_out_verbs);
+// `lex` supplies the nouns and the verbs: the held-out lexicon's are ones
+// training never saw.
+Item make_subject_item(Rng& rng, const Lexicon& lex);
 
 }  // namespace attnscope::train::corpus

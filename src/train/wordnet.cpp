@@ -29,10 +29,11 @@ void for_each_entry(const fs::path& file, Fn fn) {
   for (std::string line; std::getline(in, line);) {
     ++number;
     if (line.empty() || line[0] == ' ') continue;
-    std::istringstream words(line.substr(0, line.find(" | ")));  // drop the gloss
+    const auto bar = line.find(" | ");
+    std::istringstream words(line.substr(0, bar));
     std::vector<std::string> fields;
     for (std::string w; words >> w;) fields.push_back(w);
-    fn(fields, number);
+    fn(fields, number, bar == std::string::npos ? std::string() : line.substr(bar + 3));
   }
 }
 
@@ -48,6 +49,7 @@ std::string strip_marker(const std::string& word) {
 }
 
 // data.<pos>: offset lex_filenum ss_type w_cnt(hex) [word lex_id]... p_cnt [symbol offset pos source/target]...
+// and for verbs: f_cnt [+ f_num w_num]...
 Synset parse_synset(const std::vector<std::string>& f, const fs::path& file, int line) {
   Synset s;
   if (f.size() < 5) malformed(file, line, "too few fields");
@@ -76,20 +78,29 @@ Synset parse_synset(const std::vector<std::string>& f, const fs::path& file, int
     if (symbol == "@i") s.instance = true;
     if (symbol == "&") s.similar.push_back(offset_of(f[i + 1], file, line));
   }
+  if (f[2] != "v") return s;
+  const std::size_t frames = count(10);
+  for (std::size_t k = 0; k < frames; ++k, i += 3) {
+    if (i + 2 >= f.size() || f[i] != "+") malformed(file, line, "ends inside its frames");
+    if (f[i + 1].size() != 2 || f[i + 1].find_first_not_of("0123456789") != std::string::npos)
+      malformed(file, line, "bad frame number '" + f[i + 1] + "'");
+    s.frames.push_back(std::stoi(f[i + 1]));
+  }
   return s;
 }
 
 }  // namespace
 
 WordNet WordNet::read(const fs::path& dir, const std::string& pos) {
-  if (pos != "noun" && pos != "adj") throw Error("WordNet: unknown part of speech '" + pos + "'");
+  if (pos != "noun" && pos != "verb" && pos != "adj") throw Error("WordNet: unknown part of speech '" + pos + "'");
   WordNet wn;
   const fs::path data = dir / ("data." + pos), index = dir / ("index." + pos), exc = dir / (pos + ".exc");
-  for_each_entry(data, [&](const std::vector<std::string>& f, int line) {
-    wn.synsets_[offset_of(f.at(0), data, line)] = parse_synset(f, data, line);
+  for_each_entry(data, [&](const std::vector<std::string>& f, int line, std::string gloss) {
+    Synset& s = wn.synsets_[offset_of(f.at(0), data, line)] = parse_synset(f, data, line);
+    s.gloss = std::move(gloss);
   });
   // index.<pos>: lemma pos synset_cnt p_cnt [symbol]... sense_cnt tagsense_cnt [offset]...
-  for_each_entry(index, [&](const std::vector<std::string>& f, int line) {
+  for_each_entry(index, [&](const std::vector<std::string>& f, int line, const std::string&) {
     if (f.size() < 6) malformed(index, line, "too few fields");
     const std::size_t synsets = std::stoul(f[2]);
     if (synsets == 0 || synsets + 2 > f.size()) malformed(index, line, "bad synset count");
@@ -97,9 +108,10 @@ WordNet WordNet::read(const fs::path& dir, const std::string& pos) {
     for (std::size_t k = f.size() - synsets; k < f.size(); ++k) senses.push_back(offset_of(f[k], index, line));
     wn.tagged_[f[0]] = std::stoi(f[f.size() - synsets - 1]);
   });
-  for_each_entry(exc, [&](const std::vector<std::string>& f, int line) {
+  for_each_entry(exc, [&](const std::vector<std::string>& f, int line, const std::string&) {
     if (f.size() < 2) malformed(exc, line, "expected an inflected form and its base");
     wn.irregular_.emplace(f[1], f[0]);  // the first listed form wins
+    wn.irregular_forms_[f[1]].push_back(f[0]);
   });
   return wn;
 }
@@ -114,6 +126,12 @@ const std::vector<std::uint32_t>& WordNet::senses(const std::string& lemma) cons
   static const std::vector<std::uint32_t> none;
   const auto it = senses_.find(lemma);
   return it == senses_.end() ? none : it->second;
+}
+
+const std::vector<std::string>& WordNet::irregular_forms(const std::string& base) const {
+  static const std::vector<std::string> none;
+  const auto it = irregular_forms_.find(base);
+  return it == irregular_forms_.end() ? none : it->second;
 }
 
 int WordNet::tagged_count(const std::string& lemma) const {

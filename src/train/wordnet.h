@@ -1,8 +1,8 @@
 // Princeton WordNet 3.0 as Debian's wordnet-base installs it
 // (/usr/share/wordnet): one part of speech at a time, its synsets with their
 // hypernym and similar-to pointers, and each lemma's senses in order of
-// frequency. The corpus generator draws its noun classes and adjective
-// clusters from it.
+// frequency. The corpus generator draws its noun classes, adjective
+// clusters and subject verbs from it.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -21,11 +21,13 @@ struct Synset {
   std::vector<std::uint32_t> similar;    // '&' pointers (adjective clusters)
   bool instance = false;                 // has an instance hypernym: a named river, city, person
   int lexicographer_file = 0;            // 5 noun.animal, 6 noun.artifact, 13 noun.food, 18 noun.person ...
+  std::vector<int> frames;               // verbs: sentence frames, 1 "Something ----s", 2 "Somebody ----s" ...
+  std::string gloss;                     // the definition and examples after " | "
 };
 
 class WordNet {
  public:
-  // pos: "noun" or "adj". Reads data.<pos>, index.<pos> and <pos>.exc;
+  // pos: "noun", "verb" or "adj". Reads data.<pos>, index.<pos> and <pos>.exc;
   // throws Error naming the file and line of anything malformed.
   static WordNet read(const std::filesystem::path& dir, const std::string& pos);
 
@@ -41,6 +43,8 @@ class WordNet {
   bool is_a(std::uint32_t offset, std::uint32_t ancestor) const;
   // Irregular forms from <pos>.exc: base -> inflected ("mouse" -> "mice").
   const std::map<std::string, std::string>& irregular() const { return irregular_; }
+  // Every irregular form of a base ("sing" -> sang, singing, sung).
+  const std::vector<std::string>& irregular_forms(const std::string& base) const;
   const std::map<std::string, std::vector<std::uint32_t>>& index() const { return senses_; }
   const std::map<std::uint32_t, Synset>& synsets() const { return synsets_; }
 
@@ -49,6 +53,7 @@ class WordNet {
   std::map<std::string, std::vector<std::uint32_t>> senses_;
   std::map<std::string, int> tagged_;
   std::map<std::string, std::string> irregular_;
+  std::map<std::string, std::vector<std::string>> irregular_forms_;
 };
 
 }  // namespace attnscope::train

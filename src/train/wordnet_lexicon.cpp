@@ -28,19 +28,6 @@ const std::map<std::string, std::vector<std::pair<std::string, int>>>& class_roo
   return roots;
 }
 
-bool plain_word(const std::string& w) {
-  if (w.size() < 3 || w.size() > 14) return false;
-  for (char c : w)
-    if (!std::islower(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
-std::uint64_t hash_of(std::uint32_t offset) {
-  std::uint64_t x = offset * 0x9E3779B97F4A7C15ull;
-  x ^= x >> 31;
-  return x * 0xBF58476D1CE4E5B9ull;
-}
-
 // Words of the hand-written lexicon halves, and the synsets they name.
 std::set<std::string> words_of(const Lexicon& lex) {
   std::set<std::string> out;
@@ -96,7 +83,7 @@ struct Builder {
   bool usable(const std::string& lemma, const WordNet& wn) const {
     return plain_word(lemma) && (known.count(lemma) || wn.tagged_count(lemma) > 0);
   }
-  bool held_out(std::uint32_t synset) const { return held_noun_synsets.count(synset) || hash_of(synset) % 2 == 1; }
+  bool held_out(std::uint32_t synset) const { return held_noun_synsets.count(synset) || in_hashed_held_out_half(synset); }
 
   // Adds each usable lemma whose first sense descends from the class's roots
   // to the training or held-out lexicon, by its first sense's synset.
@@ -181,6 +168,19 @@ std::set<std::string> held_out_adjectives(const Lexicon& held_out) {
 }
 
 }  // namespace
+
+bool plain_word(const std::string& w) {
+  if (w.size() < 3 || w.size() > 14) return false;
+  for (char c : w)
+    if (!std::islower(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+bool in_hashed_held_out_half(std::uint32_t synset) {
+  std::uint64_t x = synset * 0x9E3779B97F4A7C15ull;
+  x ^= x >> 31;
+  return (x * 0xBF58476D1CE4E5B9ull) % 2 == 1;
+}
 
 std::string plural_of(const WordNet& nouns, const std::string& singular) {
   const auto irregular = nouns.irregular().find(singular);

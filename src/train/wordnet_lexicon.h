@@ -21,7 +21,14 @@ struct WordNetSplit {
   Lexicon training;  // the hand-written training half plus WordNet's training synsets
   Lexicon held_out;  // the hand-written held-out half plus WordNet's held-out synsets
   int training_nouns = 0, held_out_nouns = 0, training_reasons = 0;  // what WordNet added
+  int training_verbs = 0, held_out_verbs = 0;                        // added by add_wordnet_verbs
 };
+
+// A lower-case word of 3 to 14 letters, no spaces or hyphens.
+bool plain_word(const std::string& w);
+// About half of WordNet's synsets, chosen by a hash of the offset: the
+// held-out half of the words that are not hand-written.
+bool in_hashed_held_out_half(std::uint32_t synset);
 
 // `known` holds the lower-case words real text uses often enough to learn
 // (see common_words); a WordNet word outside it that its sense-tagged corpora
