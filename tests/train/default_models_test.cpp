@@ -28,7 +28,7 @@ constexpr std::uint64_t kSelectionSeed = 7;  // the probe set the preset head wa
 constexpr std::uint64_t kFreshSeed = 8;      // another held-out set, never used for choosing
 // attnscope-tiny-bert's corpus, as in docs/default-models.md's training command
 // (--mix ... --mb 24 --wordnet --subjects 0.25 --seed 1).
-constexpr const char* kBertMix = "generated=0.55,tinystories=0.30,brown=0.15";
+constexpr const char* kBertMix = "generated=0.50,tinystories=0.27,brown=0.13,glosses=0.10";
 constexpr std::size_t kBertCorpusBytes = 24u << 20;
 constexpr std::uint64_t kBertCorpusSeed = 1;
 constexpr double kBertSubjectShare = 0.25;
@@ -37,6 +37,10 @@ constexpr double kNewSentencesMinAccuracy = 0.9;  // the target for held-out sen
 // On new words the 0.9 target is not met (docs/default-models.md); the head
 // must still beat the better of the positional baselines clearly.
 constexpr double kNewWordsMarginOverBaselines = 0.10;
+// Verbs training never linked: the subject head must find their subjects far
+// above the positional baselines (84.8% against 57.8% in the docs; the model
+// before WordNet's verbs, 59.5%).
+constexpr double kNewVerbsMarginOverBaselines = 0.20;
 
 TEST(DefaultModels, FitInSixteenMegabytesAndLoad) {
   for (const char* name : {"attnscope-tiny-bert", "attnscope-tiny-gpt"}) {
@@ -122,6 +126,16 @@ TEST(DefaultModels, BertSubjectHeadFindsTheSubjectPastDistractors) {
   const HeadChoice chosen = choose_subject_preset(run_probe(model, probes.items("subject", kSelectionSeed)));
   EXPECT_EQ(chosen.layer, preset.layer);
   EXPECT_EQ(chosen.head, preset.head);
+}
+
+TEST(DefaultModels, BertSubjectHeadOnNewVerbs) {
+  const auto model = load_model(kModels / "attnscope-tiny-bert");
+  const HeadPreset& preset = preset_named(*model, "verb \u2192 subject");
+  const ProbeReport report = run_probe(model, parse_probe_set(corpus::probe_set_jsonl(kFreshSeed, 400, corpus::ProbeOptions{"subject", true, nullptr})));
+  const HeadProbe& head = report.heads[static_cast<size_t>(preset.layer * report.n_heads + preset.head)];
+  const double baseline = std::max(report.nearest.accuracy(), report.first.accuracy());
+  EXPECT_EQ(report.skipped, 0);
+  EXPECT_GE(head.all.accuracy(), baseline + kNewVerbsMarginOverBaselines) << format_subject_report(report);
 }
 
 TEST(DefaultModels, BertPronounHeadOnNewWords) {
