@@ -28,18 +28,11 @@ const std::map<std::string, std::vector<std::pair<std::string, int>>>& class_roo
   return roots;
 }
 
-// Words of the hand-written lexicon halves, and the synsets they name.
+// Words of the hand-written lexicon halves.
 std::set<std::string> words_of(const Lexicon& lex) {
   std::set<std::string> out;
   for (const auto& [name, list] : lex.classes)
     for (const Noun& n : list) out.insert(n.singular);
-  return out;
-}
-
-std::set<std::uint32_t> synsets_of(const WordNet& wn, const std::set<std::string>& words) {
-  std::set<std::uint32_t> out;
-  for (const std::string& w : words)
-    for (std::uint32_t s : wn.senses(w)) out.insert(s);
   return out;
 }
 
@@ -174,6 +167,13 @@ bool plain_word(const std::string& w) {
   for (char c : w)
     if (!std::islower(static_cast<unsigned char>(c))) return false;
   return true;
+}
+
+std::set<std::uint32_t> synsets_of(const WordNet& wn, const std::set<std::string>& words) {
+  std::set<std::uint32_t> out;
+  for (const std::string& w : words)
+    for (std::uint32_t s : wn.senses(w)) out.insert(s);
+  return out;
 }
 
 bool in_hashed_held_out_half(std::uint32_t synset) {

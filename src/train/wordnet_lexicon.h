@@ -29,6 +29,8 @@ bool plain_word(const std::string& w);
 // About half of WordNet's synsets, chosen by a hash of the offset: the
 // held-out half of the words that are not hand-written.
 bool in_hashed_held_out_half(std::uint32_t synset);
+// Every synset of every word, in any sense.
+std::set<std::uint32_t> synsets_of(const WordNet& wn, const std::set<std::string>& words);
 
 // `known` holds the lower-case words real text uses often enough to learn
 // (see common_words); a WordNet word outside it that its sense-tagged corpora

@@ -53,13 +53,6 @@ std::set<std::string> bases_of(const Lexicon& lex) {
   return out;
 }
 
-std::set<std::uint32_t> verb_synsets(const WordNet& wn, const std::set<std::string>& bases) {
-  std::set<std::uint32_t> out;
-  for (const std::string& b : bases)
-    for (std::uint32_t s : wn.senses(b)) out.insert(s);
-  return out;
-}
-
 bool shares_synset(const WordNet& wn, const std::string& base, const std::set<std::uint32_t>& synsets) {
   for (std::uint32_t s : wn.senses(base))
     if (synsets.count(s)) return true;
@@ -98,8 +91,8 @@ std::string past_of(const WordNet& verbs, const std::string& base, const std::se
 
 void add_wordnet_verbs(const WordNet& verbs, const std::set<std::string>& known, WordNetSplit& split) {
   const std::set<std::string> hand_training = bases_of(split.training), hand_held = bases_of(split.held_out);
-  const std::set<std::uint32_t> held_synsets = verb_synsets(verbs, hand_held);
-  std::set<std::uint32_t> training_synsets = verb_synsets(verbs, hand_training);
+  const std::set<std::uint32_t> held_synsets = synsets_of(verbs, hand_held);
+  std::set<std::uint32_t> training_synsets = synsets_of(verbs, hand_training);
   std::vector<std::pair<std::string, Verb>> held;
   const std::size_t hand_written_count = split.training.subject_verbs.size();
   for (const auto& [base, senses] : verbs.index()) {
