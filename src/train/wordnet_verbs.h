@@ -1,6 +1,6 @@
 // Verbs for the verb -> subject sentences, grown from WordNet's verb files:
-// hundreds of intransitive verbs a person or an animal does ("barked",
-// "stumbled", "whispered") instead of two dozen, so that the subject head
+// over a hundred intransitive verbs a person or an animal does ("barked",
+// "whispered") instead of two dozen, so that the subject head
 // learns verbs as a class rather than verb by verb.
 //
 // The split follows the nouns' (wordnet_lexicon.h): a synset is training or
