@@ -69,14 +69,19 @@ void eigen_columns(const MatrixRM& x, const Linear& l, int begin, int end, Matri
 // llama2.c) is read as is, nn.Linear's W [out, in] as its transpose.
 void blas_columns(const MatrixRM& x, const Linear& l, int begin, int end, MatrixRM& y) {
   if (l.panels) return eigen_panel_columns(x, l, begin, end, y);  // packed only where the tiles run
-  pin_blas_to_one_thread();
-  const int T = static_cast<int>(x.rows()), n = end - begin;
   const float* b = l.in_out ? l.w + begin : l.w + static_cast<std::int64_t>(begin) * l.stride;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, l.in_out ? CblasNoTrans : CblasTrans, T, n, l.in, 1.0f, x.data(),
-              static_cast<int>(x.cols()), b, static_cast<int>(l.stride), 0.0f, y.data() + begin, static_cast<int>(y.cols()));
+  sgemm_on_this_thread(false, !l.in_out, static_cast<int>(x.rows()), end - begin, l.in, x.data(), static_cast<int>(x.cols()), b,
+                       static_cast<int>(l.stride), false, y.data() + begin, static_cast<int>(y.cols()));
 }
 
 }  // namespace
+
+void sgemm_on_this_thread(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda,
+                          const float* b, int ldb, bool accumulate, float* c, int ldc) {
+  pin_blas_to_one_thread();
+  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a,
+              lda, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
+}
 
 void set_gemm_backend(GemmBackend backend) { g_backend = backend; }
 GemmBackend gemm_backend() { return g_backend; }

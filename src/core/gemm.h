@@ -26,6 +26,12 @@ const char* gemm_backend_name(GemmBackend backend);
 // stored layout, on the calling thread.   x [T, in], y [T, out]
 void linear_columns(const MatrixRM& x, const Linear& layer, int begin, int end, MatrixRM& y);
 
+// C [m, n] = op(A)·op(B), or C += op(A)·op(B) with `accumulate`, for
+// row-major float matrices (op(A) [m, k], op(B) [k, n]; ld* are row strides),
+// with OpenBLAS's SGEMM on the calling thread.
+void sgemm_on_this_thread(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, int lda,
+                          const float* b, int ldb, bool accumulate, float* c, int ldc);
+
 // How many column panels linear() splits a layer of `out` columns into for
 // `rows` input rows: at least one per thread.
 int linear_chunks(int out, int rows);

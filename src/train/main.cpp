@@ -2,6 +2,7 @@
 // they are trained and judged on.
 //
 //   attnscope-train fit --arch bert --out DIR [options]   corpus, tokenizer, training, HF folder
+//   attnscope-train bench --arch gpt [shape options]        training speed: OpenBLAS against Eigen
 //   attnscope-train corpus --out FILE [--mix ..] [--mb N]  the mixed training corpus, for reading
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
@@ -30,6 +31,7 @@
 #include "train/loss_plot.h"
 #include "train/mlm_eval.h"
 #include "train/probe_eval.h"
+#include "train/train_bench.h"
 #include "core/model.h"
 #include <nlohmann/json.hpp>
 
@@ -50,6 +52,10 @@ constexpr const char* kUsage = R"(usage:
       --stories-only             generated text as stories only, without runs of items and their named-again twins
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
+  attnscope-train bench --arch gpt|bert [--layers .. --vocab 6000 as for fit] [--steps 10 --rounds 3]
+      training steps on random tokens, timed with OpenBLAS's products and with Eigen's (the baseline)
+  attnscope-train bench --arch gpt|bert [--layers .. --vocab 6000 as for fit] [--steps 10 --rounds 3]
+      training steps on random tokens, timed with OpenBLAS's products and with Eigen's (the baseline)
   attnscope-train corpus --out FILE [--mix ..] [--mb 24] [--seed 1] [--corpora DIR]
   attnscope-train probe --out FILE [--count 400] [--seed 7] [--task pronoun|subject] [--lexicon held-out|wordnet-held-out|training]
   attnscope-train mlm-eval --model DIR [--source brown --last 40 --stride 7]
@@ -88,11 +94,9 @@ corpus::CorpusMix mix_from(Args& args) {
 
 std::string default_corpora() { return "../shared/corpora"; }
 
-int run_fit(Args& args) {
-  FitOptions o;
-  TrainOptions& t = o.train;
+// --arch and the model's shape, sequence length, batch size and masking.
+void read_shape(Args& args, TrainOptions& t) {
   t.shape.arch = arch_from_name(args.required("--arch"));
-  o.out = args.required("--out");
   t.shape.n_layers = args.integer("--layers", 4);
   t.shape.n_heads = args.integer("--heads", 4);
   t.shape.dim = args.integer("--dim", 128);
@@ -102,6 +106,13 @@ int run_fit(Args& args) {
   t.batches.tokens = args.integer("--seq", t.shape.max_positions);
   t.batches.batch = args.integer("--batch", 32);
   t.batches.mask_prob = args.number("--mask-prob", 0.15);
+}
+
+int run_fit(Args& args) {
+  FitOptions o;
+  TrainOptions& t = o.train;
+  read_shape(args, t);
+  o.out = args.required("--out");
   t.steps = args.integer("--steps", 2000);
   t.lr.peak = args.number("--lr", 1e-3);
   t.lr.min_ratio = args.number("--min-lr-ratio", 0.1);
@@ -121,6 +132,17 @@ int run_fit(Args& args) {
   o.resume = args.flag("--resume");
   args.finish();
   fit(o, std::cout);
+  return 0;
+}
+
+int run_bench(Args& args) {
+  TrainBenchOptions o;
+  read_shape(args, o.train);
+  o.train.shape.vocab_size = args.integer("--vocab", 6000);
+  o.steps = args.integer("--steps", 10);
+  o.rounds = args.integer("--rounds", 3);
+  args.finish();
+  run_train_bench(o, std::cout);
   return 0;
 }
 
@@ -269,6 +291,7 @@ int main(int argc, char** argv) {
     Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
+    if (command == "bench") return run_bench(args);
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
     if (command == "mlm-eval") return run_mlm_eval(args);

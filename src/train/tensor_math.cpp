@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "train/train_gemm.h"
 
 namespace attnscope::train {
 namespace {
@@ -39,6 +40,15 @@ template <class S, class M>
 void add_column_sums(const M& m, S* out) {
   for (Eigen::Index r = 0; r < m.rows(); ++r)
     for (Eigen::Index c = 0; c < m.cols(); ++c) out[c] += m(r, c);
+}
+
+template <class S>
+int cols(const Mat<S>& m) {
+  return static_cast<int>(m.cols());
+}
+template <class S>
+int rows(const Mat<S>& m) {
+  return static_cast<int>(m.rows());
 }
 
 }  // namespace
@@ -76,8 +86,16 @@ template <class S>
 void linear_backward(const Mat<S>& x, const S* w, const Mat<S>& dy, int in, int out, Mat<S>* dx, S* dw, S* db) {
   ConstMatMap<S> weight(w, in, out);
   MatMap<S> dweight(dw, in, out);
+  if (dx) dx->resize(dy.rows(), in);
+  if constexpr (std::is_same_v<S, float>) {
+    if (train_gemm() == TrainGemm::Blas) {
+      if (dx) parallel_sgemm(false, true, rows(dy), in, out, dy.data(), out, w, out, false, dx->data(), in);
+      parallel_sgemm(true, false, in, out, rows(x), x.data(), in, dy.data(), out, true, dw, out);
+      if (db) split(out, chunks_for(out), [&](int begin, int count) { add_column_sums(dy.middleCols(begin, count), db + begin); });
+      return;
+    }
+  }
   if (dx) {
-    dx->resize(dy.rows(), in);
     split(in, chunks_for(in), [&](int begin, int count) {
       dx->middleCols(begin, count).noalias() = dy * weight.middleRows(begin, count).transpose();
     });
@@ -90,11 +108,18 @@ void linear_backward(const Mat<S>& x, const S* w, const Mat<S>& dy, int in, int 
 
 template <class S>
 void tied_head_forward(const Mat<S>& h, const S* e, const S* bias, int vocab, Mat<S>& logits) {
+  const int dim = cols(h);
+  logits.resize(h.rows(), vocab);
   if constexpr (std::is_same_v<S, float>) {
+    if (train_gemm() == TrainGemm::Blas) {
+      parallel_sgemm(false, true, rows(h), vocab, dim, h.data(), dim, e, dim, false, logits.data(), vocab);
+      if (bias) logits.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias, vocab);
+      return;
+    }
+    // The engine's own head (its [out, in] product), the baseline the bench compares against.
     logits = matmul_transposed(h, e, vocab, bias);
   } else {
-    ConstMatMap<S> emb(e, vocab, h.cols());
-    logits.resize(h.rows(), vocab);
+    ConstMatMap<S> emb(e, vocab, dim);
     split(vocab, chunks_for(vocab), [&](int begin, int count) {
       auto block = logits.middleCols(begin, count);
       block.noalias() = h * emb.middleRows(begin, count).transpose();
@@ -105,10 +130,18 @@ void tied_head_forward(const Mat<S>& h, const S* e, const S* bias, int vocab, Ma
 
 template <class S>
 void tied_head_backward(const Mat<S>& h, const S* e, const Mat<S>& dlogits, int vocab, Mat<S>& dh, S* de, S* dbias) {
-  const int dim = static_cast<int>(h.cols());
+  const int dim = cols(h);
   ConstMatMap<S> emb(e, vocab, dim);
   MatMap<S> demb(de, vocab, dim);
   dh.resize(h.rows(), dim);
+  if constexpr (std::is_same_v<S, float>) {
+    if (train_gemm() == TrainGemm::Blas) {
+      parallel_sgemm(false, false, rows(dlogits), dim, vocab, dlogits.data(), vocab, e, dim, false, dh.data(), dim);
+      parallel_sgemm(true, false, vocab, dim, rows(h), dlogits.data(), vocab, h.data(), dim, true, de, dim);
+      if (dbias) split(vocab, chunks_for(vocab), [&](int begin, int count) { add_column_sums(dlogits.middleCols(begin, count), dbias + begin); });
+      return;
+    }
+  }
   split(dim, chunks_for(dim), [&](int begin, int count) {
     dh.middleCols(begin, count).noalias() = dlogits * emb.middleCols(begin, count);
   });

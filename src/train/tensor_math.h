@@ -1,8 +1,9 @@
 // The ops a transformer is trained with, forward and backward, on row-major
 // matrices of float (training) or double (gradient checks). The products run
-// on the engine's thread pool, split by output columns exactly like
-// src/core/ops.cpp's linear(), so the backward pass uses the same fast GEMM
-// path as the forward; the float forward calls the engine's own linear().
+// on the engine's thread pool, split by output columns. The float forward of
+// a layer is the engine's own linear(); the float backward and the tied
+// output head go through train_gemm.h (OpenBLAS), and everything in double
+// through Eigen.
 //
 // Shape legend: N rows (batch × tokens), D model dim, V vocab, in/out layer sizes.
 #pragma once
