@@ -11,8 +11,40 @@
 #include <gtest/gtest.h>
 
 #include "train/rng.h"
+#include "train/transformer.h"
 
 namespace attnscope::train {
+
+// A model shape for the tests: 2 layers, 2 heads, the given widths.
+inline ModelShape test_shape(Arch arch, int dim, int ffn_dim, int vocab_size, int max_positions) {
+  ModelShape s;
+  s.arch = arch;
+  s.n_layers = 2;
+  s.n_heads = 2;
+  s.dim = dim;
+  s.ffn_dim = ffn_dim;
+  s.vocab_size = vocab_size;
+  s.max_positions = max_positions;
+  s.norm_eps = arch == Arch::Gpt ? 1e-5 : 1e-12;
+  return s;
+}
+
+// Random ids (and BERT token types) for batch × tokens rows. The causal LM
+// predicts every row, the masked LM two rows in three.
+inline Batch random_batch(Arch arch, int vocab, int batch, int tokens, std::uint64_t seed) {
+  Rng rng(seed);
+  Batch b;
+  b.batch = batch;
+  b.tokens = tokens;
+  for (int i = 0; i < b.batch * b.tokens; ++i) {
+    b.ids.push_back(rng.index(static_cast<size_t>(vocab)));
+    b.types.push_back(arch == Arch::Bert ? rng.index(2) : 0);
+    const bool has_target = arch == Arch::Gpt || i % 3 != 1;
+    b.targets.push_back(has_target ? rng.index(static_cast<size_t>(vocab)) : -1);
+  }
+  if (arch == Arch::Gpt) b.types.clear();
+  return b;
+}
 
 // Moves the model far from its initial point (so norms, biases and
 // activation curvature all matter), then checks every tensor of its layout.

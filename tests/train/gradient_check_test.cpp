@@ -13,34 +13,9 @@
 namespace attnscope::train {
 namespace {
 
-ModelShape tiny_shape(Arch arch) {
-  ModelShape s;
-  s.arch = arch;
-  s.n_layers = 2;
-  s.n_heads = 2;
-  s.dim = 8;
-  s.ffn_dim = 12;
-  s.vocab_size = 19;
-  s.max_positions = 7;
-  s.norm_eps = arch == Arch::Gpt ? 1e-5 : 1e-12;
-  return s;
-}
+ModelShape tiny_shape(Arch arch) { return test_shape(arch, 8, 12, 19, 7); }
 
-Batch tiny_batch(Arch arch, int vocab) {
-  Rng rng(7);
-  Batch b;
-  b.batch = 2;
-  b.tokens = 6;
-  for (int i = 0; i < b.batch * b.tokens; ++i) {
-    b.ids.push_back(rng.index(static_cast<size_t>(vocab)));
-    b.types.push_back(arch == Arch::Bert ? rng.index(2) : 0);
-    // MLM predicts some rows only; the causal LM predicts every row.
-    const bool has_target = arch == Arch::Gpt || i % 3 != 1;
-    b.targets.push_back(has_target ? rng.index(static_cast<size_t>(vocab)) : -1);
-  }
-  if (arch == Arch::Gpt) b.types.clear();
-  return b;
-}
+Batch tiny_batch(Arch arch, int vocab) { return random_batch(arch, vocab, 2, 6, 7); }
 
 void check_every_tensor(Arch arch) {
   const ModelShape shape = tiny_shape(arch);

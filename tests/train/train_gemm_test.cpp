@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gradient_check_support.h"
 #include "train/rng.h"
 #include "train/train_gemm.h"
 #include "train/transformer.h"
@@ -63,32 +64,6 @@ TEST(TrainGemm, EveryTransposeMatchesADoubleProduct) {
       }
 }
 
-ModelShape mid_shape(Arch arch) {
-  ModelShape s;
-  s.arch = arch;
-  s.n_layers = 2;
-  s.n_heads = 2;
-  s.dim = 96;
-  s.ffn_dim = 160;
-  s.vocab_size = 700;
-  s.max_positions = 12;
-  s.norm_eps = arch == Arch::Gpt ? 1e-5 : 1e-12;
-  return s;
-}
-
-Batch mid_batch(Arch arch, int vocab) {
-  Rng rng(9);
-  Batch b;
-  b.batch = 3;
-  b.tokens = 10;
-  for (int i = 0; i < b.batch * b.tokens; ++i) {
-    b.ids.push_back(rng.index(static_cast<size_t>(vocab)));
-    if (arch == Arch::Bert) b.types.push_back(rng.index(2));
-    b.targets.push_back(arch == Arch::Gpt || i % 4 == 1 ? rng.index(static_cast<size_t>(vocab)) : -1);
-  }
-  return b;
-}
-
 template <class S>
 std::vector<double> gradients(const ModelShape& shape, const std::vector<float>& init, const Batch& batch) {
   Transformer<S> model(shape);
@@ -113,10 +88,10 @@ double relative_error(const std::vector<double>& g, const std::vector<double>& r
 TEST(TrainGemm, FloatGradientsOnBothBackendsMatchDouble) {
   const TrainGemm before = train_gemm();
   for (Arch arch : {Arch::Gpt, Arch::Bert}) {
-    const ModelShape shape = mid_shape(arch);
+    const ModelShape shape = test_shape(arch, 96, 160, 700, 12);
     Transformer<double> layout_only(shape);
     const std::vector<float> init = initial_params(shape, layout_only.layout(), 4);
-    const Batch batch = mid_batch(arch, shape.vocab_size);
+    const Batch batch = random_batch(arch, shape.vocab_size, 3, 10, 9);
     const std::vector<double> exact = gradients<double>(shape, init, batch);
     for (TrainGemm gemm : {TrainGemm::Blas, TrainGemm::Eigen}) {
       set_train_gemm(gemm);
