@@ -7,6 +7,7 @@
 //   attnscope-train probe --out FILE [--count N]           the held-out pronoun probe set (JSON lines)
 //   attnscope-train probe-eval --model DIR [--write-presets] every head scored on the probe set
 //   attnscope-train mlm-eval --model DIR                     masked-token accuracy on held-out real text
+//   attnscope-train sample-check --model DIR               how much of a causal model's samples is generated text
 //   attnscope-train plot --log FILE --out FILE.svg           the loss curve of a run's log
 //   attnscope-train fit-translate --out DIR              English -> French Marian model, tokenizers included
 //   attnscope-train translate-eval --model DIR           cross-attention heads scored on word alignments
@@ -31,6 +32,7 @@
 #include "train/loss_plot.h"
 #include "train/mlm_eval.h"
 #include "train/probe_eval.h"
+#include "train/sample_check.h"
 #include "train/train_bench.h"
 #include "core/model.h"
 #include <nlohmann/json.hpp>
@@ -65,6 +67,9 @@ constexpr const char* kUsage = R"(usage:
       generated text of --mix/--mb/--wordnet/--subjects/--stories-only/--corpus-seed (give the training run's values);
       --task subject scores verb -> subject (the verb is the query, its subject the answer)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
+  attnscope-train sample-check --model DIR [--steps 60] [--corpora DIR]
+      greedy continuations of 20 everyday prompts, and their 6-word runs found only in the
+      generated stories (24 MB, --wordnet --stories-only), not in TinyStories or Brown
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
   attnscope-train fit-translate --out DIR [options]   English -> French Marian model, tokenizers included
       --encoder-layers 2 --decoder-layers 2 --heads 4 --dim 192 --ffn 768 --ctx 64
@@ -143,6 +148,21 @@ int run_bench(Args& args) {
   o.rounds = args.integer("--rounds", 3);
   args.finish();
   run_train_bench(o, std::cout);
+  return 0;
+}
+
+int run_sample_check(Args& args) {
+  SampleCheckOptions o;
+  const std::string model_dir = args.required("--model");
+  o.steps = args.integer("--steps", 60);
+  o.corpora = args.str("--corpora", default_corpora());
+  args.finish();
+  const SampleCheck check = check_samples(load_model(model_dir), everyday_prompts(), o);
+  for (const PromptSample& s : check.samples) {
+    std::printf("%3d of %3d runs generated | %s\n", s.generated_runs, s.runs, s.text.c_str());
+  }
+  std::printf("continuations with a run found only in the generated stories: %d of %zu; share of runs: %.3f\n",
+              check.with_generated(), check.samples.size(), check.generated_share());
   return 0;
 }
 
@@ -292,6 +312,7 @@ int main(int argc, char** argv) {
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "bench") return run_bench(args);
+    if (command == "sample-check") return run_sample_check(args);
     if (command == "probe") return run_probe(args);
     if (command == "probe-eval") return run_probe_eval(args);
     if (command == "mlm-eval") return run_mlm_eval(args);
