@@ -1,5 +1,6 @@
 #include "train/sample_check.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <unordered_set>
