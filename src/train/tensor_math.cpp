@@ -14,24 +14,6 @@
 namespace attnscope::train {
 namespace {
 
-// Column (or row) chunks exactly as ops.cpp's linear() splits a layer: at
-// least one per thread, and panels of about 512 so a wide product (the
-// vocabulary) still balances across the pool.
-int chunks_for(int size) {
-  const int threads = parallel_threads();
-  if (threads == 1 || size < 64) return 1;
-  return std::max(threads, (size + 256) / 512);
-}
-
-// Runs fn(begin, count) over `chunks` contiguous parts of [0, size).
-void split(int size, int chunks, const std::function<void(int, int)>& fn) {
-  parallel_for(chunks, [&](int c) {
-    const int begin = static_cast<int>(static_cast<long>(size) * c / chunks);
-    const int end = static_cast<int>(static_cast<long>(size) * (c + 1) / chunks);
-    if (end > begin) fn(begin, end - begin);
-  });
-}
-
 // out[c] += Σ_r m(r, c), rows in order, as a plain loop: an Eigen column
 // reduction assigned to a flat parameter array takes a vectorised or a scalar
 // path per column depending on where the heap put that array, and the two
@@ -55,7 +37,7 @@ int rows(const Mat<S>& m) {
 
 void parallel_rows(int n_rows, const std::function<void(int, int)>& fn) {
   const int chunks = n_rows < 16 ? 1 : std::min(parallel_threads() * 2, n_rows);
-  split(n_rows, chunks, [&](int begin, int count) { fn(begin, begin + count); });
+  split_range(n_rows, chunks, [&](int begin, int count) { fn(begin, begin + count); });
 }
 
 template <class S>
@@ -74,7 +56,7 @@ void linear_forward(const Mat<S>& x, const S* w, const S* b, int in, int out, Ma
   } else {
     ConstMatMap<S> weight(w, in, out);
     y.resize(x.rows(), out);
-    split(out, chunks_for(out), [&](int begin, int count) {
+    for_column_parts(out, [&](int begin, int count) {
       auto block = y.middleCols(begin, count);
       block.noalias() = x * weight.middleCols(begin, count);
       if (b) block.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(b + begin, count);
@@ -91,16 +73,16 @@ void linear_backward(const Mat<S>& x, const S* w, const Mat<S>& dy, int in, int 
     if (train_gemm() == TrainGemm::Blas) {
       if (dx) parallel_sgemm(false, true, rows(dy), in, out, dy.data(), out, w, out, false, dx->data(), in);
       parallel_sgemm(true, false, in, out, rows(x), x.data(), in, dy.data(), out, true, dw, out);
-      if (db) split(out, chunks_for(out), [&](int begin, int count) { add_column_sums(dy.middleCols(begin, count), db + begin); });
+      if (db) for_column_parts(out, [&](int begin, int count) { add_column_sums(dy.middleCols(begin, count), db + begin); });
       return;
     }
   }
   if (dx) {
-    split(in, chunks_for(in), [&](int begin, int count) {
+    for_column_parts(in, [&](int begin, int count) {
       dx->middleCols(begin, count).noalias() = dy * weight.middleRows(begin, count).transpose();
     });
   }
-  split(out, chunks_for(out), [&](int begin, int count) {
+  for_column_parts(out, [&](int begin, int count) {
     dweight.middleCols(begin, count).noalias() += x.transpose() * dy.middleCols(begin, count);
     if (db) add_column_sums(dy.middleCols(begin, count), db + begin);
   });
@@ -120,7 +102,7 @@ void tied_head_forward(const Mat<S>& h, const S* e, const S* bias, int vocab, Ma
     logits = matmul_transposed(h, e, vocab, bias);
   } else {
     ConstMatMap<S> emb(e, vocab, dim);
-    split(vocab, chunks_for(vocab), [&](int begin, int count) {
+    for_column_parts(vocab, [&](int begin, int count) {
       auto block = logits.middleCols(begin, count);
       block.noalias() = h * emb.middleRows(begin, count).transpose();
       if (bias) block.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(bias + begin, count);
@@ -138,14 +120,14 @@ void tied_head_backward(const Mat<S>& h, const S* e, const Mat<S>& dlogits, int 
     if (train_gemm() == TrainGemm::Blas) {
       parallel_sgemm(false, false, rows(dlogits), dim, vocab, dlogits.data(), vocab, e, dim, false, dh.data(), dim);
       parallel_sgemm(true, false, vocab, dim, rows(h), dlogits.data(), vocab, h.data(), dim, true, de, dim);
-      if (dbias) split(vocab, chunks_for(vocab), [&](int begin, int count) { add_column_sums(dlogits.middleCols(begin, count), dbias + begin); });
+      if (dbias) for_column_parts(vocab, [&](int begin, int count) { add_column_sums(dlogits.middleCols(begin, count), dbias + begin); });
       return;
     }
   }
-  split(dim, chunks_for(dim), [&](int begin, int count) {
+  for_column_parts(dim, [&](int begin, int count) {
     dh.middleCols(begin, count).noalias() = dlogits * emb.middleCols(begin, count);
   });
-  split(vocab, chunks_for(vocab), [&](int begin, int count) {
+  for_column_parts(vocab, [&](int begin, int count) {
     demb.middleRows(begin, count).noalias() += dlogits.middleCols(begin, count).transpose() * h;
     if (dbias) add_column_sums(dlogits.middleCols(begin, count), dbias + begin);
   });

@@ -12,8 +12,6 @@ namespace {
 
 std::atomic<TrainGemm> g_gemm{TrainGemm::Blas};
 
-// At least one part per thread, and parts of about 512 columns so the
-// 6000-wide output head still balances across the pool.
 int column_parts(int n) {
   const int threads = parallel_threads();
   if (threads == 1 || n < 64) return 1;
@@ -21,6 +19,16 @@ int column_parts(int n) {
 }
 
 }  // namespace
+
+void split_range(int size, int parts, const std::function<void(int, int)>& fn) {
+  parallel_for(parts, [&](int part) {
+    const int begin = static_cast<int>(static_cast<std::int64_t>(size) * part / parts);
+    const int end = static_cast<int>(static_cast<std::int64_t>(size) * (part + 1) / parts);
+    if (end > begin) fn(begin, end - begin);
+  });
+}
+
+void for_column_parts(int n, const std::function<void(int, int)>& fn) { split_range(n, column_parts(n), fn); }
 
 void set_train_gemm(TrainGemm gemm) { g_gemm = gemm; }
 TrainGemm train_gemm() { return g_gemm; }
@@ -34,14 +42,10 @@ void parallel_sgemm(bool transpose_a, bool transpose_b, int m, int n, int k, con
       for (int r = 0; r < m; ++r) std::fill_n(c + static_cast<std::int64_t>(r) * ldc, n, 0.0f);
     return;
   }
-  const int parts = column_parts(n);
-  parallel_for(parts, [&](int part) {
-    const int begin = static_cast<int>(static_cast<std::int64_t>(n) * part / parts);
-    const int end = static_cast<int>(static_cast<std::int64_t>(n) * (part + 1) / parts);
-    if (end <= begin) return;
+  for_column_parts(n, [&](int begin, int count) {
     // Columns of op(B) are columns of B, or rows of B when it is transposed.
     const float* b_part = transpose_b ? b + static_cast<std::int64_t>(begin) * ldb : b + begin;
-    sgemm_on_this_thread(transpose_a, transpose_b, m, end - begin, k, a, lda, b_part, ldb, accumulate, c + begin, ldc);
+    sgemm_on_this_thread(transpose_a, transpose_b, m, count, k, a, lda, b_part, ldb, accumulate, c + begin, ldc);
   });
 }
 
