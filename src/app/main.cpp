@@ -23,6 +23,7 @@
 #include "scene/ui_wake.h"
 #include "app/ui.h"
 #include "render/views.h"
+#include "core/blas_kernels.h"
 #include "core/default_model.h"
 #include "core/error.h"
 #include "core/pass_memory.h"
@@ -191,6 +192,7 @@ ImVec2 draw_frame(App& app, GLFWwindow* window, const AppArgs& args, SoakDriver*
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_blas_kernels_for_this_cpu(argv);
   reuse_freed_pass_memory();
   AppArgs args;
   try {

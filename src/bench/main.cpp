@@ -16,6 +16,7 @@
 
 #include "bench/machine.h"
 #include "bench/report.h"
+#include "core/blas_kernels.h"
 #include "core/synthetic_bert.h"
 #include "core/synthetic_gpt2.h"
 #include "bench/workload.h"
@@ -373,6 +374,7 @@ int bench_main(int argc, char** argv) {
 }  // namespace attnscope::bench
 
 int main(int argc, char** argv) {
+  attnscope::use_blas_kernels_for_this_cpu(argv);
   try {
     return attnscope::bench::bench_main(argc, argv);
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/blas_kernels.h"
 #include "core/default_model.h"
 #include "core/error.h"
 #include "core/forward.h"
@@ -75,6 +76,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  attnscope::use_blas_kernels_for_this_cpu(argv);
   attnscope::reuse_freed_pass_memory();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "core/atomic_file.h"
+#include "core/blas_kernels.h"
 #include "core/error.h"
 #include "train/corpus_generator.h"
 #include "train/cli/args.h"
@@ -52,6 +53,7 @@ constexpr const char* kUsage = R"(usage:
       --mix generated=0.45,tinystories=0.35,brown=0.20 --mb 24 --corpora ../shared/corpora
       --wordnet --subjects 0.3   nouns and reasons grown from WordNet; a share of verb -> subject documents
       --stories-only             generated text as stories only, without runs of items and their named-again twins
+      --retold                   with --stories-only: TinyStories retold with the lexicon's nouns, instead of template stories
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train bench --arch gpt|bert [--layers .. --vocab 6000 as for fit] [--steps 10 --rounds 3]
@@ -67,9 +69,9 @@ constexpr const char* kUsage = R"(usage:
       generated text of --mix/--mb/--wordnet/--subjects/--stories-only/--corpus-seed (give the training run's values);
       --task subject scores verb -> subject (the verb is the query, its subject the answer)
       scores every head; --write-presets picks the preset heads and writes DIR/attnscope.json
-  attnscope-train sample-check --model DIR [--steps 60] [--corpora DIR]
+  attnscope-train sample-check --model DIR [--steps 60] [--corpora DIR] [--retold]
       greedy continuations of 20 everyday prompts, and their 6-word runs found only in the
-      generated stories (24 MB, --wordnet --stories-only), not in TinyStories or Brown
+      generated stories (24 MB, --wordnet --stories-only [--retold]), not in TinyStories or Brown
   attnscope-train plot --log FILE --out FILE.svg [--title TEXT]
   attnscope-train fit-translate --out DIR [options]   English -> French Marian model, tokenizers included
       --encoder-layers 2 --decoder-layers 2 --heads 4 --dim 192 --ffn 768 --ctx 64
@@ -92,6 +94,7 @@ corpus::CorpusMix mix_from(Args& args) {
                                             static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
   mix.wordnet = args.flag("--wordnet");
   mix.stories_only = args.flag("--stories-only");
+  mix.retold = args.flag("--retold");
   mix.subject_share = args.number("--subjects", 0);
   if (mix.subject_share < 0 || mix.subject_share > 1) throw Error("--subjects: expected a share between 0 and 1");
   return mix;
@@ -156,6 +159,7 @@ int run_sample_check(Args& args) {
   const std::string model_dir = args.required("--model");
   o.steps = args.integer("--steps", 60);
   o.corpora = args.str("--corpora", default_corpora());
+  o.retold = args.flag("--retold");
   args.finish();
   const SampleCheck check = check_samples(load_model(model_dir), everyday_prompts(), o);
   for (const PromptSample& s : check.samples) {
@@ -302,13 +306,14 @@ int main(int argc, char** argv) {
   // the heap instead of returning them to the kernel saves the page faults.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  use_blas_kernels_for_this_cpu(argv);
   try {
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
       std::cout << kUsage;
       return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
-    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only"});
+    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only", "--retold"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "bench") return run_bench(args);

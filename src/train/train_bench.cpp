@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/blas_kernels.h"
 #include "core/error.h"
 #include "train/train_gemm.h"
 
@@ -58,6 +59,7 @@ void run_train_bench(const TrainBenchOptions& options, std::ostream& out) {
   t.steps = 2 * (kWarmupStepsPerBackend + options.steps * options.rounds);  // the LR schedule's length
   const TokenStream stream = random_stream(vocab, 400);
   Trainer trainer(t, &stream, nullptr);
+  out << "OpenBLAS kernels: " << blas_core_name() << "\n";
   const TrainGemm before = train_gemm();
   std::map<TrainGemm, std::vector<double>> rates;
   for (TrainGemm gemm : {TrainGemm::Blas, TrainGemm::Eigen}) {
@@ -82,7 +84,8 @@ void run_train_bench(const TrainBenchOptions& options, std::ostream& out) {
   nlohmann::json j = {{"arch", arch_name(t.shape.arch)}, {"dim", t.shape.dim}, {"layers", t.shape.n_layers},
                       {"heads", t.shape.n_heads}, {"ffn", t.shape.ffn_dim}, {"vocab", vocab},
                       {"tokens_per_step", t.batches.batch * t.batches.tokens}, {"openblas_tok_s", rates[TrainGemm::Blas]},
-                      {"eigen_tok_s", rates[TrainGemm::Eigen]}, {"ratio", blas / eigen}};
+                      {"eigen_tok_s", rates[TrainGemm::Eigen]}, {"ratio", blas / eigen},
+                      {"openblas_kernels", blas_core_name()}};
   out << j.dump() << std::endl;
 }
 
