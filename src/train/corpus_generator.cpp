@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "train/retold_stories.h"
 #include "train/subject_items.h"
 
 namespace attnscope::train::corpus {
@@ -155,12 +156,11 @@ std::string realise(Rng rng, const Lexicon& lex, const std::string& frame, const
   return text;
 }
 
-// The item's pronoun as a link, for the item placed at byte `offset` of a document.
+}  // namespace
+
 Coreference link_at(const Item& item, std::size_t offset) {
   return {{offset + item.pronoun.start, offset + item.pronoun.end}, item.antecedent};
 }
-
-}  // namespace
 
 Item make_item(Rng& rng, bool held_out) { return make_item(rng, lexicon(held_out)); }
 
@@ -290,6 +290,7 @@ std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_
     // The subject draw comes only when subjects are asked for, so that
     // corpora without them stay the same byte for byte.
     Document doc = options.subject_share > 0 && rng.chance(options.subject_share) ? subject_items(rng, lex)
+                   : options.stories_only && options.retell                        ? retold_story(rng, lex, *options.retell)
                    : options.stories_only || rng.chance(0.3)                       ? make_story(rng, lex)
                                                                                    : pronoun_items(rng, lex);
     total += doc.text.size() + 1;

@@ -48,6 +48,9 @@ struct Document {
   bool operator==(const Document&) const = default;
 };
 
+// The item's pronoun as a link, for the item placed at byte `offset` of a document.
+Coreference link_at(const Item& item, std::size_t offset);
+
 // A pronoun item from a lexicon, or from the hand-written training half
 // (held_out = false) or probe half.
 Item make_item(Rng& rng, const Lexicon& lex);
@@ -57,11 +60,14 @@ Item make_item(Rng& rng, bool held_out);
 // pronoun where gender or number makes it clear, and one pronoun item.
 Document make_story(Rng& rng, const Lexicon& lex);
 
+struct RetellSource;  // retold_stories.h
+
 struct GeneratorOptions {
   const Lexicon* lexicon = nullptr;  // null: the hand-written training half
   double subject_share = 0;          // documents of verb -> subject sentences (see subject_items.h)
-  bool stories_only = false;         // every document a story holding one item, never a run of items
+  bool stories_only = false;         // every document a story holding its items, never a run of items
                                      // beside their named-again twins (text a causal model should not echo)
+  const RetellSource* retell = nullptr;  // with stories_only: real stories retold instead of written from templates
 };
 
 // Training documents (stories and groups of items, some followed by their

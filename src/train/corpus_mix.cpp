@@ -10,6 +10,7 @@
 #include "train/corpus_generator.h"
 #include "train/rng.h"
 #include "train/subject_items.h"
+#include "train/retold_stories.h"
 #include "train/wordnet_glosses.h"
 #include "train/wordnet_lexicon.h"
 #include "train/wordnet_verbs.h"
@@ -101,6 +102,7 @@ std::string mix_string(const CorpusMix& mix) {
   }
   if (mix.wordnet) out += ",wordnet";
   if (mix.stories_only) out += ",stories-only";
+  if (mix.retold) out += ",retold";
   if (mix.subject_share > 0) {
     std::snprintf(buffer, sizeof buffer, ",subjects=%.2f", mix.subject_share);
     out += buffer;
@@ -171,8 +173,22 @@ const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) 
   return cache.emplace(corpora_dir, std::move(split)).first->second;
 }
 
+// TinyStories and the swappable nouns of the mix's lexicon, read once per process.
+const RetellSource& retell_source(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
+  static std::map<std::pair<std::filesystem::path, const Lexicon*>, RetellSource> cache;
+  const Lexicon& lex = training_lexicon(mix, corpora_dir);
+  const auto key = std::make_pair(corpora_dir, &lex);
+  const auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  RetellSource source{read_source(corpora_dir, "tinystories"), swappable_nouns(lex)};
+  if (source.stories.empty()) throw Error((corpora_dir / "tinystories.txt").string() + ": no stories to retell");
+  return cache.emplace(key, std::move(source)).first->second;
+}
+
 GeneratorOptions generator_options(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
-  return {&training_lexicon(mix, corpora_dir), mix.subject_share, mix.stories_only};
+  if (mix.retold && !mix.stories_only) throw Error("--retold: only with --stories-only");
+  const RetellSource* retell = mix.retold ? &retell_source(mix, corpora_dir) : nullptr;
+  return {&training_lexicon(mix, corpora_dir), mix.subject_share, mix.stories_only, retell};
 }
 
 }  // namespace

@@ -83,6 +83,7 @@ GeneratedWording::GeneratedWording(const SampleCheckOptions& options) {
   corpus::CorpusMix mix = corpus::parse_mix("generated=1", options.generated_bytes);
   mix.wordnet = true;
   mix.stories_only = true;
+  mix.retold = options.retold;
   add_runs(corpus::generated_text(mix, 1, options.corpora), generated_);
   for (const char* source : {"tinystories", "brown"})
     for (const std::string& document : corpus::read_source(options.corpora, source)) add_runs(document, real_);

@@ -34,6 +34,7 @@ struct SampleCheckOptions {
   std::filesystem::path corpora;  // tinystories.txt and brown.txt
   std::size_t generated_bytes = 24u << 20;  // of generated stories (--wordnet --stories-only, seed 1)
   int steps = 60;                 // positions per greedy continuation, prompt included
+  bool retold = false;            // the generated stories are retold TinyStories (--retold), not templates
 };
 
 // The 6-word runs of the generated stories that real text never has.

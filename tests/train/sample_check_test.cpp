@@ -41,6 +41,25 @@ TEST(SampleCheck, GeneratedStoriesCountAndRealStoriesDoNot) {
   EXPECT_GT(runs, 1000);
 }
 
+// Retold stories are TinyStories with other nouns and some items: their
+// own runs are the ones around a new noun or in an item, far fewer than the
+// template stories' own.
+TEST(SampleCheck, RetoldStoriesHaveLessWordingOfTheirOwn) {
+  SampleCheckOptions options = small_options();
+  options.retold = true;
+  const GeneratedWording retold_wording(options);
+  corpus::CorpusMix mix = corpus::parse_mix("generated=1", 64u << 10);
+  mix.wordnet = true;
+  mix.stories_only = true;
+  const PromptSample templates = wording().score("", corpus::generated_text(mix, 1, options.corpora));
+  mix.retold = true;
+  const PromptSample retold = retold_wording.score("", corpus::generated_text(mix, 1, options.corpora));
+  ASSERT_GT(retold.runs, 1000);
+  EXPECT_GT(retold.generated_runs, retold.runs / 10);
+  EXPECT_LT(retold.generated_runs * templates.runs, retold.runs * templates.generated_runs);
+  for (const std::string& story : testing::stories(50)) EXPECT_EQ(retold_wording.score("", story).generated_runs, 0) << story;
+}
+
 TEST(SampleCheck, ThePromptsWordsAreNotCounted) {
   const std::string text = "The cat sat on the mat. She gave it to him and";  // 12 words
   EXPECT_EQ(wording().score("The cat sat on the mat.", text).runs, 1);  // the 6 after the prompt
