@@ -279,6 +279,13 @@ Document subject_items(Rng& rng, const Lexicon& lex) {
   return doc;
 }
 
+// A story (retold, if the options ask) or, unless only stories are asked
+// for, with chance 0.7 a group of items.
+Document story_or_items(Rng& rng, const Lexicon& lex, const GeneratorOptions& options) {
+  if (!options.stories_only && !rng.chance(0.3)) return pronoun_items(rng, lex);
+  return options.retell ? retold_story(rng, lex, *options.retell) : make_story(rng, lex);
+}
+
 }  // namespace
 
 std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_chars, const GeneratorOptions& options) {
@@ -290,9 +297,7 @@ std::vector<Document> generate_documents(std::uint64_t seed, std::size_t target_
     // The subject draw comes only when subjects are asked for, so that
     // corpora without them stay the same byte for byte.
     Document doc = options.subject_share > 0 && rng.chance(options.subject_share) ? subject_items(rng, lex)
-                   : options.stories_only && options.retell                        ? retold_story(rng, lex, *options.retell)
-                   : options.stories_only || rng.chance(0.3)                       ? make_story(rng, lex)
-                                                                                   : pronoun_items(rng, lex);
+                                                                                   : story_or_items(rng, lex, options);
     total += doc.text.size() + 1;
     docs.push_back(std::move(doc));
   }

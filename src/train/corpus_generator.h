@@ -67,7 +67,7 @@ struct GeneratorOptions {
   double subject_share = 0;          // documents of verb -> subject sentences (see subject_items.h)
   bool stories_only = false;         // every document a story holding its items, never a run of items
                                      // beside their named-again twins (text a causal model should not echo)
-  const RetellSource* retell = nullptr;  // with stories_only: real stories retold instead of written from templates
+  const RetellSource* retell = nullptr;  // stories are real ones retold instead of written from templates
 };
 
 // Training documents (stories and groups of items, some followed by their

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -102,7 +103,7 @@ std::string mix_string(const CorpusMix& mix) {
   }
   if (mix.wordnet) out += ",wordnet";
   if (mix.stories_only) out += ",stories-only";
-  if (mix.retold) out += ",retold";
+  if (mix.retold) out += mix.retold_people ? ",retold-people" : ",retold";
   if (mix.subject_share > 0) {
     std::snprintf(buffer, sizeof buffer, ",subjects=%.2f", mix.subject_share);
     out += buffer;
@@ -175,18 +176,17 @@ const WordNetSplit& wordnet_split_for(const std::filesystem::path& corpora_dir) 
 
 // TinyStories and the swappable nouns of the mix's lexicon, read once per process.
 const RetellSource& retell_source(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
-  static std::map<std::pair<std::filesystem::path, const Lexicon*>, RetellSource> cache;
+  static std::map<std::tuple<std::filesystem::path, const Lexicon*, bool>, RetellSource> cache;
   const Lexicon& lex = training_lexicon(mix, corpora_dir);
-  const auto key = std::make_pair(corpora_dir, &lex);
+  const auto key = std::make_tuple(corpora_dir, &lex, mix.retold_people);
   const auto it = cache.find(key);
   if (it != cache.end()) return it->second;
-  RetellSource source{read_source(corpora_dir, "tinystories"), swappable_nouns(lex)};
+  RetellSource source{read_source(corpora_dir, "tinystories"), swappable_nouns(lex, mix.retold_people)};
   if (source.stories.empty()) throw Error((corpora_dir / "tinystories.txt").string() + ": no stories to retell");
   return cache.emplace(key, std::move(source)).first->second;
 }
 
 GeneratorOptions generator_options(const CorpusMix& mix, const std::filesystem::path& corpora_dir) {
-  if (mix.retold && !mix.stories_only) throw Error("--retold: only with --stories-only");
   const RetellSource* retell = mix.retold ? &retell_source(mix, corpora_dir) : nullptr;
   return {&training_lexicon(mix, corpora_dir), mix.subject_share, mix.stories_only, retell};
 }

@@ -23,7 +23,8 @@ struct CorpusMix {
   bool wordnet = false;      // the generator's nouns and reasons grown from WordNet (wordnet_lexicon.h)
   double subject_share = 0;  // generated documents that are verb -> subject sentences (subject_items.h)
   bool stories_only = false; // generated documents are stories only (GeneratorOptions::stories_only)
-  bool retold = false;       // with stories_only: TinyStories retold with the lexicon's nouns (retold_stories.h)
+  bool retold = false;       // stories are TinyStories retold with the lexicon's nouns (retold_stories.h)
+  bool retold_people = false;  // with retold: people's nouns are swapped too, within their gender
 };
 
 // The generator's lexicons for a mix: the hand-written halves, or with

@@ -53,7 +53,8 @@ constexpr const char* kUsage = R"(usage:
       --mix generated=0.45,tinystories=0.35,brown=0.20 --mb 24 --corpora ../shared/corpora
       --wordnet --subjects 0.3   nouns and reasons grown from WordNet; a share of verb -> subject documents
       --stories-only             generated text as stories only, without runs of items and their named-again twins
-      --retold                   with --stories-only: TinyStories retold with the lexicon's nouns, instead of template stories
+      --retold                   stories are TinyStories retold with the lexicon's animals and things, not templates
+      --retold-people            --retold, and people's nouns swapped too (within their gender)
       --eval-every 200 --eval-batches 8 --log-every 10
       --checkpoint FILE --checkpoint-every 500 --resume --max-minutes 0
   attnscope-train bench --arch gpt|bert [--layers .. --vocab 6000 as for fit] [--steps 10 --rounds 3]
@@ -94,7 +95,8 @@ corpus::CorpusMix mix_from(Args& args) {
                                             static_cast<std::size_t>(args.number("--mb", 24) * (1 << 20)));
   mix.wordnet = args.flag("--wordnet");
   mix.stories_only = args.flag("--stories-only");
-  mix.retold = args.flag("--retold");
+  mix.retold_people = args.flag("--retold-people");
+  mix.retold = args.flag("--retold") || mix.retold_people;
   mix.subject_share = args.number("--subjects", 0);
   if (mix.subject_share < 0 || mix.subject_share > 1) throw Error("--subjects: expected a share between 0 and 1");
   return mix;
@@ -313,7 +315,7 @@ int main(int argc, char** argv) {
       return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
-    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only", "--retold"});
+    Args args(argc, argv, 2, {"--resume", "--write-presets", "--wordnet", "--stories-only", "--retold", "--retold-people"});
     if (command == "fit") return run_fit(args);
     if (command == "corpus") return run_corpus(args);
     if (command == "bench") return run_bench(args);

@@ -87,7 +87,9 @@ class NounSwapper {
     const auto found = nouns_.find(word);
     if (found == nouns_.end() || chosen_.count(found->second.singular)) return;
     const LexiconNoun& source = found->second;
-    chosen_[source.singular] = rng_.chance(kSwapChance) ? pick_countable(*source.cls, source.singular) : nullptr;
+    chosen_[source.singular] = !rng_.chance(kSwapChance) ? nullptr
+                               : source.gender == 'n'   ? pick_countable(*source.cls, source.singular)
+                                                        : pick_same_gender(source);
   }
 
   std::string swapped(const std::string& word) const {
@@ -105,6 +107,14 @@ class NounSwapper {
       if (!n.plural.empty() && n.singular != avoid) return &n;
     }
     return nullptr;
+  }
+
+  // A person noun of the source's gender with a plural, or none.
+  const Noun* pick_same_gender(const LexiconNoun& source) {
+    std::vector<const Noun*> candidates;
+    for (const Noun& n : *source.cls)
+      if (n.gender == source.gender && !n.name && !n.plural.empty() && n.singular != source.singular) candidates.push_back(&n);
+    return candidates.empty() ? nullptr : candidates[rng_.below(candidates.size())];
   }
 
   Rng& rng_;
@@ -126,14 +136,15 @@ std::vector<std::size_t> sentence_ends(const std::string& text) {
 
 }  // namespace
 
-std::map<std::string, LexiconNoun> swappable_nouns(const Lexicon& lex) {
+std::map<std::string, LexiconNoun> swappable_nouns(const Lexicon& lex, bool people) {
   std::map<std::string, LexiconNoun> nouns;
   for (const auto& [name, cls] : lex.classes) {
     if (name.find('+') != std::string::npos) continue;  // a union of other classes
     for (const Noun& n : cls) {
-      if (n.kind == Kind::Person || n.name || n.plural.empty() || n.singular.find(' ') != std::string::npos) continue;
-      nouns.try_emplace(n.singular, LexiconNoun{&cls, false, n.singular});
-      nouns.try_emplace(n.plural, LexiconNoun{&cls, true, n.singular});
+      if ((n.kind == Kind::Person && !people) || n.name || n.plural.empty() || n.singular.find(' ') != std::string::npos) continue;
+      const char gender = n.kind == Kind::Person ? n.gender : 'n';
+      nouns.try_emplace(n.singular, LexiconNoun{&cls, false, n.singular, gender});
+      nouns.try_emplace(n.plural, LexiconNoun{&cls, true, n.singular, gender});
     }
   }
   return nouns;

@@ -1,6 +1,6 @@
 // Generated stories a causal model can read without learning a template:
 // real children's stories (TinyStories) retold with the lexicon's animals
-// and things in place of their own, and pronoun items (one for about every
+// and things (and, if asked, people) in place of their own, and pronoun items (one for about every
 // 400 bytes of story) placed after some of their sentences. The wording
 // around the new nouns is real English, so the generated share teaches the
 // lexicon's words without sentences of its own that samples would drift
@@ -21,11 +21,13 @@ struct LexiconNoun {
   const std::vector<Noun>* cls = nullptr;  // the class it is swapped within
   bool plural = false;                     // the word is the plural form
   std::string singular;                    // the noun it is a form of
+  char gender = 'n';                       // a person's: swapped only for one of the same gender
 };
 
-// Every one-word animal and thing of a lexicon (people keep their own
-// words: a swap could break the story's he/she), by singular and plural form.
-std::map<std::string, LexiconNoun> swappable_nouns(const Lexicon& lex);
+// Every one-word animal and thing of a lexicon, by singular and plural form.
+// With `people`, person nouns too ("girl", "farmer"; never names): each is
+// swapped only for one of its own gender, so the story's he/she still fits.
+std::map<std::string, LexiconNoun> swappable_nouns(const Lexicon& lex, bool people = false);
 
 // The story with each swappable noun that follows a determiner ("the dog",
 // "a ball", "her toys") replaced, story-wide and in the same number, by a

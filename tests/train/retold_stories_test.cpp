@@ -1,6 +1,7 @@
 // Retold stories: nouns swap within their class, story-wide and in the same
-// number, articles follow the new noun, people and compounds keep their words,
-// and the inserted items' links point at their pronouns.
+// number, articles follow the new noun, people keep their words (or, if
+// asked, swap within their gender), compounds keep theirs, and the inserted
+// items' links point at their pronouns.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -27,7 +28,10 @@ Lexicon small_lexicon() {
                              thing("owl", "owls", Kind::Animal), thing("bear", "bears", Kind::Animal)}},
                  {"small_object", {thing("ball", "balls"), thing("apple", "apples"), thing("umbrella", "umbrellas"),
                                    thing("teddy", "teddies"), thing("rice", "")}},
-                 {"person", {Noun{"farmer", "farmers", 'm', Kind::Person, false}, Noun{"aunt", "aunts", 'f', Kind::Person, false}}}};
+                 {"person", {Noun{"farmer", "farmers", 'm', Kind::Person, false}, Noun{"aunt", "aunts", 'f', Kind::Person, false},
+                             Noun{"king", "kings", 'm', Kind::Person, false}, Noun{"queen", "queens", 'f', Kind::Person, false},
+                             Noun{"nun", "nuns", 'f', Kind::Person, false}, Noun{"pilot", "pilots", '?', Kind::Person, false},
+                             Noun{"Tom", "", 'm', Kind::Person, true}}}};
   lex.schemas = {Schema{"fall", "small_object", "animal", {"{a} fell on {b}"}, {"{p} {p.was} too heavy"}, {"{p} {p.was} too slow"}, true}};
   return lex;
 }
@@ -128,7 +132,36 @@ TEST(RetoldStories, ItemsSitBetweenSentencesAndTheirLinksPointAtPronouns) {
   EXPECT_GT(links, 15);  // about half the items are in pronoun form
 }
 
-TEST(RetoldStories, RetoldCorporaAreReproducibleAndNeedStoriesOnly) {
+TEST(RetoldStories, PeopleSwapOnlyWhenAskedAndWithinTheirGender) {
+  const Lexicon lex = small_lexicon();
+  const auto nouns = swappable_nouns(lex, true);
+  EXPECT_EQ(nouns.at("queens").gender, 'f');
+  EXPECT_EQ(nouns.at("pilot").gender, '?');
+  EXPECT_EQ(nouns.count("Tom"), 0u);  // a name keeps the story's own
+  EXPECT_EQ(nouns.at("dog").gender, 'n');
+  const std::map<std::string, char> gender = {{"farmer", 'm'}, {"king", 'm'}, {"aunt", 'f'}, {"queen", 'f'}, {"nun", 'f'}};
+  std::set<std::string> became;
+  for (std::uint64_t seed = 0; seed < 60; ++seed) {
+    Rng rng(seed);
+    const Document doc = retell_story(rng, lex, nouns, "The aunt saw the farmer. The aunt waved, and the farmer smiled.");
+    const std::vector<std::string> w = words(doc.text);
+    const auto after_the = [&](const std::string& verb) {
+      for (std::size_t k = 1; k + 1 < w.size(); ++k)
+        if (w[k + 1] == verb && (w[k - 1] == "The" || w[k - 1] == "the")) return w[k];
+      return std::string();
+    };
+    const std::string her = after_the("waved"), his = after_the("smiled");
+    ASSERT_TRUE(gender.count(her) && gender.count(his)) << doc.text;
+    EXPECT_EQ(gender.at(her), 'f') << doc.text;
+    EXPECT_EQ(gender.at(his), 'm') << doc.text;
+    became.insert(her);
+  }
+  EXPECT_EQ(became, (std::set<std::string>{"aunt", "queen", "nun"}));
+  Rng rng(1);
+  EXPECT_EQ(words(retell_story(rng, lex, swappable_nouns(lex), "The aunt waved.").text)[1], "aunt");
+}
+
+TEST(RetoldStories, RetoldCorporaAreReproducible) {
   const auto corpora = attnscope::testing::shared_dir() / "corpora";
   CorpusMix mix = parse_mix("generated=1", 64u << 10);
   mix.stories_only = true;
@@ -138,9 +171,25 @@ TEST(RetoldStories, RetoldCorporaAreReproducibleAndNeedStoriesOnly) {
   EXPECT_NE(first, generated_text(mix, 4, corpora));
   mix.retold = false;
   EXPECT_NE(first, generated_text(mix, 3, corpora));
-  mix.retold = true;
-  mix.stories_only = false;
-  EXPECT_THROW(generated_text(mix, 3, corpora), Error);
+}
+
+// A masked model's mix keeps its runs of items beside their named-again
+// twins; only its stories are retold.
+TEST(RetoldStories, AMaskedModelsMixRetellsItsStoriesAndKeepsItsItems) {
+  const auto corpora = attnscope::testing::shared_dir() / "corpora";
+  CorpusMix mix = parse_mix("generated=1", 64u << 10);
+  const std::vector<Document> templates = build_corpus(corpora, mix, 3);
+  mix.retold = mix.retold_people = true;
+  const std::vector<Document> retold = build_corpus(corpora, mix, 3);
+  EXPECT_EQ(mix_string(mix), "generated=1.00,retold-people");
+  const auto from_tinystories = [](const std::vector<Document>& docs) {
+    return std::count_if(docs.begin(), docs.end(), [](const Document& d) { return d.text.find("Once upon a time") != std::string::npos; });
+  };
+  EXPECT_EQ(from_tinystories(templates), 0);
+  EXPECT_GT(from_tinystories(retold), 5);
+  // Runs of items with their named-again twins are still there: a document
+  // with at least two links and no story.
+  EXPECT_TRUE(std::any_of(retold.begin(), retold.end(), [](const Document& d) { return d.links.size() >= 2 && d.text.size() < 400; }));
 }
 
 }  // namespace
