@@ -24,6 +24,7 @@
 
 #include "core/atomic_file.h"
 #include "core/blas_kernels.h"
+#include "core/subnormals.h"
 #include "core/error.h"
 #include "train/corpus_generator.h"
 #include "train/cli/args.h"
@@ -309,6 +310,7 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   use_blas_kernels_for_this_cpu(argv);
+  flush_subnormals_to_zero();  // before the first worker thread starts, so that every one inherits it
   try {
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
       std::cout << kUsage;
