@@ -24,8 +24,8 @@
 
 #include "core/atomic_file.h"
 #include "core/blas_kernels.h"
-#include "core/subnormals.h"
 #include "core/error.h"
+#include "core/subnormals.h"
 #include "train/corpus_generator.h"
 #include "train/cli/args.h"
 #include "train/cli/translate_commands.h"

@@ -1,10 +1,10 @@
 // Generated stories a causal model can read without learning a template:
 // real children's stories (TinyStories) retold with the lexicon's animals
-// and things (and, if asked, people) in place of their own, and pronoun items (one for about every
-// 400 bytes of story) placed after some of their sentences. The wording
-// around the new nouns is real English, so the generated share teaches the
-// lexicon's words without sentences of its own that samples would drift
-// into. Everything is reproducible from a seed.
+// and things (and, if asked, people) in place of their own, and pronoun
+// items (one for about every 400 bytes of story) placed after some of their
+// sentences. The wording around the new nouns is real English, so the
+// generated share teaches the lexicon's words without sentences of its own
+// that samples would drift into. Everything is reproducible from a seed.
 #pragma once
 #include <map>
 #include <string>
